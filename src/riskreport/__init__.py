@@ -1,0 +1,1 @@
+"""riskreport: physical climate-risk reports for buildings."""

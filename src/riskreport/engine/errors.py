@@ -1,0 +1,74 @@
+"""The engine's exception tree. Interfaces map these to HTTP in one place.
+
+    EngineError
+    ├── JobNotFound          no job with that id            -> 404
+    ├── ArtifactNotFound     the job has no such document   -> 404 (409 while not finished)
+    ├── IllegalTransition    e.g. cancel a finished job     -> 409
+    ├── AdmissionRejected    queue full or shutting down    -> 429 / 503 with Retry-After
+    │   ├── QueueFull
+    │   └── ShuttingDown
+    ├── UnknownJobKind       no function registered         -> 400
+    └── JobInterrupted       raised inside a job function when it is cancelled or out of time
+        ├── JobCancelled
+        └── JobDeadlineExceeded
+"""
+
+from __future__ import annotations
+
+
+class EngineError(Exception):
+    """Base class of every error the engine raises on purpose."""
+
+
+class JobNotFound(EngineError):
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"no job with id {job_id!r}")
+        self.job_id = job_id
+
+
+class ArtifactNotFound(EngineError):
+    def __init__(self, job_id: str, name: str) -> None:
+        super().__init__(f"job {job_id!r} has no artifact {name!r}")
+        self.job_id = job_id
+        self.name = name
+
+
+class IllegalTransition(EngineError):
+    def __init__(self, old: str, new: str) -> None:
+        super().__init__(f"a job cannot move from {old!r} to {new!r}")
+        self.old = old
+        self.new = new
+
+
+class AdmissionRejected(EngineError):
+    """The engine will not take the job now; retry after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class QueueFull(AdmissionRejected):
+    pass
+
+
+class ShuttingDown(AdmissionRejected):
+    pass
+
+
+class UnknownJobKind(EngineError):
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"no job function is registered under {kind!r}")
+        self.kind = kind
+
+
+class JobInterrupted(EngineError):
+    """Raised by a job's own checks when it must stop; the engine records the final state."""
+
+
+class JobCancelled(JobInterrupted):
+    pass
+
+
+class JobDeadlineExceeded(JobInterrupted):
+    pass

@@ -1,0 +1,80 @@
+"""Settings, read from ``RISKREPORT_*`` environment variables (and an optional ``.env`` file).
+
+No instance exists at import time: entry points call ``Settings()`` and pass the object down
+(``create_app(settings)``, ``open_services(settings)``). Every field is documented in README and
+``.env.example``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class BackendName(StrEnum):
+    INLINE = "inline"  # runs each job to completion in the caller's thread pool; tests, one-shot CLI
+    LOCAL = "local"  # this process's thread and process pools; the embedded default
+    CELERY = "celery"  # Celery workers on Redis; scale-out
+
+
+class RunnerName(StrEnum):
+    THREAD = "thread"  # I/O-bound work (LLM calls); cooperative cancel and deadline
+    PROCESS = "process"  # CPU-bound or un-interruptible work; killed on timeout or cancel
+
+
+class NarrativeName(StrEnum):
+    TEMPLATE = "template"  # deterministic Jinja2 text, exact numbers
+    LLM = "llm"  # an OpenAI-compatible server writes the prose, checked against the numbers
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RISKREPORT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # -- storage ---------------------------------------------------------------------------
+    database_url: str = Field(
+        "sqlite:///./riskreport.db",
+        description="SQLAlchemy URL of the job store: sqlite:///path or postgresql://...",
+    )
+
+    # -- engine ----------------------------------------------------------------------------
+    backend: BackendName = Field(BackendName.LOCAL, description="Where jobs run.")
+    runner: RunnerName = Field(RunnerName.THREAD, description="Runner of report jobs (local).")
+    concurrency: int = Field(4, ge=1, le=256, description="Jobs running at once per process.")
+    queue_limit: int = Field(
+        100, ge=0, le=100_000, description="Jobs waiting for a slot before submit answers 429."
+    )
+    job_timeout: float = Field(60.0, gt=0, description="Seconds a job may run.")
+    shutdown_grace: float = Field(
+        10.0, ge=0, description="Seconds running jobs get to finish at shutdown."
+    )
+
+    # -- loop-lag monitor ------------------------------------------------------------------
+    lag_interval: float = Field(0.01, gt=0, description="Seconds between lag probes.")
+    lag_threshold: float = Field(
+        0.05, gt=0, description="Lag in seconds above which the blocking stack is logged."
+    )
+
+    # -- HTTP server -----------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Address `riskreport serve` binds.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `riskreport serve` binds.")
+    log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+
+    # -- narrative -------------------------------------------------------------------------
+    narrative: NarrativeName = Field(NarrativeName.TEMPLATE, description="Default writer.")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. .../v1")
+    llm_model: str | None = Field(None, description="Model name sent to the LLM server.")
+    llm_api_key: SecretStr | None = Field(None, description="API key; never logged.")
+    llm_timeout: float = Field(30.0, gt=0, description="Seconds one LLM call may take at most.")
+
+    @model_validator(mode="after")
+    def _llm_needs_endpoint(self) -> Self:
+        if self.narrative is NarrativeName.LLM and not (self.llm_base_url and self.llm_model):
+            raise ValueError(
+                "RISKREPORT_NARRATIVE=llm needs RISKREPORT_LLM_BASE_URL and RISKREPORT_LLM_MODEL"
+            )
+        return self
