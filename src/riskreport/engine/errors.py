@@ -1,16 +1,18 @@
 """The engine's exception tree. Interfaces map these to HTTP in one place.
 
-    EngineError
-    ├── JobNotFound          no job with that id            -> 404
-    ├── ArtifactNotFound     the job has no such document   -> 404 (409 while not finished)
-    ├── IllegalTransition    e.g. cancel a finished job     -> 409
-    ├── AdmissionRejected    queue full or shutting down    -> 429 / 503 with Retry-After
-    │   ├── QueueFull
-    │   └── ShuttingDown
-    ├── UnknownJobKind       no function registered         -> 400
-    └── JobInterrupted       raised inside a job function when it is cancelled or out of time
-        ├── JobCancelled
-        └── JobDeadlineExceeded
+EngineError
+├── JobNotFound          no job with that id            -> 404
+├── ArtifactNotFound     the job has no such document   -> 404 (409 while not finished)
+├── IllegalTransition    e.g. cancel a finished job     -> 409
+├── AdmissionRejected    queue full or shutting down    -> 429 / 503 with Retry-After
+│   ├── QueueFull
+│   └── ShuttingDown
+├── UnknownJobKind       no function registered         -> 400
+├── InvalidCursor        a page cursor no store issued  -> 400 (also a ValueError)
+├── WarmUpFailed         a runner's initializer failed  -> start-up fails; /readyz 503
+└── JobInterrupted       raised inside a job function when it is cancelled or out of time
+    ├── JobCancelled
+    └── JobDeadlineExceeded
 """
 
 from __future__ import annotations
@@ -72,3 +74,18 @@ class JobCancelled(JobInterrupted):
 
 class JobDeadlineExceeded(JobInterrupted):
     pass
+
+
+class InvalidCursor(EngineError, ValueError):
+    """A page cursor that no store issued (-> 400)."""
+
+    def __init__(self, cursor: str) -> None:
+        super().__init__(f"not a valid page cursor: {cursor[:40]!r}")
+        self.cursor = cursor
+
+
+class WarmUpFailed(EngineError):
+    """A runner could not warm up (its initializer raised, or a worker process died).
+
+    ``Engine.start`` raises it; jobs that were waiting for that runner fail with its message.
+    """

@@ -9,6 +9,7 @@ Every method is a coroutine and must not block the event loop: the SQL store use
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Protocol
@@ -73,7 +74,7 @@ class JobStore(Protocol):
 
     async def fail_unfinished(
         self, statuses: Iterable[JobStatus], error: JobError, *, at: datetime
-    ) -> list[str]:
+    ) -> builtins.list[str]:
         """Mark every job in ``statuses`` as failed with ``error``; return their ids.
 
         Used at start-up to recover jobs a dead process left ``running``.

@@ -1,0 +1,1 @@
+"""Benchmarks; each writes its table to docs/benchmarks.md."""

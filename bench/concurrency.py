@@ -1,0 +1,440 @@
+"""Concurrency benchmark: four ways to serve a slow synchronous job over real HTTP.
+
+Run with ``make bench`` or ``python -m bench.concurrency [--jobs N] [--seconds T] [--slots C]``.
+The table lands in ``docs/benchmarks.md`` between the ``bench:concurrency`` markers.
+
+A stand-in job waits ``T`` seconds on blocking I/O (``time.sleep``). ``N`` clients post at once
+to a uvicorn server in a child process, one server per mode:
+
+(a) ``naive``: an ``async def`` handler calls the job directly (the original bug);
+(b) ``executor``: the common fix, ``loop.run_in_executor`` on a 4-thread pool;
+(c) ``def``: a FastAPI ``def`` endpoint (Starlette's thread pool, 40 threads by default);
+(d) ``riskreport``: ``POST /v1/reports`` with ``Prefer: wait`` on the real app (SQLite store,
+    local backend, thread runner, ``C`` slots) with the job function swapped for the stand-in.
+
+Meanwhile one more client calls ``GET /healthz`` back to back; its latency shows whether the
+event loop stayed free. Makespan is compared with ``ceil(N / C) * T`` for the mode's own ``C``.
+A last measurement compares the engine's overhead per trivial job with a raw
+``run_in_executor`` call, in-process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import multiprocessing
+import os
+import platform
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from bench.load import LoadConnection, probe_health
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- bench:concurrency -->", "<!-- /bench:concurrency -->"
+MODES = ("naive", "executor", "def", "riskreport")
+EXECUTOR_THREADS = 4
+STARLETTE_THREADS = 40  # anyio's default thread limiter, which FastAPI `def` endpoints share
+ENV_MODE, ENV_SECONDS, ENV_SLOTS, ENV_DB = (
+    "BENCH_MODE",
+    "BENCH_SECONDS",
+    "BENCH_SLOTS",
+    "BENCH_DATABASE_URL",
+)
+
+# A minimal valid report request; the stand-in job ignores it.
+REPORT_BODY: Mapping[str, Any] = {
+    "target_location": {"lat": 37.5665, "lon": 126.978},
+    "building_info": {"structure": "reinforced_concrete", "use": "office"},
+    "language": "en",
+}
+
+
+def blocking_io(seconds: float) -> dict[str, float]:
+    """The stand-in job: waits on (simulated) blocking I/O."""
+    time.sleep(seconds)
+    return {"slept": seconds}
+
+
+def standin_report(payload: Mapping[str, Any], ctx: Any) -> dict[str, float]:
+    """Job function for mode (d), resolved by dotted path ``bench.concurrency:standin_report``."""
+    return blocking_io(float(os.environ.get(ENV_SECONDS, "0")))
+
+
+def trivial_job(payload: Mapping[str, Any], ctx: Any) -> dict[str, int]:
+    return {"ok": 1}
+
+
+def trivial_call() -> dict[str, int]:
+    return {"ok": 1}
+
+
+# -- the servers ----------------------------------------------------------------------------
+
+
+def naive_app(seconds: float) -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/run")
+    async def run() -> dict[str, float]:
+        return blocking_io(seconds)  # blocks the event loop: the bug being measured
+
+    return app
+
+
+def executor_app(seconds: float) -> FastAPI:
+    app = FastAPI()
+    pool = ThreadPoolExecutor(max_workers=EXECUTOR_THREADS)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/run")
+    async def run() -> dict[str, float]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(pool, blocking_io, seconds)
+
+    return app
+
+
+def def_app(seconds: float) -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/run")
+    def run() -> dict[str, float]:
+        return blocking_io(seconds)
+
+    return app
+
+
+def riskreport_app(seconds: float, slots: int, database_url: str) -> FastAPI:
+    from riskreport.engine.spec import JobSpec, RunnerKind
+    from riskreport.interfaces.api.app import create_app
+    from riskreport.settings import Settings
+
+    settings = Settings(
+        _env_file=None,
+        database_url=database_url,
+        concurrency=slots,
+        queue_limit=10_000,
+        job_timeout=max(60.0, seconds * 10),
+        log_level="warning",
+    )
+    spec = JobSpec(
+        kind="report", function="bench.concurrency:standin_report", runner=RunnerKind.THREAD
+    )
+    return create_app(settings, specs=[spec])
+
+
+def app_from_env() -> FastAPI:
+    """uvicorn factory of the child server: ``BENCH_MODE`` picks the contender."""
+    mode, seconds = os.environ[ENV_MODE], float(os.environ[ENV_SECONDS])
+    if mode == "naive":
+        return naive_app(seconds)
+    if mode == "executor":
+        return executor_app(seconds)
+    if mode == "def":
+        return def_app(seconds)
+    return riskreport_app(seconds, int(os.environ[ENV_SLOTS]), os.environ[ENV_DB])
+
+
+# -- the load -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    mode: str
+    slots: int
+    jobs: int
+    seconds: float
+    makespan: float
+    health_ms: list[float]
+    failures: int
+
+    @property
+    def ideal(self) -> float:
+        return math.ceil(self.jobs / self.slots) * self.seconds
+
+    def percentile(self, p: float) -> float:
+        data = sorted(self.health_ms)
+        if not data:
+            return float("nan")
+        return data[min(len(data) - 1, math.ceil(p / 100 * len(data)) - 1)]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def start_server(
+    mode: str, seconds: float, slots: int, port: int, db: str
+) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        ENV_MODE: mode,
+        ENV_SECONDS: str(seconds),
+        ENV_SLOTS: str(slots),
+        ENV_DB: db,
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "bench.concurrency:app_from_env",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    return subprocess.Popen(cmd, cwd=ROOT, env=env)
+
+
+async def wait_until_ready(base: str, path: str, deadline: float = 60.0) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=2.0) as client:
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            try:
+                if (await client.get(path)).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass  # not listening yet
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"server at {base} not ready after {deadline} s")
+
+
+async def one_job(conn: LoadConnection, mode: str) -> bool:
+    if mode != "riskreport":
+        return (await conn.request("POST", "/run")).status == 200
+    reply = await conn.request(
+        "POST", "/v1/reports", json_body=REPORT_BODY, headers={"prefer": "wait=60"}
+    )
+    # Prefer: wait gives up after 60 s (very long runs): then follow the job until it ends.
+    location = reply.headers.get("location")
+    while reply.status in (200, 202) and reply.json()["status"] in ("queued", "running"):
+        if location is None:
+            return False
+        reply = await conn.request("GET", location, headers={"prefer": "wait=60"})
+    return reply.status == 200 and reply.json()["status"] == "succeeded"
+
+
+async def load(mode: str, port: int, jobs: int, seconds: float, slots: int) -> Outcome:
+    context = multiprocessing.get_context("spawn")
+    stop = context.Event()
+    receiver, sender = context.Pipe(duplex=False)
+    prober = context.Process(
+        target=probe_health, args=("127.0.0.1", port, stop, sender), daemon=True
+    )
+    prober.start()
+    # Open the N connections first: the makespan measures jobs, not TCP handshakes.
+    conns = await asyncio.gather(*(LoadConnection.open("127.0.0.1", port) for _ in range(jobs)))
+    try:
+        await asyncio.gather(*(conn.request("GET", "/healthz") for conn in conns))
+        await asyncio.sleep(1.0)  # the prober starts up and takes a few idle samples
+        start = time.perf_counter()
+        done = await asyncio.gather(*(one_job(conn, mode) for conn in conns))
+        makespan = time.perf_counter() - start
+    finally:
+        stop.set()
+        await asyncio.gather(*(conn.close() for conn in conns))
+    health: list[float] = await asyncio.to_thread(receiver.recv)
+    await asyncio.to_thread(prober.join)
+    return Outcome(mode, slots, jobs, seconds, makespan, health, done.count(False))
+
+
+async def run_mode(
+    mode: str, jobs: int, seconds: float, slots: int, tmp: Path, store: str = "sqlite"
+) -> Outcome:
+    port = free_port()
+    db = f"sqlite:///{tmp / f'{mode}.db'}" if store == "sqlite" else "memory://"
+    server = start_server(mode, seconds, slots, port, db)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        await wait_until_ready(base, "/readyz" if mode == "riskreport" else "/healthz")
+        own_slots = {"naive": 1, "executor": EXECUTOR_THREADS, "def": STARLETTE_THREADS}
+        return await load(mode, port, jobs, seconds, own_slots.get(mode, slots))
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+# -- engine overhead ------------------------------------------------------------------------
+
+
+async def engine_overhead(rounds: int) -> tuple[float, float]:
+    """Microseconds per trivial job: the engine (memory store, local backend) vs raw executor."""
+    from riskreport.bootstrap import open_services
+    from riskreport.engine.spec import JobSpec, RunnerKind
+    from riskreport.settings import Settings
+
+    loop = asyncio.get_running_loop()
+    pool = ThreadPoolExecutor(max_workers=4)
+    for _ in range(50):  # warm the pool
+        await loop.run_in_executor(pool, trivial_call)
+    start = time.perf_counter()
+    for _ in range(rounds):
+        await loop.run_in_executor(pool, trivial_call)
+    raw = (time.perf_counter() - start) / rounds * 1e6
+    pool.shutdown()
+
+    settings = Settings(_env_file=None, database_url="memory://", concurrency=4, queue_limit=10_000)
+    spec = JobSpec(
+        kind="trivial", function="bench.concurrency:trivial_job", runner=RunnerKind.THREAD
+    )
+    async with open_services(settings, specs=[spec]) as services:
+        engine = services.engine
+        while not services.ready:  # warm-up
+            await asyncio.sleep(0.01)
+        for _ in range(50):
+            await engine.wait((await engine.submit("trivial", {})).id, timeout=10)
+        start = time.perf_counter()
+        for _ in range(rounds):
+            await engine.wait((await engine.submit("trivial", {})).id, timeout=10)
+        through_engine = (time.perf_counter() - start) / rounds * 1e6
+    return raw, through_engine
+
+
+# -- the table ------------------------------------------------------------------------------
+
+
+def table(
+    outcomes: list[Outcome],
+    overhead: tuple[float, float] | None,
+    command: str,
+    slots: int,
+    store: str,
+) -> str:
+    names = {
+        "naive": "(a) `async def` calling the sync job",
+        "executor": f"(b) `run_in_executor`, {EXECUTOR_THREADS} threads",
+        "def": "(c) FastAPI `def` endpoint",
+        "riskreport": f"(d) riskreport ({store} store, local backend, {slots} slots)",
+    }
+    first = outcomes[0]
+    lines = [
+        BEGIN,
+        "## Concurrency: slow synchronous jobs over HTTP",
+        "",
+        f"`{command}` on {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}: N = {first.jobs} concurrent requests, each a job "
+        f"waiting T = {first.seconds:g} s on blocking I/O; `/healthz` polled back to back during "
+        "the load. Ideal = ceil(N / C) x T with the mode's own concurrency C.",
+        "",
+        "| mode | C | makespan (s) | ideal (s) | makespan / ideal "
+        "| /healthz p50 (ms) | /healthz p99 (ms) | health samples | failed |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for o in outcomes:
+        lines.append(
+            f"| {names[o.mode]} | {o.slots} | {o.makespan:.2f} | {o.ideal:.2f} | "
+            f"{o.makespan / o.ideal:.3f} | {o.percentile(50):.1f} | {o.percentile(99):.1f} | "
+            f"{len(o.health_ms)} | {o.failures} |"
+        )
+    ours = next((o for o in outcomes if o.mode == "riskreport"), None)
+    lines.append("")
+    if ours is not None:
+        lines.append(
+            f"riskreport targets: makespan <= 1.05 x ideal (measured "
+            f"{ours.makespan / ours.ideal:.3f} x), `/healthz` p99 <= 10 ms with {ours.jobs} jobs "
+            f"in flight (measured {ours.percentile(99):.1f} ms)."
+        )
+    if overhead is not None:
+        raw, through_engine = overhead
+        lines.append(
+            "Engine cost per trivial job (submit + wait, memory store, thread runner, "
+            f"in-process): "
+            f"{through_engine:.0f} µs, against {raw:.0f} µs for a raw `run_in_executor` call "
+            f"(overhead {(through_engine - raw) / raw:.2f} x the raw call; target <= 2 x)."
+        )
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def write_section(section: str, doc: Path = DOC) -> None:
+    """Replace this benchmark's section of the shared document, leaving the others alone."""
+    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
+    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END) + r"\n?", re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text(text, encoding="utf-8")
+
+
+async def main_async(args: argparse.Namespace, command: str) -> str:
+    outcomes = []
+    with tempfile.TemporaryDirectory(prefix="riskreport-bench-") as tmp:
+        for mode in args.modes:
+            print(f"{mode}: {args.jobs} jobs of {args.seconds} s ...", flush=True)
+            outcome = await run_mode(
+                mode, args.jobs, args.seconds, args.slots, Path(tmp), args.store
+            )
+            print(
+                f"  makespan {outcome.makespan:.2f} s (ideal {outcome.ideal:.2f}), /healthz p99 "
+                f"{outcome.percentile(99):.1f} ms",
+                flush=True,
+            )
+            outcomes.append(outcome)
+    overhead = await engine_overhead(args.rounds) if args.rounds > 0 else None
+    return table(outcomes, overhead, command, args.slots, args.store)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.concurrency", description=__doc__)
+    parser.add_argument("--jobs", type=int, default=64, help="concurrent requests N")
+    parser.add_argument("--seconds", type=float, default=0.5, help="job duration T")
+    parser.add_argument("--slots", type=int, default=16, help="riskreport's concurrency C")
+    parser.add_argument("--rounds", type=int, default=2000, help="trivial jobs for the overhead")
+    parser.add_argument(
+        "--store", choices=("sqlite", "memory"), default="sqlite", help="riskreport's job store"
+    )
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
+    parser.add_argument("--no-write", action="store_true", help="print the table only")
+    args = parser.parse_args(argv)
+    command = " ".join(
+        ["python -m bench.concurrency", *(argv if argv is not None else sys.argv[1:])]
+    )
+    section = asyncio.run(main_async(args, command.strip()))
+    print(section)
+    if not args.no_write:
+        write_section(section)
+        print(f"written to {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""A light load generator: HTTP/1.1 over asyncio streams with ``h11``.
+
+A full client (httpx) spends a few milliseconds of CPU per request; with 64 requests fired at
+once on a small machine, the client, not the server, then sets the pace (measured: 64 trivial
+GETs took ~240 ms through one ``httpx.AsyncClient``). ``h11`` (the sans-I/O HTTP/1.1 library
+under httpcore and uvicorn) keeps the client's share small, so makespan and latency describe
+the server.
+
+Use::
+
+    conn = await LoadConnection.open("127.0.0.1", 8000)
+    status, headers, body = await conn.request("POST", "/run", json_body={"a": 1})
+    await conn.close()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Event as EventType
+from typing import Any
+
+import h11
+
+READ_SIZE = 65536
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class LoadConnection:
+    """One keep-alive connection; requests on it run one after another."""
+
+    def __init__(
+        self, host: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        self._host = host
+        self._reader = reader
+        self._writer = writer
+        self._h11 = h11.Connection(our_role=h11.CLIENT)
+
+    @classmethod
+    async def open(cls, host: str, port: int) -> LoadConnection:
+        reader, writer = await asyncio.open_connection(host, port)
+        return cls(f"{host}:{port}", reader, writer)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
+        body = b"" if json_body is None else json.dumps(json_body).encode()
+        head = [("host", self._host), ("content-length", str(len(body)))]
+        if json_body is not None:
+            head.append(("content-type", "application/json"))
+        head += list((headers or {}).items())
+        out = self._h11.send(h11.Request(method=method, target=path, headers=head))
+        out += self._h11.send(h11.Data(data=body)) if body else b""
+        out += self._h11.send(h11.EndOfMessage())
+        self._writer.write(out)
+        await self._writer.drain()
+
+        status, reply_headers, chunks = 0, {}, []
+        while True:
+            event = self._h11.next_event()
+            if event is h11.NEED_DATA:
+                self._h11.receive_data(await self._reader.read(READ_SIZE))
+            elif isinstance(event, h11.Response):
+                status = event.status_code
+                reply_headers = {k.decode().lower(): v.decode() for k, v in event.headers}
+            elif isinstance(event, h11.Data):
+                chunks.append(bytes(event.data))
+            elif isinstance(event, h11.EndOfMessage):
+                self._h11.start_next_cycle()
+                return Reply(status, reply_headers, b"".join(chunks))
+            elif isinstance(event, h11.ConnectionClosed):
+                raise ConnectionError("the server closed the connection")
+
+    async def close(self) -> None:
+        self._writer.close()
+        await self._writer.wait_closed()
+
+
+async def _probe(host: str, port: int, stop: EventType) -> list[float]:
+    conn = await LoadConnection.open(host, port)
+    latencies = []
+    try:
+        await conn.request("GET", "/healthz")  # connect first: samples measure requests only
+        while not stop.is_set():
+            start = time.perf_counter()
+            await conn.request("GET", "/healthz")
+            latencies.append((time.perf_counter() - start) * 1000)
+            await asyncio.sleep(0.005)
+    finally:
+        await conn.close()
+    return latencies
+
+
+def probe_health(host: str, port: int, stop: EventType, out: Connection) -> None:
+    """Child process: GET /healthz back to back until ``stop``; send the latencies (ms).
+
+    A process of its own, so the latency is the server's, not the load client's busy loop.
+    """
+    out.send(asyncio.run(_probe(host, port, stop)))
+    out.close()

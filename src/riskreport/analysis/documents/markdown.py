@@ -1,0 +1,31 @@
+"""The Markdown document: the narrative's Markdown and a line on who wrote it.
+
+text = to_markdown(report)  # "# 물리적 기후 위험 보고서\\n\\n..."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from riskreport.analysis.documents.narrative import narrative_of
+from riskreport.analysis.narrative.environment import labels
+
+
+def writer_note(report: Mapping[str, Any], narrative: Mapping[str, Any]) -> str:
+    """One sentence in the report's language: who wrote the text, and why an LLM's was refused."""
+    words = labels(str(narrative.get("language") or report.get("language", "ko")))["document"]
+    model = narrative.get("model") or "LLM"
+    if narrative.get("writer") == "llm":
+        return words["written_by_llm"].format(model=model)
+    note = words["written_by_template"]
+    reason = narrative.get("fallback_reason")
+    if reason:
+        note += " " + words["fallback"].format(model=model, reason=reason)
+    return note
+
+
+def to_markdown(report: Mapping[str, Any]) -> str:
+    narrative = narrative_of(report)
+    body = str(narrative["markdown"]).rstrip()
+    return f"{body}\n\n---\n\n_{writer_note(report, narrative)}_\n"

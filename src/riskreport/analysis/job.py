@@ -1,0 +1,191 @@
+"""The report job behind the API: inputs -> hazards -> narrative -> documents.
+
+The engine runs :func:`run_report` off the event loop (``"riskreport.analysis.job:run_report"``)
+after :func:`prepare` warmed the worker up once::
+
+    prepare(AnalysisConfig())                       # once per worker, at start-up
+    output = run_report(payload, ctx)               # per job
+    output.result["narrative"]["writer"]            # "template" or "llm"
+    output.artifacts["pdf"]                         # ("application/pdf", b"%PDF-...")
+
+The job reports its stages through ``ctx.report`` and calls ``ctx.check()`` between them, so a
+cancelled or late job stops at the next stage; the LLM call is bounded by ``ctx.remaining()``.
+The analysis never imports the engine: ``ctx`` is any object with the :class:`JobContext` shape.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Final, Protocol
+
+from riskreport.analysis.config import AnalysisConfig
+from riskreport.analysis.documents.formats import DocumentFormat, render_documents
+from riskreport.analysis.narrative.llm import LlmWriter, build_client
+from riskreport.analysis.narrative.prompts import PromptBook
+from riskreport.analysis.narrative.template import TemplateWriter
+from riskreport.analysis.narrative.writer import Budget, Narrative, NarrativeWriter, Unlimited
+from riskreport.analysis.pipeline import compute
+from riskreport.analysis.request import ReportRequest
+
+log = logging.getLogger(__name__)
+
+# Where each stage starts, as a fraction of the whole job.
+STAGES: Final = {"inputs": 0.0, "hazards": 0.05, "narrative": 0.6, "documents": 0.8}
+NOT_CONFIGURED: Final = "llm_not_configured: set RISKREPORT_LLM_BASE_URL and RISKREPORT_LLM_MODEL"
+
+
+class JobContext(Protocol):
+    """What the job needs from the engine's context (see ``riskreport.engine.context``)."""
+
+    @property
+    def job_id(self) -> str: ...
+
+    def report(self, fraction: float, stage: str) -> None: ...
+
+    def cancelled(self) -> bool: ...
+
+    def remaining(self) -> float: ...
+
+    def check(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOutput:
+    """The job's output: the report (with its narrative) and its documents by name."""
+
+    result: Mapping[str, Any]
+    artifacts: Mapping[str, tuple[str, bytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class Writers:
+    """The narrative writers of one worker, built once from the configuration."""
+
+    config: AnalysisConfig
+    template: TemplateWriter
+    llm: LlmWriter | None
+
+    @classmethod
+    def build(cls, config: AnalysisConfig) -> Writers:
+        template = TemplateWriter()
+        llm = None
+        if config.llm_base_url and config.llm_model:
+            client = build_client(
+                config.llm_base_url, config.llm_api_key, max_retries=config.llm_max_retries
+            )
+            llm = LlmWriter(client, config.llm_model, timeout=config.llm_timeout, template=template)
+        return cls(config=config, template=template, llm=llm)
+
+    def choose(self, requested: str | None) -> tuple[NarrativeWriter, str | None]:
+        """The writer for a request (``analysis_params.narrative``, else the default), and the
+        reason it is not the one asked for, if it is not."""
+        wanted = requested or self.config.narrative
+        if wanted == "llm":
+            if self.llm is None:
+                return self.template, NOT_CONFIGURED
+            return self.llm, None
+        return self.template, None
+
+    def write(self, report: Mapping[str, Any], requested: str | None, budget: Budget) -> Narrative:
+        writer, refusal = self.choose(requested)
+        narrative = writer.write(report, budget)
+        return replace(narrative, fallback_reason=refusal) if refusal else narrative
+
+    def warm(self) -> None:
+        """Templates, prompts, fonts, matplotlib and WeasyPrint: load them all now."""
+        self.template.warm()
+        PromptBook().warm()
+        if self.config.documents:
+            from riskreport.analysis.documents import fonts, html, pdf
+
+            html.warm()
+            fonts.cjk_family()
+            if DocumentFormat.PDF in self.config.documents:
+                pdf.warm()
+
+
+_lock = threading.Lock()
+_writers: Writers | None = None
+
+
+def prepare(config: AnalysisConfig | None = None) -> None:
+    """Build the writers (and the LLM client) from ``config`` and warm everything up.
+
+    Run once per worker at start-up; safe to call again (the newest configuration wins).
+    """
+    global _writers
+    writers = Writers.build(config or AnalysisConfig())
+    writers.warm()
+    with _lock:
+        _writers = writers
+    log.info(
+        "report job prepared: narrative=%s llm=%s documents=%s",
+        writers.config.narrative,
+        writers.llm.model if writers.llm else None,
+        ",".join(writers.config.documents),
+    )
+
+
+def current_writers() -> Writers:
+    """The prepared writers; without :func:`prepare`, the template-only defaults (not warmed)."""
+    global _writers
+    with _lock:
+        if _writers is None:
+            _writers = Writers.build(AnalysisConfig())
+        return _writers
+
+
+def narrate(
+    report: Mapping[str, Any],
+    *,
+    narrative: str | None = None,
+    budget: Budget | None = None,
+) -> dict[str, Any]:
+    """``report`` with its ``narrative`` member, written by the prepared writers.
+
+    For callers outside a job (``riskreport.analyze``): ``narrate(compute(request))``.
+    """
+    written = current_writers().write(report, narrative, budget or Unlimited())
+    return {**report, "narrative": written.to_dict()}
+
+
+def run_report(payload: Mapping[str, Any], ctx: JobContext) -> ReportOutput:
+    """The ``report`` job: validate, compute, narrate, render; see the module docstring."""
+    writers = current_writers()
+    ctx.report(STAGES["inputs"], "inputs")
+    request = ReportRequest.model_validate(dict(payload))
+    ctx.check()
+
+    ctx.report(STAGES["hazards"], "hazards")
+    span = STAGES["narrative"] - STAGES["hazards"]
+
+    def on_progress(fraction: float, stage: str) -> None:
+        # Between hazards: report, and stop early if the job was cancelled or is late.
+        ctx.report(STAGES["hazards"] + span * min(max(fraction, 0.0), 1.0), "hazards")
+        ctx.check()
+
+    report = compute(request, progress=on_progress)
+    ctx.check()
+
+    ctx.report(STAGES["narrative"], "narrative")
+    requested = report.get("parameters", {}).get("narrative")
+    narrative = writers.write(report, requested, ctx)
+    ctx.check()
+    result = {**report, "narrative": narrative.to_dict()}
+
+    documents = [d for d in writers.config.documents if d != DocumentFormat.JSON]
+    step = (1.0 - STAGES["documents"]) / max(len(documents), 1)
+    done: list[DocumentFormat] = []
+
+    def before_each(fmt: DocumentFormat) -> None:
+        ctx.check()
+        ctx.report(STAGES["documents"] + step * len(done), "documents")
+        done.append(fmt)
+
+    ctx.report(STAGES["documents"], "documents")
+    artifacts = render_documents(result, documents, before_each=before_each)
+    ctx.check()
+    return ReportOutput(result=result, artifacts=artifacts)

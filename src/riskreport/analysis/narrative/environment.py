@@ -1,0 +1,70 @@
+"""The Jinja2 environments of the narrative: report templates and LLM prompts, per language.
+
+Templates and prompts are files inside the package (``templates/{ko,en}/``, ``prompts/``).
+Each environment carries the language's filters, so a template writes ``{{ q | krw }}``,
+``{{ name | josa("이/가") }}`` or ``{{ key | label("hazards") }}`` and never formats a number
+itself::
+
+    env = environment("ko")
+    env.get_template("ko/report.md.j2").render(view=view, sections=sections)
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any, Final
+
+import jinja2
+
+from riskreport.analysis.narrative.korean import josa, particle
+from riskreport.analysis.narrative.numbers import number_format, significant
+
+PACKAGE: Final = "riskreport.analysis.narrative"
+
+
+@functools.cache
+def labels(language: str) -> Mapping[str, Mapping[str, str]]:
+    """The words for the result's codes in ``language`` (``templates/<language>/labels.toml``)."""
+    text = (resources.files(PACKAGE) / "templates" / language / "labels.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _label_filter(language: str) -> Any:
+    def label(code: object, group: str) -> str:
+        words = labels(language).get(group, {})
+        key = str(code)
+        return words.get(key, key.replace("_", " "))
+
+    return label
+
+
+@functools.cache
+def environment(language: str) -> jinja2.Environment:
+    """The environment for ``language``: loader over the package, filters, strict undefined.
+
+    Built once per process and shared; Jinja2 environments are safe to render from threads.
+    """
+    fmt = number_format(language)
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader(PACKAGE, ""),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # the output is Markdown and plain text; HTML escapes it later
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        krw=fmt.krw,
+        pct=fmt.percent,
+        change=fmt.change,
+        q=fmt.quantity,
+        sig=significant,
+        label=_label_filter(language),
+        josa=josa,
+        particle=particle,
+    )
+    env.globals.update(language=language, labels=labels(language))
+    return env

@@ -1,0 +1,219 @@
+"""The number check: every figure written in a text must be a figure of the structured result.
+
+A figure in the text is read with its unit words (``34.6억원``, ``12억 3,400만원``,
+``KRW 3.46 billion``, ``12.3%``) and the precision it is written with; it matches a figure of
+the result when the result's value, converted to the same scale, rounds to it. Numbers inside
+strings the result itself contains (an address, ``SSP2-4.5``, a citation) are traceable as
+written and are not read. The LLM writer's text must pass this check; the template's text is
+held to it by the tests::
+
+    figures = ResultFigures.from_report(report)
+    unmatched = figures.unmatched("연간 기대손실은 34.6억원입니다.")
+    if unmatched:
+        reason = f"number_mismatch: {unmatched[0]} not in result"
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+# One number: 1,234,567.89 or 1234.5 or 12; not the tail of a word or code (CO2, v0.1).
+_NUMBER: Final = r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+# Korean place words after a number: 1.2조, 34억, 1,200만, 3천 (each may be followed by 원).
+_KO_SCALE: Final = {"조": 1e12, "억": 1e8, "만": 1e4, "천": 1e3}
+_EN_SCALE: Final = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+}
+_TOKEN: Final = re.compile(
+    _NUMBER
+    # A place word joins its number only when no other Hangul follows (34억원, not 3조치).
+    + r"(?:(천만|천억|조|억|만|천)(?=원|[^가-힣]|$))?"
+    + r"(?:\s?(thousand|million|billion|trillion|mn|bn|tn|k)\b)?"
+    + r"(?:\s?(%|퍼센트|percent\b|per cent\b))?",
+    re.IGNORECASE,
+)
+_COMPOUND_KO: Final = {"천만": 1e7, "천억": 1e11}
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenFigure:
+    """A number as written: its value in base units and the half-width of its rounding."""
+
+    text: str
+    value: float
+    tolerance: float
+    percent: bool
+
+    def matches(self, candidate: float) -> bool:
+        return abs(abs(candidate) - self.value) <= self.tolerance
+
+
+def _scale(word: str | None) -> float:
+    if not word:
+        return 1.0
+    lowered = word.lower()
+    return _COMPOUND_KO.get(lowered) or _KO_SCALE.get(lowered) or _EN_SCALE[lowered]
+
+
+def _precision(digits: str) -> float:
+    """Half a unit of the last written digit: '12.3' -> 0.05, '120' -> 0.5."""
+    _, _, decimals = digits.partition(".")
+    return 0.5 * 10.0 ** -len(decimals)
+
+
+def read_figures(text: str) -> list[WrittenFigure]:
+    """Every number in ``text`` with its scale words; Korean compounds (12억 3,400만) join.
+
+    >>> [f.value for f in read_figures("12억 3,400만원, 5.2%")]
+    [1234000000.0, 5.2]
+    """
+    figures: list[WrittenFigure] = []
+    previous: tuple[re.Match[str], WrittenFigure, float] | None = None
+    for match in _TOKEN.finditer(text):
+        digits, ko, en, pct = match.group(1), match.group(2), match.group(3), match.group(4)
+        scale = _scale(ko) * _scale(en)
+        number = float(digits.replace(",", ""))
+        figure = WrittenFigure(
+            text=match.group(0).strip(),
+            value=number * scale,
+            tolerance=_precision(digits) * scale * (1 + 1e-9) + 1e-9,
+            percent=bool(pct),
+        )
+        # "12억 3,400만": a smaller Korean place right after a larger one adds to it.
+        if (
+            previous is not None
+            and ko
+            and text[previous[0].end() : match.start()].strip() == ""
+            and previous[2] > scale
+        ):
+            earlier = figures.pop()
+            figure = WrittenFigure(
+                text=f"{earlier.text} {figure.text}",
+                value=earlier.value + figure.value,
+                tolerance=figure.tolerance,
+                percent=False,
+            )
+        figures.append(figure)
+        previous = (match, figure, scale) if ko else None
+    return figures
+
+
+def _numbers(node: Any, unit: str | None = None) -> Iterator[tuple[float, str | None]]:
+    """Every number in a JSON tree with the unit of the quantity it belongs to."""
+    if isinstance(node, bool) or node is None:
+        return
+    if isinstance(node, int | float):
+        if math.isfinite(node):
+            yield float(node), unit
+        return
+    if isinstance(node, str):
+        try:
+            yield float(node.replace(",", "")), unit
+        except ValueError:
+            return
+        return
+    if isinstance(node, Mapping):
+        own_unit = node.get("unit") if isinstance(node.get("unit"), str) else unit
+        for key, child in node.items():
+            if isinstance(key, str) and _is_number(key):
+                yield float(key), None
+            yield from _numbers(child, own_unit)
+        return
+    if isinstance(node, list | tuple):
+        for child in node:
+            yield from _numbers(child, unit)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, Mapping):
+        for key, child in node.items():
+            if isinstance(key, str):
+                yield key
+            yield from _strings(child)
+    elif isinstance(node, list | tuple):
+        for child in node:
+            yield from _strings(child)
+
+
+# Units whose values a text may state as a percentage (a probability of 0.01 is "1%" or
+# "연 1%") or as a return period (0.01 a year is "100년 빈도", "1-in-100-year").
+_RATE_UNITS: Final = frozenset({"1/yr", "fraction", "ratio", "share", "probability"})
+
+
+@dataclass(frozen=True, slots=True)
+class ResultFigures:
+    """The figures of one result, sorted for lookup, and its strings that contain digits."""
+
+    values: tuple[float, ...]
+    percents: tuple[float, ...]
+    verbatim: tuple[str, ...]
+
+    @classmethod
+    def from_report(cls, report: Mapping[str, Any]) -> ResultFigures:
+        values: set[float] = set()
+        percents: set[float] = set()
+        for value, unit in _numbers(report):
+            values.add(abs(value))
+            percents.add(abs(value))
+            if unit in _RATE_UNITS or (unit is None and 0 < abs(value) <= 1):
+                percents.add(abs(value) * 100)
+                if value:
+                    values.add(1 / abs(value))
+        # Strings with digits and other characters (an address, a scenario name, a citation);
+        # a string that is a number alone ("100") is a figure, read above, never a mask.
+        verbatim = {
+            s.strip()
+            for s in _strings(report)
+            if any(c.isdigit() for c in s) and not _is_number(s.replace(",", ""))
+        }
+        # Longest first, so that a citation is masked before a scenario name inside it.
+        return cls(
+            values=tuple(sorted(values)),
+            percents=tuple(sorted(percents)),
+            verbatim=tuple(sorted((v for v in verbatim if v), key=len, reverse=True)),
+        )
+
+    def mask(self, text: str) -> str:
+        """``text`` with the result's own digit-bearing strings blanked out, whole words only."""
+        for literal in self.verbatim:
+            if literal in text:
+                pattern = rf"(?<![A-Za-z0-9]){re.escape(literal)}(?![0-9])"
+                text = re.sub(pattern, lambda m: " " * len(m.group(0)), text)
+        return text
+
+    def contains(self, figure: WrittenFigure) -> bool:
+        pool = self.percents if figure.percent else self.values
+        start = bisect.bisect_left(pool, figure.value - figure.tolerance)
+        return start < len(pool) and figure.matches(pool[start])
+
+    def unmatched(self, text: str) -> list[str]:
+        """The figures written in ``text`` that no figure of the result rounds to, in order."""
+        return [f.text for f in read_figures(self.mask(text)) if not self.contains(f)]
+
+
+def unmatched_figures(texts: Iterable[str], report: Mapping[str, Any]) -> list[str]:
+    """Every figure in ``texts`` that the result does not contain; empty when all check out."""
+    figures = ResultFigures.from_report(report)
+    return [figure for text in texts for figure in figures.unmatched(text)]

@@ -1,0 +1,248 @@
+"""What the templates see: the report's result arranged for reading, values untouched.
+
+The view picks, orders and groups; it never computes a new figure, so that every number a
+template prints is a number of the result (the number check relies on it)::
+
+    view = ReportView.of(report)
+    view.headline  # ("SSP5-8.5", "2050"): the case the summary speaks of
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+JSON = Mapping[str, Any]
+
+
+def _horizon_key(horizon: object) -> str:
+    return str(horizon)
+
+
+def _member(node: JSON, key: str) -> JSON:
+    """``node[key]`` when it is an object, else an empty one (a part the report lacks)."""
+    value = node.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+@dataclass(frozen=True, slots=True)
+class HazardView:
+    """One hazard: its results by (scenario, horizon), the baseline, and the headline case."""
+
+    key: str
+    kind: str
+    baseline: JSON | None
+    results: tuple[JSON, ...]
+    headline: JSON | None
+    worst: JSON | None  # the case with the highest loss
+
+    def result(self, scenario: str, horizon: object) -> JSON | None:
+        for row in self.results:
+            if row.get("scenario") == scenario and _horizon_key(row.get("horizon")) == str(horizon):
+                return row
+        return None
+
+    @property
+    def worst_score(self) -> float:
+        """The highest score over the baseline and every requested case."""
+        scores = [
+            float(row["score"]["value"])
+            for row in (self.baseline, *self.results)
+            if row and isinstance(row.get("score"), Mapping)
+        ]
+        return max(scores, default=0.0)
+
+    @property
+    def drivers(self) -> tuple[JSON, ...]:
+        source = self.headline or self.worst or self.baseline or {}
+        return tuple(source.get("drivers", ()))
+
+
+def loss_of(row: JSON | None) -> JSON | None:
+    """The loss quantity of a result row: expected annual loss (acute) or annual cost (chronic)."""
+    if row is None:
+        return None
+    for key in ("eal", "annual_cost"):
+        value = row.get(key)
+        if isinstance(value, Mapping):
+            return value
+    return None
+
+
+def loss_share_of(row: JSON | None) -> JSON | None:
+    """The loss as a share: of the value at risk (acute) or of revenue (chronic)."""
+    if row is None:
+        return None
+    for key in ("eal_pct", "revenue_share_pct"):
+        value = row.get(key)
+        if isinstance(value, Mapping):
+            return value
+    return None
+
+
+def _loss_value(row: JSON) -> float:
+    loss = loss_of(row)
+    return float(loss["value"]) if loss else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    """The report arranged for the templates."""
+
+    report: JSON
+    language: str
+    scenarios: tuple[str, ...]
+    horizons: tuple[str, ...]
+    headline: tuple[str, str]
+    hazards: tuple[HazardView, ...]
+    dominant: tuple[HazardView, ...]
+
+    @classmethod
+    def of(cls, report: JSON) -> ReportView:
+        params = report.get("parameters", {})
+        scenarios = tuple(str(s) for s in params.get("scenarios", ()))
+        horizons = tuple(_horizon_key(h) for h in params.get("horizons", ()))
+        headline = _headline(report, scenarios, horizons)
+        hazards = tuple(
+            _hazard_view(entry, headline) for entry in report.get("hazards", ()) if entry
+        )
+        by_key = {h.key: h for h in hazards}
+        dominant_keys = report.get("summary", {}).get("dominant_hazards", ())
+        dominant = tuple(by_key[k] for k in dominant_keys if k in by_key)
+        return cls(
+            report=report,
+            language=str(report.get("language", "ko")),
+            scenarios=scenarios,
+            horizons=horizons,
+            headline=headline,
+            hazards=hazards,
+            dominant=dominant,
+        )
+
+    @property
+    def summary(self) -> JSON:
+        return _member(self.report, "summary")
+
+    @property
+    def location(self) -> JSON:
+        return _member(self.report, "location")
+
+    @property
+    def building(self) -> JSON:
+        return _member(self.report, "building")
+
+    @property
+    def asset(self) -> JSON:
+        return _member(self.report, "asset")
+
+    @property
+    def site(self) -> JSON:
+        return _member(self.report, "site")
+
+    @property
+    def notable(self) -> tuple[HazardView, ...]:
+        """Hazards scoring above the lowest score in some case, by headline loss."""
+        return tuple(h for h in self.ranked if h.worst_score > 1)
+
+    @property
+    def minor(self) -> tuple[HazardView, ...]:
+        """Hazards at the lowest score in every case."""
+        return tuple(h for h in self.ranked if h.worst_score <= 1)
+
+    def total_eal(self, scenario: str, horizon: str) -> JSON | None:
+        """The total expected annual loss of a case (``"baseline", "baseline"`` for today)."""
+        cell = _member(_member(self.summary, "total_eal"), scenario).get(str(horizon))
+        return cell if isinstance(cell, Mapping) else None
+
+    @property
+    def ranked(self) -> tuple[HazardView, ...]:
+        """Hazards from the highest loss in the headline case to the lowest."""
+        return tuple(sorted(self.hazards, key=lambda h: -_loss_value(h.headline or {})))
+
+    @property
+    def warming(self) -> tuple[tuple[str, str, JSON], ...]:
+        """Global warming of each (scenario, horizon), as the hazard results state it."""
+        found: dict[tuple[str, str], JSON] = {}
+        for hazard in self.hazards:
+            for row in hazard.results:
+                q = row.get("warming_c")
+                key = (str(row.get("scenario")), _horizon_key(row.get("horizon")))
+                if isinstance(q, Mapping) and key not in found:
+                    found[key] = q
+        return tuple(
+            (s, h, found[(s, h)]) for s in self.scenarios for h in self.horizons if (s, h) in found
+        )
+
+    @property
+    def assumed(self) -> tuple[tuple[str, JSON], ...]:
+        """Building and asset facts that were not given and carry a default (``assumption``)."""
+        found: list[tuple[str, JSON]] = []
+        for group in (self.building, self.asset, self.site):
+            for name, item in group.items():
+                if isinstance(item, Mapping) and item.get("provenance") == "assumption":
+                    found.append((name, item))
+        return tuple(found)
+
+    @property
+    def recommendations(self) -> Sequence[JSON]:
+        return tuple(self.report.get("recommendations", ()))
+
+    @property
+    def sources(self) -> Sequence[JSON]:
+        return tuple(self.report.get("sources", ()))
+
+    @property
+    def assumptions(self) -> tuple[str, ...]:
+        """The model's general assumption notes in the report's language.
+
+        Notes on single facts that were defaulted or estimated from the location (keys
+        ``default.*``, ``estimate.*``) are left out: the facts table shows each with its
+        provenance.
+        """
+        notes: list[str] = []
+        for note in self.report.get("assumptions", ()):
+            if isinstance(note, Mapping):
+                if str(note.get("key", "")).startswith(("default.", "estimate.")):
+                    continue
+                text = note.get(f"text_{self.language}") or note.get(self.language)
+                notes.append(str(text if text is not None else note))
+            else:
+                notes.append(str(note))
+        return tuple(notes)
+
+
+def _headline(
+    report: JSON, scenarios: tuple[str, ...], horizons: tuple[str, ...]
+) -> tuple[str, str]:
+    """The case the summary speaks of: mid-century if asked for, under the highest-loss scenario."""
+    if not scenarios or not horizons:
+        return ("", "")
+    horizon = "2050" if "2050" in horizons else horizons[len(horizons) // 2]
+    table = report.get("summary", {}).get("total_eal", {})
+
+    def loss(scenario: str) -> float:
+        cell = table.get(scenario, {}).get(horizon)
+        return float(cell["value"]) if isinstance(cell, Mapping) else 0.0
+
+    return (max(scenarios, key=loss), horizon)
+
+
+def _hazard_view(entry: JSON, headline: tuple[str, str]) -> HazardView:
+    results = tuple(entry.get("results", ()))
+    view = HazardView(
+        key=str(entry.get("hazard")),
+        kind=str(entry.get("kind", "")),
+        baseline=entry.get("baseline"),
+        results=results,
+        headline=None,
+        worst=max(results, key=_loss_value) if results else None,
+    )
+    return HazardView(
+        key=view.key,
+        kind=view.kind,
+        baseline=view.baseline,
+        results=view.results,
+        headline=view.result(*headline),
+        worst=view.worst,
+    )

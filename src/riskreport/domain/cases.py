@@ -1,0 +1,60 @@
+"""The scenario x horizon cases of one analysis, with today's baseline first.
+
+>>> g = case_grid(("SSP5-8.5",), (2050,))
+>>> g.labels
+(('baseline', 'baseline'), ('SSP5-8.5', 2050))
+>>> [round(w, 2) for w in g.warming_c.tolist()]
+[0.85, 2.4]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from riskreport.domain.array import Array, IntArray
+from riskreport.domain.scenarios import (
+    PRESENT_WARMING_C,
+    PRESENT_YEAR,
+    SCENARIOS,
+    slr_fraction,
+    warming,
+)
+
+BASELINE = "baseline"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseGrid:
+    """C cases: index 0 is the baseline (today, 1995-2014 climate), then scenario x horizon."""
+
+    labels: tuple[tuple[str, str | int], ...]
+    scenario_index: IntArray  # index into SCENARIOS; -1 for the baseline
+    year: Array
+    warming_c: Array
+    slr_fraction: Array  # GMSL(year) / GMSL(2100) of the scenario; 0 for the baseline
+
+    @property
+    def size(self) -> int:
+        return len(self.labels)
+
+
+def case_grid(scenarios: Sequence[str], horizons: Sequence[int]) -> CaseGrid:
+    labels: list[tuple[str, str | int]] = [(BASELINE, BASELINE)]
+    sidx, years, warm, frac = [-1], [float(PRESENT_YEAR)], [PRESENT_WARMING_C], [0.0]
+    for s in scenarios:
+        for h in horizons:
+            labels.append((s, h))
+            sidx.append(SCENARIOS.index(s))
+            years.append(float(h))
+            warm.append(warming(s, h))
+            frac.append(slr_fraction(s, h))
+    return CaseGrid(
+        labels=tuple(labels),
+        scenario_index=np.array(sidx, dtype=np.int64),
+        year=np.array(years),
+        warming_c=np.array(warm),
+        slr_fraction=np.array(frac),
+    )

@@ -1,0 +1,45 @@
+"""Wildfire: annual probability that a fire reaches the building, times 0.7 damage.
+
+physrisk's wildfire model [physrisk-docs]: damage given a fire is 0.7 of value, so the expected
+annual damage is 0.7 x the annual probability. The probability comes from a regional anchor, the
+distance to forest and the structure (assumption) and rises with warming like the frequency of
+agricultural drought, Figure SPM.6 (a fire-weather proxy; tagged assumption).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from riskreport.domain.cases import CaseGrid
+from riskreport.domain.hazards import HazardArrays, Intensity
+from riskreport.domain.losses import RETURN_PERIODS
+from riskreport.domain.scenarios import frequency_multiplier
+from riskreport.domain.site import SiteBatch
+
+FIRE_DAMAGE_RATIO = 0.7  # [physrisk-docs]
+
+
+def wildfire(site: SiteBatch, cases: CaseGrid) -> HazardArrays:
+    m = frequency_multiplier("drought10", cases.warming_c)  # (C,)
+    rate = np.minimum(site.fire_probability[:, None] * m[None, :], 1.0)  # (B, C)
+    probability = 1.0 - np.exp(-rate)
+    # A Bernoulli event: the T-year loss is the full 0.7 once the fire is at least that frequent.
+    curve = np.empty((*probability.shape, len(RETURN_PERIODS)))
+    for j, rp in enumerate(RETURN_PERIODS.tolist()):  # column by column: long contiguous loops
+        curve[:, :, j] = np.where(probability >= 1.0 / rp, FIRE_DAMAGE_RATIO, 0.0)
+    return HazardArrays(
+        hazard="wildfire",
+        kind="acute",
+        loss=FIRE_DAMAGE_RATIO * probability * site.value_krw[:, None],
+        probability=probability,
+        damage=curve,
+        intensity={
+            "fire_probability": Intensity(
+                probability, "1/yr", "riskreport-assumptions", "assumption"
+            ),
+            "frequency_multiplier": Intensity(
+                np.broadcast_to(m[None, :], probability.shape).copy(), "x", "ipcc-ar6-wg1-spm-f6"
+            ),
+        },
+        source="physrisk-docs",
+    )

@@ -1,0 +1,42 @@
+"""Scores 1-5 and the overall grade, by documented thresholds.
+
+Acute hazards: the larger of a score on the 1-in-100-year loss (% of value; physrisk: above 10 %
+very high, above 3 % high [physrisk-docs]; lower bands assumption) and a score on the expected
+annual loss (% of value; assumption). Chronic hazards: annual cost as % of revenue (assumption).
+The overall score is the worst hazard score over the requested cases; grades A (1) to E (5).
+
+>>> import numpy as np
+>>> acute_score(np.array([12.0, 4.0, 0.05]), np.array([0.0, 0.0, 0.0])).tolist()
+[5.0, 4.0, 1.0]
+>>> GRADES[5]
+'E'
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from riskreport.domain.array import Array
+
+RP100_BANDS = (0.1, 1.0, 3.0, 10.0)  # % of value: > each band adds one point
+EAL_BANDS = (0.01, 0.1, 0.3, 1.0)  # % of value a year
+CHRONIC_BANDS = (0.1, 0.5, 2.0, 5.0)  # % of revenue a year
+GRADES = {1: "A", 2: "B", 3: "C", 4: "D", 5: "E"}
+LEVELS_EN = {1: "very low", 2: "low", 3: "medium", 4: "high", 5: "very high"}
+LEVELS_KO = {1: "매우 낮음", 2: "낮음", 3: "보통", 4: "높음", 5: "매우 높음"}
+
+
+def _banded(x: Array, bands: tuple[float, ...]) -> Array:
+    result: Array = np.ones_like(x, dtype=np.float64)
+    for b in bands:
+        result += x > b
+    return result
+
+
+def acute_score(rp100_pct: Array, eal_pct: Array) -> Array:
+    result: Array = np.maximum(_banded(rp100_pct, RP100_BANDS), _banded(eal_pct, EAL_BANDS))
+    return result
+
+
+def chronic_score(revenue_share_pct: Array) -> Array:
+    return _banded(revenue_share_pct, CHRONIC_BANDS)

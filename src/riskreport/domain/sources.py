@@ -1,0 +1,134 @@
+"""Full citations for every source key a report may use.
+
+Model code cites these keys next to its constants; reports list the citations of the keys they use.
+
+>>> SOURCES["emanuel-2011"].citation.startswith("Emanuel")
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    key: str
+    citation: str
+    url: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"key": self.key, "citation": self.citation, "url": self.url}
+
+
+ASSUMPTIONS_KEY = "riskreport-assumptions"
+USER_KEY = "user-input"
+
+_ALL = (
+    Source(
+        "ipcc-ar6-wg1-spm-t1",
+        "IPCC (2021). Summary for Policymakers, Table SPM.1. In: Climate Change 2021: The Physical "
+        "Science Basis. Contribution of Working Group I to the Sixth Assessment Report. Cambridge "
+        "University Press.",
+        "https://www.ipcc.ch/report/ar6/wg1/chapter/summary-for-policymakers/",
+    ),
+    Source(
+        "ipcc-ar6-wg1-spm-f6",
+        "IPCC (2021). Summary for Policymakers, Figure SPM.6: projected changes in the intensity "
+        "and frequency of hot temperature extremes, heavy precipitation and agricultural droughts. "
+        "In: Climate Change 2021: The Physical Science Basis (AR6 WGI).",
+        "https://www.ipcc.ch/report/ar6/wg1/figures/summary-for-policymakers/figure-spm-6/",
+    ),
+    Source(
+        "ipcc-ar6-wg1-ch9",
+        "Fox-Kemper, B., et al. (2021). Ocean, Cryosphere and Sea Level Change. Chapter 9 of "
+        "Climate Change 2021: The Physical Science Basis (AR6 WGI); sea-level projections of "
+        "Figures 9.27 and 9.28 (global mean and regional relative sea level).",
+        "https://www.ipcc.ch/report/ar6/wg1/chapter/chapter-9/",
+    ),
+    Source(
+        "emanuel-2011",
+        "Emanuel, K. (2011). Global warming effects on U.S. hurricane damage. Weather, Climate, "
+        "and Society 3(4), 261-268. doi:10.1175/WCAS-D-11-00007.1",
+        "https://doi.org/10.1175/WCAS-D-11-00007.1",
+    ),
+    Source(
+        "eberenz-2021",
+        "Eberenz, S., Lüthi, S., Bresch, D. N. (2021). Regional tropical cyclone impact functions "
+        "for globally consistent risk assessments. Natural Hazards and Earth System Sciences 21, "
+        "393-415. doi:10.5194/nhess-21-393-2021",
+        "https://doi.org/10.5194/nhess-21-393-2021",
+    ),
+    Source(
+        "wmo-harper-2010",
+        "Harper, B. A., Kepert, J. D., Ginger, J. D. (2010). Guidelines for converting between "
+        "various wind averaging periods in tropical cyclone conditions. WMO/TD-No. 1555.",
+        "https://library.wmo.int/idurl/4/48733",
+    ),
+    Source(
+        "knutson-2020",
+        "Knutson, T., et al. (2020). Tropical cyclones and climate change assessment: Part II: "
+        "Projected response to anthropogenic warming. Bulletin of the American Meteorological "
+        "Society 101(3), E303-E322. doi:10.1175/BAMS-D-18-0194.1",
+        "https://doi.org/10.1175/BAMS-D-18-0194.1",
+    ),
+    Source(
+        "kma-typhoon",
+        "Korea Meteorological Administration (KMA). Typhoon statistics: typhoons affecting the "
+        "Korean Peninsula 1981-2010 and 1904-2017; property losses of typhoons Rusa (2002) and "
+        "Maemi (2003).",
+        "https://www.weather.go.kr/",
+    ),
+    Source(
+        "jrc-huizinga-2017",
+        "Huizinga, J., de Moel, H., Szewczyk, W. (2017). Global flood depth-damage functions: "
+        "Methodology and the database with guidelines. EUR 28552 EN, Publications Office of the "
+        "European Union. doi:10.2760/16510",
+        "https://doi.org/10.2760/16510",
+    ),
+    Source(
+        "molit-2016",
+        "Ministry of Land, Infrastructure and Transport (MOLIT), Republic of Korea (2016). River "
+        "design standards (하천설계기준): design floods of national and local river levees.",
+        None,
+    ),
+    Source(
+        "physrisk-docs",
+        "OS-Climate physrisk documentation: vulnerability models for wildfire, heat (cooling "
+        "energy, labour productivity) and drought (Apache-2.0).",
+        "https://physrisk.readthedocs.io/",
+    ),
+    Source(
+        "kma-warnings",
+        "Korea Meteorological Administration (KMA). Special weather report criteria (heat wave, "
+        "cold wave, strong wind) and heat-day statistics (2021).",
+        "https://www.weather.go.kr/",
+    ),
+    Source(
+        "kostat-sgis-2018",
+        "통계청 통계지리정보서비스(SGIS), 2018 (Statistics Korea, SGIS administrative boundaries). "
+        "Korea Open Government License Type 1.",
+        "https://sgis.kostat.go.kr/",
+    ),
+    Source(
+        "noaa-globe-landmask",
+        "NOAA NGDC GLOBE 1-km global land mask as packaged by global-land-mask 1.0.0 (T. Karin, "
+        "MIT License); distance to the open sea derived by riskreport.",
+        "https://github.com/toddkarin/global-land-mask",
+    ),
+    Source(USER_KEY, "Given by the user in the report request.", None),
+    Source(
+        ASSUMPTIONS_KEY,
+        "riskreport model assumptions: defaults and regional anchors chosen by the riskreport "
+        "developers where no published value was at hand; each is listed with its reasoning in "
+        "docs/model.md.",
+        None,
+    ),
+)
+
+SOURCES: dict[str, Source] = {s.key: s for s in _ALL}
+
+
+def cite(keys: set[str] | list[str]) -> list[dict[str, object]]:
+    """The citation entries for ``keys`` in a stable order; an unknown key raises ``KeyError``."""
+    return [SOURCES[k].as_dict() for k in sorted(set(keys))]

@@ -1,0 +1,85 @@
+"""The ``Backend`` seam: where and how jobs run, behind the ``Engine``.
+
+A backend takes jobs that the engine has already stored as ``queued`` and runs them. It reports
+what happens through a :class:`JobRecorder`, which writes the store first and announces second.
+Because state, progress and results live in the store, a backend whose workers run in other
+processes or machines (Celery, later) can hand each worker a recorder over the same store; the
+API process then learns of changes by re-reading the store (``poll_interval``) or a notifier.
+
+Implementations: :class:`~riskreport.engine.backends.inline.InlineBackend` (runs the job within
+``submit``, for tests and the one-shot CLI) and
+:class:`~riskreport.engine.backends.local.LocalBackend` (this process's thread and process
+runners). One contract suite (``tests/engine/test_backend_contract.py``) runs each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from riskreport.engine.jobs import Job, Progress
+from riskreport.engine.outcome import Outcome
+from riskreport.engine.spec import JobSpec
+
+
+class JobRecorder(Protocol):
+    """Where runners report a job's life. Every method writes to the store, then announces."""
+
+    async def started(self, job_id: str) -> bool:
+        """Move the job ``queued -> running``; False if it is no longer queued (cancelled)."""
+
+    def progress(self, job_id: str, progress: Progress) -> None:
+        """Record progress; call on the event loop. Never blocks: writes are queued, coalesced."""
+
+    async def finished(self, job_id: str, outcome: Outcome) -> Job | None:
+        """Record the final state; None if the job was already final (e.g. cancelled first)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackendStats:
+    """``running``: runner slots in use now; ``capacity``: slots in all runners the specs use."""
+
+    running: int
+    capacity: int
+
+
+class Backend(Protocol):
+    @property
+    def ready(self) -> bool:
+        """True once :meth:`start` has finished the warm-up."""
+
+    @property
+    def exclusive(self) -> bool:
+        """True when this process alone runs the store's jobs.
+
+        Then jobs found ``queued`` or ``running`` at start-up were left by a dead process and the
+        engine fails them as ``interrupted``. A distributed backend answers False (other workers
+        may be running those jobs right now).
+        """
+
+    @property
+    def poll_interval(self) -> float | None:
+        """Seconds between store re-reads for waiters; None when every change is announced
+        in this process (inline, local)."""
+
+    async def start(self, specs: Mapping[str, JobSpec], recorder: JobRecorder) -> None:
+        """Warm up (initializers, worker processes) off the event loop; then ``ready``."""
+
+    async def submit(self, job: Job, spec: JobSpec, *, job_timeout: float) -> None:
+        """Run a stored, queued job; the job function gets ``job_timeout`` s.
+
+        Local backends return at once and run the job in the background; the inline backend
+        returns when the job is final.
+        """
+
+    async def cancel(self, job_id: str) -> None:
+        """Stop a job the store already records as cancelled: drop it from the queue, kill its
+        process, or set its thread's cancel token. Unknown ids are ignored."""
+
+    def stats(self) -> BackendStats:
+        """Cheap and synchronous (metrics read it at scrape time)."""
+
+    async def shutdown(self, grace: float) -> None:
+        """Stop: queued jobs are cancelled at once, running jobs get ``grace`` seconds, then
+        they are cancelled (processes killed, thread tokens set) and recorded; never blocks."""

@@ -1,0 +1,239 @@
+"""The ``Engine``: the one object the interfaces use to run, watch and cancel jobs.
+
+Use::
+
+    engine = Engine(store, LocalBackend(concurrency=4), specs,
+                    queue_limit=100, job_timeout=60, shutdown_grace=10)
+    await engine.start()                        # recover, warm up (off the loop); then ready
+    job = await engine.submit("report", payload)
+    job = await engine.wait(job.id, timeout=30)
+    async for snapshot in engine.events(job.id): ...
+    await engine.shutdown()
+
+The store is the truth: every transition is written there before it is announced, and waiters and
+event streams read the job back from the store, so a job looks the same from any process.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+
+from riskreport.engine.backend import Backend
+from riskreport.engine.errors import QueueFull, ShuttingDown, UnknownJobKind
+from riskreport.engine.events.notifier import LocalNotifier
+from riskreport.engine.jobs import (
+    Artifact,
+    Job,
+    JobError,
+    JobPage,
+    JobStatus,
+    Progress,
+    utcnow,
+)
+from riskreport.engine.outcome import CANCELLED, INTERRUPTED
+from riskreport.engine.recorder import StoreRecorder
+from riskreport.engine.spec import JobSpec
+from riskreport.engine.store import JobStore
+
+log = logging.getLogger("riskreport.engine")
+
+_BY_CLIENT = JobError(code=CANCELLED, message="cancelled by a client")
+_INTERRUPTED = JobError(
+    code=INTERRUPTED, message="the process running the job stopped before the job finished"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EngineStats:
+    """This process's load: jobs admitted and waiting, runner slots in use, slots in all."""
+
+    queued: int
+    running: int
+    capacity: int
+
+
+class Engine:
+    def __init__(
+        self,
+        store: JobStore,
+        backend: Backend,
+        specs: Iterable[JobSpec],
+        *,
+        queue_limit: int,
+        job_timeout: float,
+        shutdown_grace: float,
+    ) -> None:
+        self._specs: dict[str, JobSpec] = {}
+        for spec in specs:
+            if spec.kind in self._specs:
+                raise ValueError(f"two job specs for kind {spec.kind!r}")
+            self._specs[spec.kind] = spec
+        if queue_limit < 0 or job_timeout <= 0 or shutdown_grace < 0:
+            raise ValueError("need queue_limit >= 0, job_timeout > 0 and shutdown_grace >= 0")
+        self._store = store
+        self._backend = backend
+        self._queue_limit = queue_limit
+        self._job_timeout = job_timeout
+        self._shutdown_grace = shutdown_grace
+        self._notifier = LocalNotifier()
+        self._recorder = StoreRecorder(store, self._notifier)
+        self._recorder.add_listener(self._track)
+        # Ids admitted by this engine that have not left ``queued`` yet (the admission count).
+        self._queued: set[str] = set()
+        self._admitting = False
+        self._closing = False
+        # Mean run time, for Retry-After; starts at a modest guess, learns from finished jobs.
+        self._mean_run = min(job_timeout, 5.0)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        """True once :meth:`start` finished (warm-up done) and until shutdown begins."""
+        return self._admitting and not self._closing and self._backend.ready
+
+    async def start(self) -> None:
+        """Recover jobs a dead process left unfinished, then warm the backend up.
+
+        Admission opens before warm-up (jobs wait in the queue), while ``ready`` stays False
+        until warm-up ends. Warm-up runs off the event loop, so a caller may run ``start()`` in
+        a background task and serve ``/readyz`` (503) meanwhile. A failed warm-up raises.
+        """
+        if self._backend.exclusive:
+            ids = await self._store.fail_unfinished(
+                (JobStatus.QUEUED, JobStatus.RUNNING), _INTERRUPTED, at=utcnow()
+            )
+            if ids:
+                log.warning("marked %d unfinished job(s) as interrupted: %s", len(ids), ids)
+        self._admitting = True
+        await self._backend.start(self._specs, self._recorder)
+        log.info("engine ready: %s", self.stats())
+
+    async def shutdown(self) -> None:
+        """Stop admitting (``ShuttingDown``), give running jobs the grace period, cancel the rest.
+
+        Queued jobs are cancelled at once (code ``shutdown``). Nothing here blocks the loop.
+        """
+        if self._closing:
+            return
+        self._closing = True
+        await self._backend.shutdown(self._shutdown_grace)
+        await self._recorder.aclose()
+
+    async def ping(self) -> None:
+        await self._store.ping()
+
+    def add_listener(self, fn: Callable[[Job], None]) -> None:
+        """Call ``fn(job)`` on the loop after every stored change of state (and at admission)."""
+        self._recorder.add_listener(fn)
+
+    def stats(self) -> EngineStats:
+        backend = self._backend.stats()
+        return EngineStats(
+            queued=len(self._queued), running=backend.running, capacity=backend.capacity
+        )
+
+    # -- jobs ------------------------------------------------------------------------------
+
+    async def submit(
+        self, kind: str, payload: Mapping[str, Any], *, job_id: str | None = None
+    ) -> Job:
+        """Admit a job and hand it to the backend; return it as admitted (``queued``).
+
+        Raises ``UnknownJobKind``, ``ShuttingDown`` or ``QueueFull`` (with ``retry_after``).
+        With the inline backend the job has already finished when this returns.
+        """
+        spec = self._specs.get(kind)
+        if spec is None:
+            raise UnknownJobKind(kind)
+        if self._closing or not self._admitting:
+            reason = "shutting down" if self._closing else "not started"
+            raise ShuttingDown(f"the engine is {reason}", retry_after=5.0)
+        self._admit()
+        job = Job(id=job_id or uuid.uuid4().hex, kind=kind, payload=payload)
+        self._queued.add(job.id)
+        try:
+            await self._store.create(job)
+        except BaseException:
+            self._queued.discard(job.id)
+            raise
+        self._recorder.announce(job)
+        await self._backend.submit(job, spec, job_timeout=self._job_timeout)
+        return job
+
+    def _admit(self) -> None:
+        load = self._backend.stats()
+        waiting = len(self._queued) - max(0, load.capacity - load.running)
+        if waiting >= self._queue_limit:
+            ahead = waiting + 1
+            retry_after = math.ceil(ahead / max(1, load.capacity) * self._mean_run)
+            raise QueueFull(
+                f"{waiting} jobs are waiting (limit {self._queue_limit})",
+                retry_after=float(max(1, retry_after)),
+            )
+
+    def _track(self, job: Job) -> None:
+        if job.status is JobStatus.QUEUED:
+            return
+        self._queued.discard(job.id)
+        if job.status.is_final and job.started_at is not None and job.finished_at is not None:
+            seconds = (job.finished_at - job.started_at).total_seconds()
+            self._mean_run = 0.8 * self._mean_run + 0.2 * max(0.0, seconds)
+
+    async def get(self, job_id: str) -> Job:
+        return await self._store.get(job_id)
+
+    async def list(
+        self, *, status: JobStatus | None = None, limit: int = 50, cursor: str | None = None
+    ) -> JobPage:
+        return await self._store.list(status=status, limit=limit, cursor=cursor)
+
+    async def artifact(self, job_id: str, name: str) -> Artifact:
+        return await self._store.get_artifact(job_id, name)
+
+    async def cancel(self, job_id: str) -> Job:
+        """Cancel a queued or running job; ``IllegalTransition`` if it is already final.
+
+        The cancel is recorded (and announced) first; then the backend stops the work: a queued
+        job leaves the queue, a process job is killed, a thread job sees its cancel token.
+        """
+        job = await self._recorder.transition(job_id, JobStatus.CANCELLED, error=_BY_CLIENT)
+        await self._backend.cancel(job_id)
+        return job
+
+    async def wait(self, job_id: str, timeout: float | None = None) -> Job:  # noqa: ASYNC109 (the API contract: Prefer: wait=N)
+        """Return the job once it is final, or as it is when ``timeout`` seconds pass."""
+        job: Job | None = None
+        with anyio.move_on_after(math.inf if timeout is None else timeout):
+            async for snapshot in self.events(job_id):
+                job = snapshot
+        return job if job is not None else await self._store.get(job_id)
+
+    async def events(self, job_id: str) -> AsyncIterator[Job]:
+        """Yield the job now and after every change of status or progress; end when final.
+
+        Raises ``JobNotFound``. Close it early with ``contextlib.aclosing`` when needed.
+        """
+        last: tuple[JobStatus, Progress] | None = None
+        poll = self._backend.poll_interval
+        while True:
+            wake = self._notifier.waiter(job_id)  # before the read: no change slips between
+            job = await self._store.get(job_id)
+            if (job.status, job.progress) != last:
+                last = (job.status, job.progress)
+                yield job
+            if job.status.is_final:
+                self._notifier.forget(job_id)
+                return
+            if poll is None:
+                await wake.wait()  # every change in this process is announced
+            else:
+                with anyio.move_on_after(poll):  # changes made elsewhere show up at the next read
+                    await wake.wait()

@@ -1,0 +1,131 @@
+"""The store-backed :class:`~riskreport.engine.backend.JobRecorder`: write first, announce second.
+
+Every change goes to the store; only after the write succeeds is it announced to the notifier
+(waiters, event streams) and to listeners (metrics). A worker in another process can build its own
+``StoreRecorder`` over the same store (with a notifier of its own, or none).
+
+Use::
+
+    recorder = StoreRecorder(store, LocalNotifier())
+    recorder.add_listener(metrics.observe_job)
+    if await recorder.started(job.id):
+        ...
+        await recorder.finished(job.id, Outcome.of(result))
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from riskreport.engine.errors import IllegalTransition
+from riskreport.engine.events.notifier import Notifier
+from riskreport.engine.jobs import JSON, Artifact, Job, JobError, JobStatus, Progress, utcnow
+from riskreport.engine.outcome import Outcome
+from riskreport.engine.store import JobStore
+from riskreport.engine.taskset import TaskSet
+
+log = logging.getLogger("riskreport.engine")
+
+Listener = Callable[[Job], None]
+
+_STARTED = Progress(fraction=0.0, stage="running")
+_DONE = Progress(fraction=1.0, stage="done")
+
+
+class StoreRecorder:
+    def __init__(self, store: JobStore, notifier: Notifier) -> None:
+        self.store = store
+        self.notifier = notifier
+        self._listeners: list[Listener] = []
+        # Progress writes are coalesced per job: the newest report waits in ``_pending`` while
+        # one writer task per job (``_writing``) drains it, so reports never pile up or reorder.
+        self._pending: dict[str, Progress] = {}
+        self._writing: set[str] = set()
+        self._tasks = TaskSet()
+
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def announce(self, job: Job) -> None:
+        """Tell waiters and listeners about a change already written to the store."""
+        self.notifier.publish(job.id)
+        for listener in self._listeners:
+            try:
+                listener(job)
+            except Exception:
+                # A broken listener (metrics) must not break job bookkeeping.
+                log.exception("job listener %r failed", listener)
+
+    async def transition(
+        self,
+        job_id: str,
+        new: JobStatus,
+        *,
+        error: JobError | None = None,
+        result: JSON | None = None,
+        progress: Progress | None = None,
+        artifacts: Iterable[Artifact] = (),
+    ) -> Job:
+        """Write one transition, then announce it. Raises ``IllegalTransition``/``JobNotFound``."""
+        job = await self.store.transition(
+            job_id,
+            new,
+            at=utcnow(),
+            error=error,
+            result=result,
+            progress=progress,
+            artifacts=artifacts,
+        )
+        self.announce(job)
+        return job
+
+    async def started(self, job_id: str) -> bool:
+        try:
+            await self.transition(job_id, JobStatus.RUNNING, progress=_STARTED)
+        except IllegalTransition:
+            return False
+        return True
+
+    async def finished(self, job_id: str, outcome: Outcome) -> Job | None:
+        extra: dict[str, Any] = {}
+        if outcome.status is JobStatus.SUCCEEDED:
+            extra["progress"] = _DONE
+        try:
+            return await self.transition(
+                job_id,
+                outcome.status,
+                error=outcome.error,
+                result=outcome.result,
+                artifacts=outcome.artifacts,
+                **extra,
+            )
+        except IllegalTransition as exc:
+            # Expected when a client cancel or a deadline got there first: the first final
+            # state stands.
+            log.debug("job %s already final, %s not recorded: %s", job_id, outcome.status, exc)
+            return None
+
+    def progress(self, job_id: str, progress: Progress) -> None:
+        self._pending[job_id] = progress
+        if job_id not in self._writing:
+            self._writing.add(job_id)
+            self._tasks.spawn(self._write_progress(job_id), name=f"progress-{job_id}")
+
+    async def _write_progress(self, job_id: str) -> None:
+        try:
+            while (progress := self._pending.pop(job_id, None)) is not None:
+                await self.store.set_progress(job_id, progress)
+                self.notifier.publish(job_id)
+        except Exception:
+            self._pending.pop(job_id, None)
+            log.exception("could not record progress of job %s", job_id)
+        finally:
+            self._writing.discard(job_id)
+
+    async def aclose(self, grace: float = 5.0) -> None:
+        """Let pending progress writes finish within ``grace`` s, then cancel what is left."""
+        if not await self._tasks.wait(grace):
+            self._tasks.cancel()
+            await self._tasks.wait()

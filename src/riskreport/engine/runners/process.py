@@ -1,0 +1,212 @@
+"""The process runner: CPU-bound or un-interruptible jobs in worker processes that can be killed.
+
+``concurrency`` slots over a pool of long-lived worker processes (plus a spare; see
+:mod:`~riskreport.engine.runners.pool`), each started with the ``forkserver`` method (``spawn``
+where there is none; never ``fork`` from a threaded event-loop process). Each worker runs the
+initializer once, then one job at a time. A job that times out or is cancelled has its worker
+killed (SIGKILL) and its slot freed at once; the spare takes the next job while a replacement
+starts. A worker that crashes fails only its own job (code ``crashed``, with the exit code or
+signal), never the pool: this is why the runner does not use ``ProcessPoolExecutor``, which breaks
+wholesale when one worker dies.
+
+Progress and log records travel back over the worker's pipe; the pipe is read in a thread
+(``anyio.to_thread``) so a large result never blocks the loop.
+
+Use::
+
+    runner = ProcessRunner(4, initializer=Initializer("pkg.mod:prepare"))
+    await runner.start(["pkg.mod:run"])
+    await runner.run(job, "pkg.mod:run", job_timeout=60, recorder=recorder, control=control)
+    await runner.aclose()
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import multiprocessing
+from collections.abc import Iterable
+from typing import Any
+
+import anyio
+import anyio.to_thread
+
+from riskreport.engine import context_vars
+from riskreport.engine.backend import JobRecorder
+from riskreport.engine.errors import WarmUpFailed
+from riskreport.engine.jobs import Job, JobStatus, Progress
+from riskreport.engine.outcome import CRASHED, ERROR, Outcome
+from riskreport.engine.runners import worker as worker_module
+from riskreport.engine.runners.control import JobControl, take_slot
+from riskreport.engine.runners.pool import Worker, WorkerPool, describe_exit, dispatch_log
+from riskreport.engine.runners.warmup import WarmUp, warm_up_failed
+from riskreport.engine.spec import Initializer, split_dotted
+
+log = logging.getLogger("riskreport.engine")
+
+
+def default_start_method() -> str:
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+class ProcessRunner:
+    def __init__(
+        self,
+        concurrency: int,
+        *,
+        initializer: Initializer | None = None,
+        start_method: str | None = None,
+        spares: int = 1,
+    ) -> None:
+        """``spares``: idle workers kept beyond ``concurrency`` to replace a killed one at once."""
+        if concurrency < 1 or spares < 0:
+            raise ValueError("need concurrency >= 1 and spares >= 0")
+        self._capacity = concurrency
+        self._method = start_method or default_start_method()
+        self._context = multiprocessing.get_context(self._method)
+        self._pool = WorkerPool(self._context, initializer, size=concurrency, spares=spares)
+        self._warmup = WarmUp()
+        self._slots: anyio.CapacityLimiter | None = None
+        self._readers: anyio.CapacityLimiter | None = None
+
+    @property
+    def capacity(self) -> int:
+        return self._capacity
+
+    @property
+    def running(self) -> int:
+        return 0 if self._slots is None else int(self._slots.borrowed_tokens)
+
+    @property
+    def ready(self) -> bool:
+        return self._warmup.opened
+
+    def _limiters(self) -> tuple[anyio.CapacityLimiter, anyio.CapacityLimiter]:
+        if self._slots is None or self._readers is None:
+            self._slots = anyio.CapacityLimiter(self._capacity)
+            # One pipe reader per running job; its own limiter so they never wait for others.
+            self._readers = anyio.CapacityLimiter(self._capacity)
+        return self._slots, self._readers
+
+    async def start(self, functions: Iterable[str]) -> None:
+        self._limiters()
+        try:
+            # Fail early on a misspelt module, without importing it into this process.
+            for path in functions:
+                module = split_dotted(path)[0]
+                if await anyio.to_thread.run_sync(importlib.util.find_spec, module) is None:
+                    raise ModuleNotFoundError(f"no module {module!r} for job function {path!r}")
+            if self._method == "forkserver":
+                # Workers fork from a server that has imported the worker loop already.
+                self._context.set_forkserver_preload([worker_module.__name__])
+            await self._pool.fill()
+        except Exception as exc:
+            failed = warm_up_failed(exc)
+            self._warmup.open(failed)
+            raise failed from exc
+        self._warmup.open()
+
+    async def aclose(self) -> None:
+        await self._pool.aclose()
+
+    async def run(
+        self,
+        job: Job,
+        function: str,
+        *,
+        job_timeout: float,
+        recorder: JobRecorder,
+        control: JobControl,
+    ) -> None:
+        slots, _ = self._limiters()
+        try:
+            if not await take_slot(slots, control, self._warmup):
+                return  # cancelled while queued; the engine has recorded it
+        except WarmUpFailed as exc:
+            await recorder.finished(job.id, Outcome.failure(JobStatus.FAILED, ERROR, str(exc)))
+            return
+        # Log records of this job (here, in its thread, in its worker) carry its id.
+        marker = context_vars.job_id.set(job.id)
+        try:
+            worker = await self._take_worker(job, recorder)
+            if worker is None:
+                return
+            if control.cancel_requested or not await recorder.started(job.id):
+                self._pool.give_back(worker)
+                return
+            control.running = True
+            if await self._run_in(worker, job, function, job_timeout, recorder, control):
+                self._pool.give_back(worker)
+            else:
+                self._pool.discard(worker)
+        finally:
+            context_vars.job_id.reset(marker)
+            slots.release_on_behalf_of(control)
+
+    async def _take_worker(self, job: Job, recorder: JobRecorder) -> Worker | None:
+        try:
+            return await self._pool.take()
+        except Exception as exc:
+            log.exception("could not start a worker process for job %s", job.id)
+            message = f"could not start a worker process: {exc}"
+            await recorder.finished(job.id, Outcome.failure(JobStatus.FAILED, CRASHED, message))
+            return None
+
+    async def _run_in(
+        self,
+        worker: Worker,
+        job: Job,
+        function: str,
+        job_timeout: float,
+        recorder: JobRecorder,
+        control: JobControl,
+    ) -> bool:
+        """Run one job in ``worker``; True if the worker is still fit for the next job."""
+        _, readers = self._limiters()
+        request = ("run", job.id, function, dict(job.payload), job_timeout)
+        outcome: Outcome | None = None
+        crashed = False
+        try:
+            with control.cancellable() as scope:
+                scope.deadline = anyio.current_time() + job_timeout
+                try:
+                    worker.conn.send((*request, context_vars.request_id.get()))
+                    while outcome is None:
+                        reply: tuple[Any, ...] = await anyio.to_thread.run_sync(
+                            worker.conn.recv, abandon_on_cancel=True, limiter=readers
+                        )
+                        outcome = _handle(reply, job.id, recorder)
+                except (EOFError, OSError):
+                    crashed = True
+        except BaseException:
+            # Cancelled from outside (shutdown): the job must not run on unobserved.
+            worker.kill()
+            raise
+        if outcome is not None:
+            await recorder.finished(job.id, outcome)
+            return True
+        worker.kill()
+        if not crashed and not control.cancel_requested:
+            await recorder.finished(job.id, Outcome.timed_out(job_timeout))
+        code = await anyio.to_thread.run_sync(worker.reap, abandon_on_cancel=True)
+        if crashed and not control.cancel_requested:
+            message = f"the worker process {describe_exit(code)}"
+            log.error("job %s crashed: %s", job.id, message)
+            await recorder.finished(job.id, Outcome.failure(JobStatus.FAILED, CRASHED, message))
+        # The pipe is left to the garbage collector: an abandoned reader thread may still hold
+        # it, and closing it under that thread could let it read a reused descriptor.
+        return False
+
+
+def _handle(message: tuple[Any, ...], job_id: str, recorder: JobRecorder) -> Outcome | None:
+    kind = message[0]
+    if kind == "done":
+        outcome: Outcome = message[1]
+        return outcome
+    if kind == "progress":
+        recorder.progress(job_id, Progress(fraction=message[1], stage=message[2]))
+    elif kind == "log":
+        dispatch_log(message[1])
+    else:
+        log.error("unexpected message from worker for job %s: %r", job_id, kind)
+    return None

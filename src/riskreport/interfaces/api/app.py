@@ -1,0 +1,97 @@
+"""The HTTP API's factory: ``create_app(settings)``; nothing happens at import time.
+
+The lifespan warms the request model and the routes (see ``warmup``), opens the services (store,
+backend, engine; see ``riskreport.bootstrap``) and starts the loop-lag monitor; at shutdown it
+closes them in reverse. Warm-up of the runners continues in the background; ``/readyz`` says
+when it is done.
+
+Use::
+
+    app = create_app(Settings())                       # programmatic
+    uvicorn riskreport.interfaces.api.app:create_app_from_env --factory   # server
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+
+import anyio.to_thread
+from fastapi import FastAPI
+
+from riskreport.bootstrap import open_services
+from riskreport.engine.context_vars import request_id
+from riskreport.engine.spec import Initializer, JobSpec
+from riskreport.interfaces.api.errors import install_error_handlers
+from riskreport.interfaces.api.middleware import RequestIdMiddleware
+from riskreport.interfaces.api.routes import health, metrics, reports
+from riskreport.interfaces.api.warmup import warm_request_model, warm_routes
+from riskreport.interfaces.web import install_web
+from riskreport.monitoring.loop_lag import LoopLagMonitor
+from riskreport.monitoring.metrics import ServiceMetrics
+from riskreport.settings import Settings
+
+DESCRIPTION = """\
+Physical climate-risk reports for buildings in Korea. Reports are jobs: `POST /v1/reports`
+answers at once (202 and a `Location`) or, with `Prefer: wait=N`, when the report is done.
+Follow a job by polling, by `Prefer: wait=N` on `GET`, or by Server-Sent Events. Every error
+has the shape `{"error": {"code", "message", "details"}}`. See docs/api.md.
+"""
+
+
+def create_app(
+    settings: Settings,
+    *,
+    specs: Sequence[JobSpec] | None = None,
+    initializer: Initializer | None = None,
+) -> FastAPI:
+    """Build the API for ``settings``.
+
+    ``specs`` (and a warm-up ``initializer``) replace the production job specs (the report job)
+    and warm-up; tests and benchmarks use them to run stand-in jobs through the real engine.
+    """
+    service_metrics = ServiceMetrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        monitor = LoopLagMonitor(
+            interval=settings.lag_interval,
+            threshold=settings.lag_threshold,
+            on_sample=service_metrics.observe_loop_lag,
+        )
+        try:
+            await anyio.to_thread.run_sync(warm_request_model)
+            async with open_services(settings, specs=specs, initializer=initializer) as services:
+                services.engine.add_listener(service_metrics.observe_job)
+                app.state.services = services
+                # Before the server listens, so the lazy work delays nobody; the monitor starts
+                # after it, so every stall it reports is one that a request could wait on.
+                await warm_routes(app)
+                await monitor.start()
+                yield
+            app.state.services = None
+        finally:
+            await monitor.stop()
+
+    app = FastAPI(
+        title="riskreport",
+        version=version("riskreport"),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.metrics = service_metrics
+    app.state.services = None
+    install_error_handlers(app)
+    app.add_middleware(RequestIdMiddleware, var=request_id)
+    app.include_router(health.router)
+    app.include_router(reports.router)
+    app.include_router(metrics.router)
+    install_web(app)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """uvicorn factory: settings from ``RISKREPORT_*`` variables (and ``.env``)."""
+    return create_app(Settings())

@@ -1,0 +1,188 @@
+"""``/v1/reports``: submit, read, wait for, follow, cancel and list report jobs.
+
+Handlers are thin: parse, call the engine, map to a public schema. Engine errors become HTTP
+answers in ``riskreport.interfaces.api.errors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from fastapi.responses import JSONResponse
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+
+from riskreport.engine.jobs import JobStatus
+from riskreport.interfaces.api.deps import EngineDep, PreferWaitDep
+from riskreport.interfaces.api.documents import DocumentFormat, negotiate
+from riskreport.interfaces.api.errors import COMMON_RESPONSES, ApiProblem
+from riskreport.interfaces.api.prefer import applied_wait
+from riskreport.interfaces.api.schemas import (
+    API_PREFIX,
+    ErrorPublic,
+    JobPublic,
+    JobsPublic,
+    JobSummaryPublic,
+    PageLinks,
+    ReportCreate,
+)
+
+REPORT_KIND = "report"
+# Milliseconds an EventSource waits before reconnecting after a dropped stream.
+SSE_RETRY_MS = 2000
+
+router = APIRouter(prefix=API_PREFIX, tags=["reports"], responses=COMMON_RESPONSES)
+
+JobId = Annotated[str, Path(description="The job id returned by `POST /v1/reports`.")]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorPublic, "description": "No job with this id."}
+}
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=JobPublic,
+    summary="Submit a report",
+    responses={
+        200: {"model": JobPublic, "description": "With `Prefer: wait=N`: finished in time."},
+        202: {"description": "Accepted; follow `Location`. Also when a preferred wait ran out."},
+        429: {"model": ErrorPublic, "description": "Queue full; retry after `Retry-After`."},
+        503: {"model": ErrorPublic, "description": "Shutting down; retry after `Retry-After`."},
+    },
+)
+async def create_report(
+    body: ReportCreate, engine: EngineDep, wait: PreferWaitDep, response: Response
+) -> JobPublic:
+    job = await engine.submit(REPORT_KIND, body.model_dump(mode="json"))
+    response.headers["Location"] = f"{API_PREFIX}/{job.id}"
+    if wait is not None:
+        job = await engine.wait(job.id, timeout=wait)
+        response.headers["Preference-Applied"] = applied_wait(wait)
+        if job.status.is_final:
+            response.status_code = 200
+    return JobPublic.from_job(job)
+
+
+@router.get("", response_model=JobsPublic, summary="List reports, newest first")
+async def list_reports(
+    engine: EngineDep,
+    status: Annotated[JobStatus | None, Query(description="Only jobs in this state.")] = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="Jobs per page.")] = 50,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
+) -> JobsPublic:
+    page = await engine.list(status=status, limit=limit, cursor=cursor)
+    query = f"limit={limit}" + (f"&status={status.value}" if status else "")
+    return JobsPublic(
+        items=[JobSummaryPublic.from_job(job) for job in page.items],
+        next_cursor=page.next_cursor,
+        links=PageLinks(
+            self_=f"{API_PREFIX}?{query}" + (f"&cursor={cursor}" if cursor else ""),
+            next=f"{API_PREFIX}?{query}&cursor={page.next_cursor}" if page.next_cursor else None,
+        ),
+    )
+
+
+@router.get(
+    "/{job_id}",
+    response_model=JobPublic,
+    summary="Read a report job (with its report once succeeded)",
+    responses={**NOT_FOUND, 200: {"description": "The job; see `Prefer: wait=N`."}},
+)
+async def get_report(
+    job_id: JobId, engine: EngineDep, wait: PreferWaitDep, response: Response
+) -> JobPublic:
+    if wait is None:
+        job = await engine.get(job_id)
+    else:
+        job = await engine.wait(job_id, timeout=wait)
+        response.headers["Preference-Applied"] = applied_wait(wait)
+    return JobPublic.from_job(job)
+
+
+@router.delete(
+    "/{job_id}",
+    response_model=JobPublic,
+    summary="Cancel a report job",
+    responses={
+        **NOT_FOUND,
+        409: {"model": ErrorPublic, "description": "The job is already final."},
+    },
+)
+async def cancel_report(job_id: JobId, engine: EngineDep) -> JobPublic:
+    return JobPublic.from_job(await engine.cancel(job_id))
+
+
+async def _existing_job_id(job_id: JobId, engine: EngineDep) -> str:
+    # A dependency, so it runs before the stream starts: an unknown id is a plain 404.
+    return (await engine.get(job_id)).id
+
+
+@router.get(
+    "/{job_id}/events",
+    response_class=EventSourceResponse,
+    summary="Follow a report job (Server-Sent Events)",
+    responses={
+        **NOT_FOUND,
+        200: {
+            "description": "`status` and `progress` events whose data is the JobPublic "
+            "snapshot; the stream ends after a final state."
+        },
+    },
+)
+async def report_events(
+    job_id: Annotated[str, Depends(_existing_job_id)], engine: EngineDep
+) -> AsyncIterator[ServerSentEvent]:
+    previous: JobStatus | None = None
+    sequence = 0
+    async for job in engine.events(job_id):
+        sequence += 1
+        yield ServerSentEvent(
+            event="status" if job.status != previous else "progress",
+            raw_data=JobPublic.from_job(job).model_dump_json(),
+            id=str(sequence),
+            retry=SSE_RETRY_MS if sequence == 1 else None,
+        )
+        previous = job.status
+
+
+@router.get(
+    "/{job_id}/document",
+    summary="The finished report as JSON, HTML, PDF or Markdown",
+    response_class=Response,
+    responses={
+        **NOT_FOUND,
+        200: {
+            "description": "The document, by `format` or else by `Accept`.",
+            "content": {f.media_type: {} for f in DocumentFormat},
+        },
+        406: {"model": ErrorPublic, "description": "No acceptable format."},
+        409: {"model": ErrorPublic, "description": "The job has not succeeded (yet)."},
+    },
+)
+async def report_document(
+    job_id: JobId,
+    engine: EngineDep,
+    format: Annotated[
+        DocumentFormat | None, Query(description="Overrides `Accept` when given.")
+    ] = None,
+    accept: Annotated[str | None, Header()] = None,
+) -> Response:
+    chosen = format or negotiate(accept)
+    if chosen is None:
+        formats = ", ".join(f.media_type for f in DocumentFormat)
+        raise ApiProblem(406, "not_acceptable", f"available formats: {formats}")
+    job = await engine.get(job_id)
+    if job.status is not JobStatus.SUCCEEDED:
+        state = "has not finished" if not job.status.is_final else f"ended {job.status.value}"
+        raise ApiProblem(409, "job_not_succeeded", f"job {job_id!r} {state}; no document")
+    if chosen is DocumentFormat.JSON:
+        result: dict[str, Any] = dict(job.result or {})
+        return JSONResponse(result)
+    artifact = await engine.artifact(job_id, chosen.value)
+    return Response(
+        artifact.data,
+        media_type=artifact.media_type,
+        headers={"Content-Disposition": f'inline; filename="report-{job_id}.{chosen.value}"'},
+    )

@@ -1,0 +1,129 @@
+"""The ``riskreport`` command line (typer).
+
+Use::
+
+    riskreport serve                          # http://127.0.0.1:8000, settings from RISKREPORT_*
+    riskreport serve --port 9000 --workers 4  # uvicorn's multi-process mode
+
+Commands are registered on the module-level :data:`app`; add one with ``@app.command()``.
+``main()`` is the console-script entry point. Like every entry point, this module is where the
+environment is read (``Settings()``); nothing below it reads the environment.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import signal
+from types import FrameType
+from typing import Annotated, Any
+
+import typer
+import uvicorn
+from pydantic import ValidationError
+from uvicorn.config import LOGGING_CONFIG
+
+from riskreport.interfaces.commands import register
+from riskreport.settings import BackendName, Settings
+
+APP_FACTORY = "riskreport.interfaces.api.app:create_app_from_env"
+
+app = typer.Typer(
+    name="riskreport",
+    help="Physical climate-risk reports for buildings.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+log = logging.getLogger("riskreport.cli")
+
+
+@app.callback()
+def _root() -> None:
+    """Physical climate-risk reports for buildings (Korea): serve the API, write reports."""
+
+
+def load_settings() -> Settings:
+    """``Settings()`` from the environment, or a readable error and exit code 2."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        typer.echo(f"invalid settings (RISKREPORT_* variables or .env):\n{exc}", err=True)
+        raise typer.Exit(code=2) from exc
+
+
+def log_config(level: str) -> dict[str, Any]:
+    """uvicorn's logging config plus the ``riskreport`` loggers, with request and job ids."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["filters"] = {"context": {"()": "riskreport.engine.context_vars.LogContextFilter"}}
+    config["formatters"]["riskreport"] = {
+        "()": "uvicorn.logging.DefaultFormatter",
+        "fmt": "%(levelprefix)s %(name)s [request=%(request_id)s job=%(job_id)s] %(message)s",
+    }
+    config["handlers"]["riskreport"] = {
+        "formatter": "riskreport",
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stderr",
+        "filters": ["context"],
+    }
+    config["loggers"]["riskreport"] = {
+        "handlers": ["riskreport"],
+        "level": level.upper(),
+        "propagate": False,
+    }
+    return config
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to bind [default: RISKREPORT_HOST or 127.0.0.1]")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to bind [default: RISKREPORT_PORT or 8000]")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes (uvicorn's multi-process mode).")
+    ] = 1,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+) -> None:
+    """Serve the HTTP API with uvicorn until interrupted (Ctrl-C or SIGTERM)."""
+    settings = load_settings()
+    if workers > 1 and settings.backend is not BackendName.CELERY:
+        # Each process runs its own jobs and hears only of its own changes: a wait or an event
+        # stream served by another process than the one running the job wakes only at its end.
+        typer.echo(
+            f"note: --workers {workers} with the {settings.backend.value} backend runs jobs in "
+            "each server process; waits and event streams are answered best by the process "
+            "that accepted the job.",
+            err=True,
+        )
+    # uvicorn re-raises the stop signal once its graceful shutdown is over; by then everything
+    # is closed, and a requested stop is a success: exit 0 rather than "killed by SIGTERM".
+    signal.signal(signal.SIGTERM, _stopped)
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers if workers > 1 else None,
+        reload=reload,
+        log_level=settings.log_level.lower(),
+        log_config=log_config(settings.log_level),
+        # Long polls (Prefer: wait) and event streams get the grace period to end before the
+        # lifespan shutdown stops the engine (which gives running jobs the same grace).
+        timeout_graceful_shutdown=max(1, round(settings.shutdown_grace)),
+    )
+
+
+def _stopped(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+# analyze, submit, status, watch, cancel, list, batch (riskreport.interfaces.commands).
+register(app)
+
+
+def main() -> None:
+    """Console-script entry point (``riskreport``)."""
+    app()

@@ -1,0 +1,178 @@
+"""Event-loop lag: how late the loop wakes up, and which code held it when it is late.
+
+A blocked event loop is the failure this service exists to avoid (one synchronous call in an
+``async def`` handler stalls every request). This monitor makes such a stall visible in
+production:
+
+* a probe task sleeps ``interval`` seconds in a loop and records how much it overslept (the lag),
+  handing every sample to ``on_sample`` (e.g. a Prometheus histogram's ``observe``);
+* a watchdog *thread* checks the probe's heartbeat; when the loop has not checked in for more
+  than ``threshold`` seconds it samples the loop thread's current stack
+  (``sys._current_frames()``) and logs a WARNING on the ``riskreport.loop_lag`` logger with that
+  stack, while the offending code is still running. A thread is needed because nothing on a
+  blocked loop can run.
+
+Use::
+
+    monitor = LoopLagMonitor(interval=0.01, threshold=0.05, on_sample=histogram.observe)
+    await monitor.start()      # from inside the running loop
+    ...
+    await monitor.stop()
+
+or ``async with LoopLagMonitor(...) as monitor: ...``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from types import FrameType, TracebackType
+from typing import Self
+
+LOGGER_NAME = "riskreport.loop_lag"
+
+
+class LoopLagMonitor:
+    """Measure event-loop lag continuously and log the stack of code that blocks the loop."""
+
+    def __init__(
+        self,
+        *,
+        interval: float = 0.01,
+        threshold: float = 0.05,
+        on_sample: Callable[[float], None] | None = None,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        if interval <= 0 or threshold <= 0:
+            raise ValueError("interval and threshold must be positive")
+        self.interval = interval
+        self.threshold = threshold
+        self._on_sample = on_sample
+        self._log = logger or logging.getLogger(LOGGER_NAME)
+        # The watchdog looks a few times per threshold so that a stall is sampled early in it.
+        self._poll = min(threshold / 4, 0.02)
+        self._beat = time.monotonic()
+        self._reported_beat: float | None = None
+        self._loop_thread_id: int | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self.samples = 0
+        self.last_lag = 0.0
+        self.max_lag = 0.0
+        self.stalls = 0
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def start(self) -> None:
+        """Start the probe task on the running loop and the watchdog thread."""
+        if self.running:
+            return
+        self._loop_thread_id = threading.get_ident()
+        self._beat = time.monotonic()
+        self._stopping.clear()
+        self._task = asyncio.create_task(self._probe(), name="riskreport-loop-lag-probe")
+        self._thread = threading.Thread(
+            target=self._watch, name="riskreport-loop-lag-watchdog", daemon=True
+        )
+        self._thread.start()
+
+    async def stop(self) -> None:
+        """Stop both; safe to call twice. Joins the watchdog off the loop."""
+        self._stopping.set()
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                # The probe was cancelled by us; re-raise only if *we* are being cancelled.
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            # The watchdog wakes within one poll period once _stopping is set.
+            await asyncio.to_thread(thread.join)
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def _probe(self) -> None:
+        while True:
+            start = time.monotonic()
+            self._beat = start
+            await asyncio.sleep(self.interval)
+            now = time.monotonic()
+            self._beat = now
+            self._record(max(0.0, now - start - self.interval), stall_start=start)
+
+    def _record(self, lag: float, *, stall_start: float) -> None:
+        self.samples += 1
+        self.last_lag = lag
+        self.max_lag = max(self.max_lag, lag)
+        if self._on_sample is not None:
+            self._on_sample(lag)
+        if lag > self.threshold:
+            self.stalls += 1
+            if self._reported_beat != stall_start:
+                # The stall was shorter than the watchdog's polling period could catch with a
+                # stack; still say that it happened.
+                self._log.warning(
+                    "event loop lag %.0f ms exceeded %.0f ms (it ended before the watchdog could "
+                    "sample a stack: C code held the GIL, or the process waited for the CPU)",
+                    lag * 1000,
+                    self.threshold * 1000,
+                    extra={"lag_seconds": lag},
+                )
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(self._poll):
+            beat = self._beat
+            overdue = time.monotonic() - beat - self.interval
+            if overdue > self.threshold and beat != self._reported_beat:
+                self._reported_beat = beat
+                self._report_stall(overdue)
+
+    def _report_stall(self, overdue: float) -> None:
+        frame = None
+        if self._loop_thread_id is not None:
+            frame = sys._current_frames().get(self._loop_thread_id)
+        stack = "".join(traceback.format_stack(frame)) if frame is not None else "(no frame)\n"
+        if frame is not None and _in_loop_machinery(frame):
+            # No Python code of ours holds the loop: the thread waits for the CPU or for the GIL
+            # (another thread of this process runs C code that keeps it), or sits in C code.
+            stack += (
+                "(the loop thread is in the event loop itself, not in a callback: it is waiting "
+                "for the CPU or for the GIL held by another thread)\n"
+            )
+        self._log.warning(
+            "event loop blocked for %.0f ms so far (threshold %.0f ms); "
+            "stack of the code holding it:\n%s",
+            overdue * 1000,
+            self.threshold * 1000,
+            stack.rstrip("\n"),
+            extra={"lag_seconds": overdue, "blocking_stack": stack},
+        )
+
+
+def _in_loop_machinery(frame: FrameType) -> bool:
+    """True when the innermost frame is the event loop's own (selector wait, or a C loop)."""
+    path = frame.f_code.co_filename.replace("\\", "/")
+    return path.endswith(("/selectors.py", "/asyncio/runners.py", "/asyncio/base_events.py"))

@@ -1,0 +1,158 @@
+"""The in-memory ``JobStore`` twin: same contract as the SQL store, nothing survives a restart.
+
+For tests and the one-shot CLI. Payloads and results are copied through JSON on the way in, as a
+database would, so a test that passes here does not rely on shared mutable objects.
+
+Use::
+
+    store = MemoryJobStore()
+    await store.open()
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from riskreport.engine.errors import ArtifactNotFound, JobNotFound
+from riskreport.engine.jobs import (
+    JSON,
+    Artifact,
+    Job,
+    JobError,
+    JobPage,
+    JobStatus,
+    Progress,
+    check_transition,
+)
+from riskreport.storage.cursor import decode_cursor, encode_cursor
+
+
+class MemoryJobStore:
+    def __init__(self) -> None:
+        self._jobs: dict[str, Job] = {}
+        self._artifacts: dict[tuple[str, str], Artifact] = {}
+
+    async def open(self) -> None:
+        """Nothing to open."""
+
+    async def close(self) -> None:
+        """Nothing to release; the jobs stay readable (tests look at them after shutdown)."""
+
+    async def ping(self) -> None:
+        """Always reachable."""
+
+    async def create(self, job: Job) -> None:
+        if job.id in self._jobs:
+            raise ValueError(f"a job with id {job.id!r} exists already")
+        self._jobs[job.id] = job.evolve(
+            payload=_json_copy(job.payload),
+            created_at=_utc(job.created_at),
+            started_at=None if job.started_at is None else _utc(job.started_at),
+            finished_at=None if job.finished_at is None else _utc(job.finished_at),
+        )
+
+    async def get(self, job_id: str) -> Job:
+        try:
+            return self._jobs[job_id]
+        except KeyError:
+            raise JobNotFound(job_id) from None
+
+    async def transition(
+        self,
+        job_id: str,
+        new: JobStatus,
+        *,
+        at: datetime,
+        error: JobError | None = None,
+        result: JSON | None = None,
+        progress: Progress | None = None,
+        artifacts: Iterable[Artifact] = (),
+    ) -> Job:
+        # No await between the check and the write: the compare-and-set is atomic on the loop.
+        job = await self.get(job_id)
+        check_transition(job.status, new)
+        changes: dict[str, Any] = {"status": new}
+        if new is JobStatus.RUNNING:
+            changes["started_at"] = _utc(at)
+        if new.is_final:
+            changes["finished_at"] = _utc(at)
+        if error is not None:
+            changes["error"] = error
+        if result is not None:
+            changes["result"] = _json_copy(result)
+        if progress is not None:
+            changes["progress"] = progress
+        job = self._jobs[job_id] = job.evolve(**changes)
+        for artifact in artifacts:
+            self._artifacts[(job_id, artifact.name)] = artifact
+        return job
+
+    async def get_artifact(self, job_id: str, name: str) -> Artifact:
+        await self.get(job_id)
+        try:
+            return self._artifacts[(job_id, name)]
+        except KeyError:
+            raise ArtifactNotFound(job_id, name) from None
+
+    async def set_progress(self, job_id: str, progress: Progress) -> None:
+        job = await self.get(job_id)
+        if job.status is JobStatus.RUNNING:
+            self._jobs[job_id] = job.evolve(progress=progress)
+
+    async def list(
+        self,
+        *,
+        status: JobStatus | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> JobPage:
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        jobs = sorted(
+            (j for j in self._jobs.values() if status is None or j.status is status),
+            key=lambda j: (j.created_at, j.id),
+            reverse=True,
+        )
+        if cursor is not None:
+            after = decode_cursor(cursor)
+            jobs = [j for j in jobs if (j.created_at, j.id) < after]
+        items = tuple(jobs[:limit])
+        more = len(jobs) > limit
+        next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if more else None
+        return JobPage(items=items, next_cursor=next_cursor)
+
+    async def count_by_status(self) -> Mapping[JobStatus, int]:
+        counts = dict.fromkeys(JobStatus, 0)
+        for job in self._jobs.values():
+            counts[job.status] += 1
+        return counts
+
+    async def fail_unfinished(
+        self, statuses: Iterable[JobStatus], error: JobError, *, at: datetime
+    ) -> builtins.list[str]:
+        wanted = frozenset(statuses)
+        failed = []
+        for job in list(self._jobs.values()):
+            if job.status in wanted:
+                check_transition(job.status, JobStatus.FAILED)
+                self._jobs[job.id] = job.evolve(
+                    status=JobStatus.FAILED, error=error, finished_at=_utc(at)
+                )
+                failed.append(job.id)
+        return failed
+
+
+def _json_copy(value: Mapping[str, Any]) -> JSON:
+    copied: JSON = json.loads(json.dumps(value, allow_nan=False))
+    return copied
+
+
+def _utc(at: datetime) -> datetime:
+    """As the SQL store does: refuse naive datetimes, keep the instant, in UTC."""
+    if at.tzinfo is None:
+        raise ValueError("job timestamps must be timezone-aware")
+    return at.astimezone(UTC)

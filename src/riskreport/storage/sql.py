@@ -1,0 +1,319 @@
+"""The SQL ``JobStore``: SQLite (WAL) by default, PostgreSQL for scale-out, through SQLAlchemy's
+async engine (aiosqlite / psycopg 3), so no call blocks the event loop.
+
+Every transition is one compare-and-set ``UPDATE ... WHERE id = :id AND status IN (<states that
+may move to the new one>)``: of two processes racing to finish a job, exactly one wins.
+
+Use::
+
+    store = SqlJobStore("sqlite:///./riskreport.db")     # or "postgresql://user@host/db"
+    await store.open()                                   # creates the tables if missing
+    ...
+    await store.close()
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from sqlalchemy import event, func, insert, or_, select, text, update
+from sqlalchemy.engine import Row
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from riskreport.engine.errors import ArtifactNotFound, IllegalTransition, JobNotFound
+from riskreport.engine.jobs import (
+    JSON,
+    TRANSITIONS,
+    Artifact,
+    Job,
+    JobError,
+    JobPage,
+    JobStatus,
+    Progress,
+)
+from riskreport.storage.cursor import decode_cursor, encode_cursor
+from riskreport.storage.database_url import async_url, is_sqlite
+from riskreport.storage.tables import job_tables
+
+log = logging.getLogger("riskreport.storage")
+
+# Milliseconds a SQLite writer waits for another writer's lock before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+# For each state, the states a job may be in to move there (the inverse of TRANSITIONS).
+_PREDECESSORS: Mapping[JobStatus, tuple[str, ...]] = {
+    new: tuple(old.value for old, moves in TRANSITIONS.items() if new in moves) for new in JobStatus
+}
+
+
+class SqlJobStore:
+    """``url``: ``sqlite:///path.db`` or ``postgresql://...`` (driver added when missing).
+
+    ``table_prefix`` names the tables ``{prefix}jobs`` and ``{prefix}job_artifacts`` (tests use
+    it to run in parallel on one database).
+    """
+
+    def __init__(self, url: str, *, table_prefix: str = "", echo: bool = False) -> None:
+        self.url = async_url(url)
+        self.tables = job_tables(table_prefix)
+        self._echo = echo
+        self._engine: AsyncEngine | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        if self._engine is not None:
+            return
+        options: dict[str, Any] = {}
+        if is_sqlite(self.url):
+            # One connection per process: SQLite admits one writer at a time anyway, and
+            # writers of one process queueing on the pool is far cheaper than SQLite's busy
+            # handler (which sleeps in steps of milliseconds). Other processes still read
+            # concurrently (WAL) and wait for the write lock through busy_timeout.
+            options.update(pool_size=1, max_overflow=0)
+        engine = create_async_engine(
+            self.url,
+            echo=self._echo,
+            **options,
+            # A server connection can go stale; a SQLite file cannot (and the ping costs a
+            # round trip through aiosqlite's thread on every checkout).
+            pool_pre_ping=not is_sqlite(self.url),
+            # NaN and infinity are not JSON; refuse them on every database alike.
+            json_serializer=partial(json.dumps, allow_nan=False),
+        )
+        if is_sqlite(self.url):
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        try:
+            async with engine.begin() as conn:
+                await conn.run_sync(self.tables.metadata.create_all)
+        except BaseException:
+            await engine.dispose()
+            raise
+        self._engine = engine
+
+    async def close(self) -> None:
+        if self._engine is not None:
+            engine, self._engine = self._engine, None
+            await engine.dispose()
+
+    async def ping(self) -> None:
+        async with self._db().connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    def _db(self) -> AsyncEngine:
+        if self._engine is None:
+            raise RuntimeError("SqlJobStore is not open; call await store.open() first")
+        return self._engine
+
+    # -- jobs ------------------------------------------------------------------------------
+
+    async def create(self, job: Job) -> None:
+        jobs = self.tables.jobs
+        values = _row_values(job)
+        try:
+            async with self._db().begin() as conn:
+                await conn.execute(insert(jobs).values(**values))
+        except IntegrityError:
+            raise ValueError(f"a job with id {job.id!r} exists already") from None
+
+    async def get(self, job_id: str) -> Job:
+        async with self._db().connect() as conn:
+            return await self._get(conn, job_id)
+
+    async def _get(self, conn: AsyncConnection, job_id: str) -> Job:
+        jobs = self.tables.jobs
+        row = (await conn.execute(select(jobs).where(jobs.c.id == job_id))).first()
+        if row is None:
+            raise JobNotFound(job_id)
+        return _job(row)
+
+    async def transition(
+        self,
+        job_id: str,
+        new: JobStatus,
+        *,
+        at: datetime,
+        error: JobError | None = None,
+        result: JSON | None = None,
+        progress: Progress | None = None,
+        artifacts: Iterable[Artifact] = (),
+    ) -> Job:
+        _require_aware(at)
+        jobs = self.tables.jobs
+        values: dict[str, Any] = {"status": new.value}
+        if new is JobStatus.RUNNING:
+            values["started_at"] = at
+        if new.is_final:
+            values["finished_at"] = at
+        if error is not None:
+            values["error"] = _error_json(error)
+        if result is not None:
+            values["result"] = dict(result)
+        if progress is not None:
+            values["progress"] = _progress_json(progress)
+        statement = (
+            update(jobs)
+            .where(jobs.c.id == job_id, jobs.c.status.in_(_PREDECESSORS[new]))
+            .values(**values)
+            .returning(*jobs.c)
+        )
+        async with self._db().begin() as conn:
+            row = (await conn.execute(statement)).first()
+            if row is None:
+                # Nothing matched: say why (no such job, or a state that cannot move there).
+                current = await self._get(conn, job_id)
+                raise IllegalTransition(current.status.value, new.value)
+            rows = [
+                {"job_id": job_id, "name": a.name, "media_type": a.media_type, "data": a.data}
+                for a in artifacts
+            ]
+            if rows:
+                await conn.execute(insert(self.tables.artifacts), rows)
+        return _job(row)
+
+    async def set_progress(self, job_id: str, progress: Progress) -> None:
+        jobs = self.tables.jobs
+        statement = (
+            update(jobs)
+            .where(jobs.c.id == job_id, jobs.c.status == JobStatus.RUNNING.value)
+            .values(progress=_progress_json(progress))
+        )
+        async with self._db().begin() as conn:
+            if (await conn.execute(statement)).rowcount == 0:
+                await self._get(conn, job_id)  # JobNotFound, or a final job: ignored
+
+    async def get_artifact(self, job_id: str, name: str) -> Artifact:
+        artifacts = self.tables.artifacts
+        statement = select(artifacts.c.media_type, artifacts.c.data).where(
+            artifacts.c.job_id == job_id, artifacts.c.name == name
+        )
+        async with self._db().connect() as conn:
+            row = (await conn.execute(statement)).first()
+            if row is None:
+                await self._get(conn, job_id)
+                raise ArtifactNotFound(job_id, name)
+        return Artifact(name=name, media_type=row.media_type, data=bytes(row.data))
+
+    async def list(
+        self,
+        *,
+        status: JobStatus | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> JobPage:
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        jobs = self.tables.jobs
+        statement = select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.id.desc())
+        if status is not None:
+            statement = statement.where(jobs.c.status == status.value)
+        if cursor is not None:
+            created_at, last_id = decode_cursor(cursor)
+            statement = statement.where(
+                or_(
+                    jobs.c.created_at < created_at,
+                    (jobs.c.created_at == created_at) & (jobs.c.id < last_id),
+                )
+            )
+        async with self._db().connect() as conn:
+            rows = (await conn.execute(statement.limit(limit + 1))).all()
+        items = tuple(_job(row) for row in rows[:limit])
+        more = len(rows) > limit
+        next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if more else None
+        return JobPage(items=items, next_cursor=next_cursor)
+
+    async def count_by_status(self) -> Mapping[JobStatus, int]:
+        jobs = self.tables.jobs
+        statement = select(jobs.c.status, func.count()).group_by(jobs.c.status)
+        async with self._db().connect() as conn:
+            rows = (await conn.execute(statement)).all()
+        counts = dict.fromkeys(JobStatus, 0)
+        for status, count in rows:
+            counts[JobStatus(status)] = int(count)
+        return counts
+
+    async def fail_unfinished(
+        self, statuses: Iterable[JobStatus], error: JobError, *, at: datetime
+    ) -> builtins.list[str]:
+        _require_aware(at)
+        wanted = [s.value for s in statuses if JobStatus.FAILED in TRANSITIONS[s]]
+        if not wanted:
+            return []
+        jobs = self.tables.jobs
+        statement = (
+            update(jobs)
+            .where(jobs.c.status.in_(wanted))
+            .values(status=JobStatus.FAILED.value, error=_error_json(error), finished_at=at)
+            .returning(jobs.c.id)
+        )
+        async with self._db().begin() as conn:
+            return [row.id for row in await conn.execute(statement)]
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL: readers never wait for the writer; busy_timeout: writers queue instead of failing;
+    # synchronous=NORMAL: in WAL mode a commit survives a crash of the process (not of the
+    # machine's power) without an fsync per commit, which would cost milliseconds per job.
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def _require_aware(at: datetime | None) -> None:
+    # The column type checks too, but wrapped in a StatementError; the contract says ValueError.
+    if at is not None and at.tzinfo is None:
+        raise ValueError("job timestamps must be timezone-aware")
+
+
+def _row_values(job: Job) -> dict[str, Any]:
+    for at in (job.created_at, job.started_at, job.finished_at):
+        _require_aware(at)
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "status": job.status.value,
+        "payload": dict(job.payload),
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "progress": _progress_json(job.progress),
+        "error": None if job.error is None else _error_json(job.error),
+        "result": None if job.result is None else dict(job.result),
+    }
+
+
+def _progress_json(progress: Progress) -> dict[str, Any]:
+    return {"fraction": progress.fraction, "stage": progress.stage}
+
+
+def _error_json(error: JobError) -> dict[str, str]:
+    return {"code": error.code, "message": error.message}
+
+
+def _job(row: Row[Any]) -> Job:
+    progress = row.progress
+    error = row.error
+    return Job(
+        id=row.id,
+        kind=row.kind,
+        payload=row.payload,
+        status=JobStatus(row.status),
+        created_at=row.created_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        progress=Progress(fraction=float(progress["fraction"]), stage=str(progress["stage"])),
+        error=None if error is None else JobError(code=error["code"], message=error["message"]),
+        result=row.result,
+    )

@@ -1,0 +1,118 @@
+"""The number check: figures in a text are read with their units and matched to the result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from riskreport.analysis.narrative.figures import ResultFigures, read_figures, unmatched_figures
+from riskreport.analysis.narrative.numbers import number_format
+
+
+def q(value: float, unit: str) -> dict[str, Any]:
+    return {"value": value, "unit": unit, "provenance": "derived", "source": "test"}
+
+
+REPORT: dict[str, Any] = {
+    "model_version": "riskreport-physical-1.0",
+    "location": {"input": {"address": "서울특별시 중구 세종대로 110"}},
+    "parameters": {"scenarios": ["SSP2-4.5", "SSP5-8.5"], "horizons": [2030, 2050]},
+    "eal": q(3_456_000_000, "KRW"),
+    "small": q(6_164_000, "KRW"),
+    "share": q(0.433, "%"),
+    "probability": q(0.01, "1/yr"),
+    "insured": q(0.5, "fraction"),
+    "return_period_losses": {"100": q(2_910_860_000, "KRW")},
+    "change": q(-31.5, "%"),
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("34.6억원", [3_460_000_000]),
+        ("12억 3,400만원", [1_234_000_000]),
+        ("1조 2천억원", [1_200_000_000_000]),
+        ("3천만원", [30_000_000]),
+        ("KRW 3.46 billion", [3_460_000_000]),
+        ("3.46 bn", [3_460_000_000]),
+        ("1,234,567원", [1_234_567]),
+        ("2030, 2050", [2030, 2050]),
+        ("2030,2050", [2030, 2050]),
+        ("약12%", [12]),
+        ("12.3 percent", [12.3]),
+        # a place word followed by other Hangul is a word, not a scale: 3 조치
+        ("3조치를 권고", [3]),
+        # the tail of a word or code is not a figure
+        ("CO2 v0.1", []),
+    ],
+)
+def test_read_figures(text: str, values: list[float]) -> None:
+    assert [f.value for f in read_figures(text)] == pytest.approx(values)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "연간 기대손실은 34.6억원, 35억원, 34억 5,600만원입니다.",
+        "The loss is KRW 3.46 billion (0.433% of value), KRW 3.5 billion rounded.",
+        "100년 빈도 손실은 29.1억원, 연 1% 확률, 100년에 한 번.",
+        "보험 가입 비율 50%, SSP2-4.5와 SSP5-8.5, 2030년과 2050년.",
+        "서울특별시 중구 세종대로 110, 모델 riskreport-physical-1.0",
+        "31.5% 감소, down 31.5%",
+        "616만원, 6,164,000원",
+    ],
+)
+def test_figures_of_the_result_pass(text: str) -> None:
+    assert ResultFigures.from_report(REPORT).unmatched(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "unmatched"),
+    [
+        ("연간 기대손실은 36억원입니다.", ["36억"]),
+        ("KRW 3.4 billion", ["3.4 billion"]),
+        ("12.3% 증가", ["12.3%"]),
+        # the address excuses its own "110", not a 110 elsewhere
+        ("110번지의 손실 110억원", ["110", "110억"]),
+        ("SSP2-4.6 시나리오", ["4.6"]),
+        ("2040년에는", ["2040"]),
+        # a share is not a share of something else: 0.433 written as a percent must be 0.433%
+        ("43.3%", ["43.3%"]),
+    ],
+)
+def test_figures_not_in_the_result_fail(text: str, unmatched: list[str]) -> None:
+    assert ResultFigures.from_report(REPORT).unmatched(text) == unmatched
+
+
+def test_unmatched_figures_over_many_texts() -> None:
+    assert unmatched_figures(["34.6억원", "99억원"], REPORT) == ["99억"]
+
+
+# Amounts from 1,000 won: below that, a tenth of the amount is less than the 1 won written.
+money = st.floats(min_value=1e3, max_value=5e13, allow_nan=False, allow_infinity=False)
+
+
+@given(value=money, language=st.sampled_from(["ko", "en"]))
+def test_every_formatted_amount_checks_out(value: float, language: str) -> None:
+    text = number_format(language).krw(value)
+    assert ResultFigures.from_report({"x": q(value, "KRW")}).unmatched(text) == []
+
+
+@given(
+    value=money,
+    factor=st.sampled_from([0.9, 1.1, 2.0, 0.5]),
+    language=st.sampled_from(["ko", "en"]),
+)
+def test_an_amount_off_by_ten_percent_fails(value: float, factor: float, language: str) -> None:
+    text = number_format(language).krw(value * factor)
+    assert ResultFigures.from_report({"x": q(value, "KRW")}).unmatched(text) != []
+
+
+@given(value=st.floats(min_value=0.0001, max_value=1000, allow_nan=False))
+def test_every_formatted_percentage_checks_out(value: float) -> None:
+    text = number_format("ko").quantity(q(value, "%"))
+    assert ResultFigures.from_report({"x": q(value, "%")}).unmatched(text) == []

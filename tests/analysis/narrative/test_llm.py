@@ -1,0 +1,238 @@
+"""The LLM writer against a mocked OpenAI-compatible server: used when its figures check out,
+replaced by the template on a wrong figure, a timeout, a server error or a cancelled job."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from riskreport.analysis.narrative import TemplateWriter, Unlimited, WriterName
+from riskreport.analysis.narrative.llm import LlmWriter, Refusal, hangul_share, parse_sections
+from riskreport.analysis.narrative.view import ReportView
+from tests.analysis.narrative import llm_stub
+from tests.analysis.narrative.reports import report_of
+
+
+@dataclass
+class Budget:
+    """A job's budget: cancelled or not, seconds left."""
+
+    left: float = 60.0
+    stop: bool = False
+
+    def cancelled(self) -> bool:
+        return self.stop
+
+    def remaining(self) -> float:
+        return self.left
+
+
+@dataclass
+class Server:
+    """Answers in turn; records the requests it got."""
+
+    answers: list[httpx.Response | Exception]
+    requests: list[httpx.Request] = field(default_factory=list)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        answer = self.answers[min(len(self.requests), len(self.answers)) - 1]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def writer(server: llm_stub.Handler, *, timeout: float = 30.0, max_retries: int = 0) -> LlmWriter:
+    return LlmWriter(
+        llm_stub.client(server, max_retries=max_retries),
+        "stub-model",
+        timeout=timeout,
+        template=TemplateWriter(),
+    )
+
+
+def faithful_answer(report: dict[str, Any]) -> str:
+    """What a careful model writes: the template's own wording of the prose sections."""
+    sections = TemplateWriter().sections(report)
+    return llm_stub.prose(sections["summary"], sections["discussion"])
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_text_whose_figures_check_out_is_used(language: str) -> None:
+    report = report_of("seoul_office", language)
+    server = Server([llm_stub.completion(faithful_answer(report), model="served-model")])
+    narrative = writer(server).write(report, Budget())
+    assert narrative.writer is WriterName.LLM
+    assert narrative.fallback_reason is None
+    assert narrative.model == "stub-model"  # the configured name
+    template = TemplateWriter().write(report, Unlimited())
+    assert narrative.sections["summary"] == json.loads(narrative.draft or "")["summary"]
+    # structural sections stay templated, and the document holds the model's prose
+    for name in ("grade", "hazards", "scenarios", "recommendations", "assumptions", "sources"):
+        assert narrative.sections[name] == template.sections[name]
+    assert narrative.sections["summary"] in narrative.markdown
+    assert narrative.to_dict()["writer"] == "llm"
+
+
+def test_the_request_asks_for_json_in_the_reports_language() -> None:
+    report = report_of("busan_warehouse", "ko")
+    server = Server([llm_stub.completion(faithful_answer(report))])
+    writer(server).write(report, Budget())
+    (request,) = server.requests
+    body = json.loads(request.content)
+    assert body["model"] == "stub-model"
+    assert body["response_format"] == {"type": "json_object"}
+    system, user = llm_stub.sent_messages(request)
+    assert system["role"] == "system"
+    assert "한국어" in system["content"]
+    scenario, horizon = ReportView.of(report).headline
+    assert f"{scenario}·{horizon}년" in user["content"]
+    assert "억원" in user["content"] or "만원" in user["content"]
+
+
+def test_a_wrong_figure_falls_back_to_the_template() -> None:
+    report = report_of("seoul_office", "ko")
+    answer = llm_stub.prose(
+        "이 건물의 연간 기대손실은 99.9억원입니다.", "도시 침수 위험이 가장 큽니다."
+    )
+    server = Server([llm_stub.completion(answer)])
+    narrative = writer(server).write(report, Budget())
+    template = TemplateWriter().write(report, Unlimited())
+    assert narrative.writer is WriterName.TEMPLATE
+    assert narrative.fallback_reason == "number_mismatch: 99.9억 not in result"
+    assert narrative.model == "stub-model"
+    assert narrative.sections == template.sections
+    assert narrative.markdown == template.markdown
+    assert narrative.draft == answer
+
+
+def test_a_timeout_falls_back_to_the_template() -> None:
+    report = report_of("seoul_office", "en")
+    server = Server([httpx.ReadTimeout("the model is thinking")])
+    narrative = writer(server).write(report, Budget())
+    assert narrative.writer is WriterName.TEMPLATE
+    assert narrative.fallback_reason == "timeout"
+    assert narrative.sections == TemplateWriter().write(report, Unlimited()).sections
+
+
+def test_a_server_error_is_retried_then_falls_back() -> None:
+    report = report_of("seoul_office", "en")
+    failing = httpx.Response(
+        500, json={"error": {"message": "boom"}}, headers={"retry-after-ms": "1"}
+    )
+    server = Server([failing])
+    narrative = writer(server, max_retries=1).write(report, Budget())
+    assert len(server.requests) == 2  # the client's own retry
+    assert narrative.writer is WriterName.TEMPLATE
+    assert narrative.fallback_reason == "error: InternalServerError (500)"
+
+
+def test_a_rate_limit_is_retried_by_the_client() -> None:
+    report = report_of("seoul_office", "en")
+    limited = httpx.Response(
+        429, json={"error": {"message": "slow down"}}, headers={"retry-after-ms": "1"}
+    )
+    server = Server([limited, llm_stub.completion(faithful_answer(report))])
+    narrative = writer(server, max_retries=2).write(report, Budget())
+    assert len(server.requests) == 2
+    assert narrative.writer is WriterName.LLM
+
+
+def test_an_unreachable_server_falls_back() -> None:
+    report = report_of("seoul_office", "en")
+    server = Server([httpx.ConnectError("connection refused")])
+    narrative = writer(server).write(report, Budget())
+    assert narrative.fallback_reason == "error: APIConnectionError"
+
+
+def test_the_call_never_outlives_the_job() -> None:
+    report = report_of("seoul_office", "en")
+    server = Server(
+        [httpx.Response(503, json={"error": {"message": "busy"}}, headers={"retry-after-ms": "1"})]
+    )
+    # 2.5 s left of the job, 30 s allowed per call: the call gets 2.5 s and no retry
+    writer(server, timeout=30.0, max_retries=2).write(report, Budget(left=2.5))
+    (request,) = server.requests
+    assert request.extensions["timeout"]["read"] == pytest.approx(2.5)
+
+
+def test_the_configured_timeout_bounds_a_call_when_the_job_has_time() -> None:
+    report = report_of("seoul_office", "en")
+    server = Server([llm_stub.completion(faithful_answer(report))])
+    writer(server, timeout=4.0).write(report, Budget(left=600.0))
+    assert server.requests[0].extensions["timeout"]["read"] == pytest.approx(4.0)
+
+
+def test_no_call_without_time_left() -> None:
+    report = report_of("seoul_office", "en")
+    server = Server([llm_stub.completion(faithful_answer(report))])
+    narrative = writer(server).write(report, Budget(left=0.0))
+    assert server.requests == []
+    assert narrative.fallback_reason == "timeout: no time left for the LLM call"
+
+
+def test_no_call_for_a_cancelled_job() -> None:
+    report = report_of("seoul_office", "en")
+    server = Server([llm_stub.completion(faithful_answer(report))])
+    narrative = writer(server).write(report, Budget(stop=True))
+    assert server.requests == []
+    assert narrative.fallback_reason == "cancelled"
+
+
+def test_an_answer_after_cancellation_is_dropped() -> None:
+    report = report_of("seoul_office", "en")
+    budget = Budget()
+
+    def cancel_while_answering(request: httpx.Request) -> httpx.Response:
+        budget.stop = True
+        return llm_stub.completion(faithful_answer(report))
+
+    narrative = writer(cancel_while_answering).write(report, budget)
+    assert narrative.writer is WriterName.TEMPLATE
+    assert narrative.fallback_reason == "cancelled"
+
+
+def test_an_answer_in_the_wrong_language_falls_back() -> None:
+    report = report_of("seoul_office", "ko")
+    answer = llm_stub.prose("The building faces a high flood risk.", "Seal the basement.")
+    narrative = writer(Server([llm_stub.completion(answer)])).write(report, Budget())
+    assert narrative.fallback_reason == "language: the answer is not in Korean"
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("The building is at risk.", "format: the answer is not JSON"),
+        ('["summary"]', "format: the answer is not a JSON object"),
+        ('{"summary": "Risky."}', "format: the answer has no 'discussion' text"),
+        ('{"summary": " ", "discussion": "x"}', "format: the answer has no 'summary' text"),
+    ],
+)
+def test_an_answer_in_another_shape_falls_back(answer: str, reason: str) -> None:
+    report = report_of("seoul_office", "en")
+    narrative = writer(Server([llm_stub.completion(answer)])).write(report, Budget())
+    assert narrative.writer is WriterName.TEMPLATE
+    assert (narrative.fallback_reason or "").startswith(reason)
+
+
+def test_a_fenced_json_answer_is_read() -> None:
+    assert parse_sections('```json\n{"summary": "a", "discussion": "b"}\n```') == {
+        "summary": "a",
+        "discussion": "b",
+    }
+    with pytest.raises(Refusal):
+        parse_sections("")
+
+
+def test_hangul_share() -> None:
+    assert hangul_share("홍수 flood") == pytest.approx(2 / 7)
+    assert hangul_share("12.3%") == 0.0
+
+
+def test_a_timeout_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="timeout"):
+        writer(Server([]), timeout=0)

@@ -1,0 +1,229 @@
+"""End to end through ``analyze``: three buildings, provenance everywhere, determinism."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+import riskreport
+from riskreport.analysis.pipeline import analyze, compute
+from riskreport.analysis.request import ReportRequest
+from riskreport.domain.hazards import HAZARDS
+from riskreport.domain.quantity import Provenance
+
+PROVENANCES = {p.value for p in Provenance}
+SEOUL_OFFICE: dict[str, Any] = {
+    "target_location": {"address": "서울특별시 중구 세종대로 110"},
+    "building_info": {
+        "structure": "reinforced_concrete",
+        "year_built": 1998,
+        "floors_above": 12,
+        "floors_below": 2,
+        "use": "office",
+        "floor_area_m2": 15000,
+    },
+    "asset_info": {"replacement_value_krw": 30e9, "annual_revenue_krw": 3e9},
+}
+BUSAN_WAREHOUSE: dict[str, Any] = {
+    "target_location": {"address": "부산광역시 해운대구 우동 1406"},
+    "building_info": {
+        "structure": "steel",
+        "year_built": 2008,
+        "floors_above": 1,
+        "floors_below": 1,
+        "use": "logistics",
+        "floor_area_m2": 5000,
+        "ground_elevation_m": 2.5,
+        "distance_to_coast_m": 80,
+    },
+    "asset_info": {"replacement_value_krw": 6e9},
+}
+GANGWON_HOUSE: dict[str, Any] = {
+    "target_location": {"address": "강원특별자치도 홍천군 서석면"},
+    "building_info": {
+        "structure": "wood",
+        "year_built": 1985,
+        "floors_above": 1,
+        "floors_below": 0,
+        "use": "residential",
+        "floor_area_m2": 110,
+        "distance_to_forest_m": 20,
+    },
+    "asset_info": {"replacement_value_krw": 3e8},
+}
+
+
+@cache
+def _report(name: str) -> str:
+    body = {"SEOUL": SEOUL_OFFICE, "BUSAN": BUSAN_WAREHOUSE, "GANGWON": GANGWON_HOUSE}[name]
+    return json.dumps(analyze(**body, language="en"), ensure_ascii=False, sort_keys=True)
+
+
+def report(name: str) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(_report(name))
+    return result
+
+
+def test_seoul_office_dominated_by_urban_flood_and_heat() -> None:
+    r = report("SEOUL")
+    assert r["summary"]["dominant_hazards"][:2] == ["urban_flood", "heat_wave"]
+    urban = next(h for h in r["hazards"] if h["hazard"] == "urban_flood")
+    keys = {d["key"] for d in urban["results"][-1]["drivers"]}
+    assert {"basement", "dense_urban"} <= keys
+
+
+def test_busan_warehouse_dominated_by_coastal_flood_and_typhoon() -> None:
+    r = report("BUSAN")
+    dominant = r["summary"]["dominant_hazards"]
+    assert dominant[0] == "coastal_flood"
+    assert "typhoon" in dominant
+    coastal = next(h for h in r["hazards"] if h["hazard"] == "coastal_flood")
+    keys = {d["key"] for d in coastal["results"][-1]["drivers"]}
+    assert {"near_coast", "sea_level_rise", "basement"} <= keys
+
+
+def test_gangwon_house_dominated_by_wildfire_and_cold() -> None:
+    r = report("GANGWON")
+    assert r["summary"]["dominant_hazards"][:2] == ["wildfire", "cold_wave"]
+    fire = next(h for h in r["hazards"] if h["hazard"] == "wildfire")
+    keys = {d["key"] for d in fire["results"][-1]["drivers"]}
+    assert {"near_forest", "flammable_structure"} <= keys
+
+
+def test_dominant_hazards_differ() -> None:
+    firsts = {report(n)["summary"]["dominant_hazards"][0] for n in ("SEOUL", "BUSAN", "GANGWON")}
+    assert len(firsts) == 3
+
+
+def _walk(node: Any, path: str, keys: set[str], bad: list[str]) -> None:
+    if isinstance(node, dict):
+        if "provenance" in node:
+            if node.get("provenance") not in PROVENANCES or not isinstance(node.get("source"), str):
+                bad.append(f"{path}: bad provenance/source")
+            keys.add(node["source"])
+            if "unit" in node:
+                v = node.get("value")
+                ok = v is None and path.endswith("change_vs_baseline_pct")
+                if not ok and (isinstance(v, bool) or not isinstance(v, int | float)):
+                    bad.append(f"{path}: quantity without a number")
+            return
+        for k, v in node.items():
+            if (path == "" and k == "parameters") or (path == ".location" and k == "input"):
+                continue  # echoes of the request
+            if k == "horizon" and (isinstance(v, int) or v == "baseline"):
+                continue  # a label, not a measured number
+            _walk(v, f"{path}.{k}", keys, bad)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            _walk(v, f"{path}[{i}]", keys, bad)
+    elif isinstance(node, int | float) and not isinstance(node, bool):
+        bad.append(f"{path}: bare number {node}")
+
+
+@pytest.mark.parametrize("name", ["SEOUL", "BUSAN", "GANGWON"])
+def test_every_number_has_provenance_and_a_resolvable_source(name: str) -> None:
+    r = report(name)
+    keys: set[str] = set()
+    bad: list[str] = []
+    _walk(r, "", keys, bad)
+    assert bad == []
+    cited = {s["key"] for s in r["sources"]}
+    assert keys <= cited
+    assert all(s["citation"] for s in r["sources"])
+
+
+def test_report_shape() -> None:
+    r = report("SEOUL")
+    assert [h["hazard"] for h in r["hazards"]] == list(HAZARDS)
+    assert r["location"]["resolution"] == "municipality_centroid"
+    assert r["location"]["matched"]["code"] == "11020"
+    urban = next(h for h in r["hazards"] if h["hazard"] == "urban_flood")
+    assert len(urban["results"]) == 6
+    assert urban["baseline"]["horizon"] == "baseline"
+    assert set(urban["results"][0]["return_period_losses"]) == {"10", "50", "100", "250"}
+    heat = r["hazards"][0]
+    assert "annual_cost" in heat["results"][0]
+    assert "eal" not in heat["results"][0]
+    assert r["summary"]["overall_grade"] in "ABCDE"
+    assert set(r["summary"]["total_eal"]) == {"baseline", "SSP2-4.5", "SSP5-8.5"}
+    assert r["recommendations"]
+    assert all(rec["reduces"] for rec in r["recommendations"])
+    assert r["building"]["use"]["provenance"] == "user_input"
+    assert r["asset"]["contents_value_krw"]["provenance"] == "assumption"
+
+
+def test_flood_family_is_not_added() -> None:
+    r = report("BUSAN")
+    s = r["summary"]
+    floods = {h["hazard"]: h for h in r["hazards"] if h["hazard"].endswith("flood")}
+    case = ("SSP5-8.5", 2100)
+    family = s["flood_family"][case[0]][str(case[1])]["eal"]["value"]
+    parts = [
+        next(c for c in f["results"] if (c["scenario"], c["horizon"]) == case)["eal"]["value"]
+        for f in floods.values()
+    ]
+    assert max(parts) <= family <= sum(parts) * 1.0001
+    assert family < sum(parts)
+
+
+def test_deterministic_and_fast_enough_to_repeat() -> None:
+    req = ReportRequest.model_validate(SEOUL_OFFICE)
+    assert json.dumps(compute(req), sort_keys=True) == json.dumps(compute(req), sort_keys=True)
+
+
+def test_progress_is_reported_in_order() -> None:
+    seen: list[tuple[float, str]] = []
+    compute(ReportRequest.model_validate(GANGWON_HOUSE), progress=lambda f, s: seen.append((f, s)))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions)
+    assert fractions[0] == 0.0
+    assert fractions[-1] == 1.0
+    assert sum(1 for _, s in seen if s.startswith("hazard:")) == 9
+
+
+def test_overrides_carry_user_input_and_change_results() -> None:
+    base = analyze(**GANGWON_HOUSE)
+    body = {
+        **GANGWON_HOUSE,
+        "analysis_params": {
+            "overrides": {"river_flood": {"depth_m": {"2": 0.0, "100": 1.5, "1000": 3.0}}}
+        },
+    }
+    r = analyze(**body)
+    river = next(h for h in r["hazards"] if h["hazard"] == "river_flood")
+    assert river["inputs"]["depth_m"]["100"] == {
+        "value": 1.5,
+        "unit": "m",
+        "provenance": "user_input",
+        "source": "user-input",
+    }
+    assert river["baseline"]["intensity"]["depth_100yr_m"]["provenance"] == "user_input"
+    before = next(h for h in base["hazards"] if h["hazard"] == "river_flood")
+    assert river["baseline"]["eal"]["value"] > before["baseline"]["eal"]["value"]
+
+
+def test_coordinates_and_subset_of_hazards() -> None:
+    r = analyze(
+        {"lat": 35.1587, "lon": 129.1604},
+        analysis_params={"hazards": ["typhoon"], "scenarios": ["SSP1-2.6"], "horizons": [2040]},
+        language="ko",
+    )
+    assert [h["hazard"] for h in r["hazards"]] == ["typhoon"]
+    assert r["location"]["resolution"] == "coordinates"
+    assert r["location"]["lat"]["provenance"] == "user_input"
+    assert r["summary"]["dominant_hazards"] == ["typhoon"]
+
+
+def test_bad_input_raises_validation_error_naming_field() -> None:
+    with pytest.raises(ValidationError, match=r"target_location\.lat"):
+        analyze({"lat": 95, "lon": 127})
+
+
+def test_package_exposes_api_lazily() -> None:
+    assert riskreport.analyze is analyze
+    with pytest.raises(AttributeError):
+        _ = riskreport.nothing_here

@@ -1,0 +1,58 @@
+"""The vectorized portfolio path agrees with the single report."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from riskreport.analysis.pipeline import analyze, analyze_portfolio
+from riskreport.domain.hazards import HAZARDS
+from tests.analysis.test_pipeline import BUSAN_WAREHOUSE, GANGWON_HOUSE, SEOUL_OFFICE
+
+
+def test_portfolio_matches_single_reports() -> None:
+    bodies = [SEOUL_OFFICE, BUSAN_WAREHOUSE, GANGWON_HOUSE]
+    p = analyze_portfolio(bodies)
+    assert p.loss.shape == (3, 9, 7)
+    assert p.cases[0] == ("baseline", "baseline")
+    for b, body in enumerate(bodies):
+        r = analyze(**body)
+        for i, h in enumerate(HAZARDS):
+            entry = next(x for x in r["hazards"] if x["hazard"] == h)
+            key = "eal" if "eal" in entry["baseline"] else "annual_cost"
+            got = [entry["baseline"][key]["value"]] + [c[key]["value"] for c in entry["results"]]
+            np.testing.assert_allclose(p.loss[b, i], got, rtol=1e-5, atol=1e-3)
+            scores = [entry["baseline"]["score"]["value"]] + [
+                c["score"]["value"] for c in entry["results"]
+            ]
+            assert p.score[b, i].tolist() == scores
+        total = r["summary"]["total_eal"]["SSP5-8.5"]["2100"]["value"]
+        assert p.total_eal[b, -1] == pytest.approx(total, rel=1e-5)
+
+
+def test_columnar_input_and_records() -> None:
+    n = 50
+    rng = np.random.default_rng(7)
+    cols = {
+        "lat": rng.uniform(34.5, 38.0, n),
+        "lon": rng.uniform(126.5, 129.2, n),
+        "use": rng.choice(["office", "residential", "logistics"], n),
+        "structure": rng.integers(0, 6, n),
+        "floors_below": np.where(rng.random(n) < 0.5, np.nan, 1.0),
+    }
+    p = analyze_portfolio(cols, scenarios=("SSP1-2.6", "SSP3-7.0"), horizons=(2030, 2080))
+    assert p.loss.shape == (n, 9, 5)
+    assert np.all(np.isfinite(p.loss))
+    assert np.all(p.loss >= 0)
+    assert p.score.min() >= 1
+    assert p.score.max() <= 5
+    rec = p.to_records()[0]
+    assert set(rec["hazards"]) == set(HAZARDS)
+    assert "SSP3-7.0:2080" in rec["total_eal"]
+
+
+def test_unknown_column_or_scenario_is_refused() -> None:
+    with pytest.raises(KeyError, match="colour"):
+        analyze_portfolio({"lat": [37.5], "lon": [127.0], "colour": ["red"]})
+    with pytest.raises(ValueError, match="SSP9"):
+        analyze_portfolio({"lat": [37.5], "lon": [127.0]}, scenarios=("SSP9",))

@@ -1,0 +1,129 @@
+"""Request validation: clear errors naming the field; conversion to domain values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from riskreport.analysis.request import ReportRequest
+from riskreport.domain.quantity import Provenance
+
+POINT = {"lat": 37.5665, "lon": 126.978}
+
+
+def _loc(body: dict[str, Any]) -> list[tuple[Any, ...]]:
+    with pytest.raises(ValidationError) as info:
+        ReportRequest.model_validate(body)
+    return [tuple(e["loc"]) for e in info.value.errors()]
+
+
+@pytest.mark.parametrize(
+    ("body", "loc"),
+    [
+        ({"target_location": {"lat": 95, "lon": 127}}, ("target_location", "lat")),
+        ({"target_location": {"lat": 45.0, "lon": 127}}, ("target_location", "lat")),
+        ({"target_location": {"lat": 36.0, "lon": 124.6}}, ("target_location", "lon")),
+        ({"target_location": {"address": "Tokyo, Japan"}}, ("target_location", "address")),
+        ({"target_location": {"address": "중구"}}, ("target_location", "address")),
+        (
+            {"target_location": POINT, "analysis_params": {"scenarios": ["SSP2-4.5", "RCP8.5"]}},
+            ("analysis_params", "scenarios", 1),
+        ),
+        (
+            {"target_location": POINT, "analysis_params": {"horizons": [2050, 1800]}},
+            ("analysis_params", "horizons", 1),
+        ),
+        (
+            {"target_location": POINT, "asset_info": {"replacement_value_krw": -1}},
+            ("asset_info", "replacement_value_krw"),
+        ),
+        (
+            {"target_location": POINT, "building_info": {"structure": "straw"}},
+            ("building_info", "structure"),
+        ),
+        (
+            {"target_location": POINT, "analysis_params": {"hazards": ["earthquake"]}},
+            ("analysis_params", "hazards", 0),
+        ),
+        (
+            {
+                "target_location": POINT,
+                "analysis_params": {"overrides": {"river_flood": {"depth_m": {"100": -1}}}},
+            },
+            ("analysis_params", "overrides", "river_flood", "depth_m"),
+        ),
+        ({"target_location": POINT, "colour": "red"}, ("colour",)),
+        ({"target_location": POINT, "language": "fr"}, ("language",)),
+    ],
+)
+def test_bad_input_names_the_field(body: dict[str, Any], loc: tuple[Any, ...]) -> None:
+    assert loc in _loc(body)
+
+
+def test_location_needs_one_kind() -> None:
+    assert ("target_location",) in _loc({"target_location": {"lat": 37.5}})
+    assert ("target_location",) in _loc(
+        {"target_location": {**POINT, "address": "서울특별시 중구"}}
+    )
+
+
+def test_defaults_and_domain_conversion() -> None:
+    r = ReportRequest.model_validate(
+        {
+            "target_location": {"address": "강원특별자치도 홍천군"},
+            "building_info": {"structure": "wood", "floors_above": 1},
+            "analysis_params": {"horizons": ["baseline", 2100, 2050, 2050]},
+        }
+    )
+    a = r.to_domain()
+    assert a.scenarios == ("SSP2-4.5", "SSP5-8.5")
+    assert a.horizons == (2050, 2100)
+    assert len(a.hazards) == 9
+    assert a.language == "ko"
+    assert a.location.resolution == "municipality_centroid"
+    assert a.location.lat.provenance is Provenance.DATA
+    assert a.building.structure.provenance is Provenance.USER_INPUT
+    assert a.building.use.provenance is Provenance.ASSUMPTION
+    assert a.asset.replacement_value_krw.provenance is Provenance.ASSUMPTION
+
+
+def test_overrides_to_domain() -> None:
+    r = ReportRequest.model_validate(
+        {
+            "target_location": POINT,
+            "analysis_params": {
+                "overrides": {
+                    "river_flood": {"depth_m": {"100": 1.2, "10": 0.1}, "protection_rp": 80},
+                    "heat_wave": {"heat_days": 15},
+                },
+                "narrative": "llm",
+            },
+        }
+    )
+    o = r.to_domain().overrides
+    assert o["river_flood"] == {"depth_m": ((10.0, 0.1), (100.0, 1.2)), "protection_rp": 80.0}
+    assert o["heat_wave"] == {"heat_days": 15.0}
+    assert r.to_domain().narrative == "llm"
+
+
+def test_schema_has_example() -> None:
+    schema = ReportRequest.model_json_schema()
+    assert schema["examples"][0]["target_location"]["address"].startswith("서울")
+    ReportRequest.model_validate(schema["examples"][0])
+
+
+def test_request_enums_match_the_domain() -> None:
+    from typing import get_args
+
+    from riskreport.analysis.request import AnalysisParams, HazardKey, Scenario
+    from riskreport.domain.hazards import HAZARDS
+    from riskreport.domain.scenarios import DEFAULT_HORIZONS, DEFAULT_SCENARIOS, SCENARIOS
+
+    assert get_args(HazardKey) == HAZARDS
+    assert get_args(Scenario) == SCENARIOS
+    params = AnalysisParams()
+    assert tuple(params.scenarios) == DEFAULT_SCENARIOS
+    assert tuple(params.horizons) == DEFAULT_HORIZONS
+    assert tuple(params.hazards) == HAZARDS

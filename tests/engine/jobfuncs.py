@@ -1,0 +1,126 @@
+"""Stand-in job functions for the engine tests: sub-second, importable by child processes.
+
+They live in the ``tests`` package (importable wherever the repository root is on ``sys.path``,
+which the process runner passes on to its workers).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from riskreport.engine import context_vars
+from riskreport.engine.context import JobContext
+
+log = logging.getLogger("tests.engine.jobfuncs")
+
+PREPARED: list[tuple[Any, ...]] = []
+_calls = threading.local()
+
+
+def prepare(*args: Any) -> None:
+    """Initializer: record that warm-up ran (in this process) and, given a path, say so there."""
+    PREPARED.append(args)
+    if args:
+        with Path(str(args[0])).open("a") as marker:
+            marker.write(f"{os.getpid()}\n")
+
+
+def prepare_fails(*args: Any) -> None:
+    raise RuntimeError("no model data")
+
+
+def was_prepared(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    return {"prepared": len(PREPARED), "pid": os.getpid()}
+
+
+def echo(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    return {
+        "echo": payload.get("value"),
+        "request_id": context_vars.request_id.get(),
+        "job_id": ctx.job_id,
+        "pid": os.getpid(),
+        "remaining": ctx.remaining(),
+    }
+
+
+def nap(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Sleep ``seconds`` cooperatively (checks cancel and deadline every 10 ms)."""
+    seconds = float(payload.get("seconds", 0.1))
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        ctx.check()
+        time.sleep(min(0.01, left))
+    return {"slept": seconds, "pid": os.getpid()}
+
+
+def block(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Sleep ``seconds`` ignoring cancel and deadline: only a kill stops it early."""
+    time.sleep(float(payload.get("seconds", 10.0)))
+    return {"blocked": True}
+
+
+def spin(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Burn CPU for ``seconds`` (holding the GIL in pure Python) without checking anything."""
+    end = time.monotonic() + float(payload.get("seconds", 0.2))
+    count = 0
+    while time.monotonic() < end:
+        count += sum(i * i for i in range(200))
+    return {"spun": count > 0}
+
+
+def steps(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Report ``n`` stages, ``pause`` seconds apart."""
+    n = int(payload.get("n", 3))
+    for i in range(n):
+        ctx.check()
+        ctx.report((i + 1) / (n + 1), f"step-{i + 1}")
+        time.sleep(float(payload.get("pause", 0.05)))
+    return {"steps": n}
+
+
+def fail(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    raise ValueError(str(payload.get("message", "boom")))
+
+
+def crash(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    os._exit(int(payload.get("code", 3)))
+
+
+def not_json(payload: Mapping[str, Any], ctx: JobContext) -> Any:
+    return {"values": {1, 2, 3}}
+
+
+def chatty(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    log.warning("hello from job %s", ctx.job_id)
+    return {"logged": True}
+
+
+@dataclass(frozen=True)
+class Output:
+    result: Mapping[str, Any]
+    artifacts: Mapping[str, tuple[str, bytes]] = field(default_factory=dict)
+
+
+def with_files(payload: Mapping[str, Any], ctx: JobContext) -> Output:
+    return Output(
+        result={"files": 2},
+        artifacts={
+            "report.md": ("text/markdown", b"# Report\n"),
+            "report.pdf": ("application/pdf", b"%PDF-1.7 stand-in\x00\xff"),
+        },
+    )
+
+
+def killed(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Die of a signal, as a segfault or the OOM killer would end a worker."""
+    os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(5)
+    return {}

@@ -1,0 +1,160 @@
+"""The engine's small parts: specs, outcomes, the run context, the notifier, the engine's
+own admission rules."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+import pytest
+
+from riskreport.engine.backends.inline import InlineBackend
+from riskreport.engine.engine import Engine
+from riskreport.engine.errors import JobCancelled, JobDeadlineExceeded, ShuttingDown
+from riskreport.engine.events.notifier import LocalNotifier
+from riskreport.engine.jobs import Artifact, JobStatus, Progress
+from riskreport.engine.outcome import Outcome
+from riskreport.engine.run_context import RunContext
+from riskreport.engine.spec import Initializer, JobSpec, RunnerKind, resolve
+from riskreport.storage.memory import MemoryJobStore
+
+
+def test_specs_name_functions_by_dotted_path() -> None:
+    spec = JobSpec("echo", "tests.engine.jobfuncs:echo", RunnerKind.PROCESS)
+    assert resolve(spec.function).__name__ == "echo"
+    assert RunnerKind("thread") is RunnerKind.THREAD
+    with pytest.raises(ValueError, match=r"package\.module:function"):
+        JobSpec("bad", "tests.engine.jobfuncs.echo")
+    with pytest.raises(ValueError, match=r"package\.module:function"):
+        Initializer("nocolon")
+    with pytest.raises(AttributeError):
+        resolve("tests.engine.jobfuncs:missing")
+
+
+@dataclass
+class _Output:
+    result: dict[str, Any]
+    artifacts: dict[str, tuple[str, bytes]]
+
+
+def test_outcomes_of_return_values() -> None:
+    assert Outcome.of({"a": (1, 2)}) == Outcome(JobStatus.SUCCEEDED, result={"a": [1, 2]})
+    out = Outcome.of(_Output({"x": 1}, {"r.md": ("text/markdown", b"#")}))
+    assert out.artifacts == (Artifact("r.md", "text/markdown", b"#"),)
+    with pytest.raises(TypeError):
+        Outcome.of([1, 2])
+    with pytest.raises(TypeError):
+        Outcome.of(_Output({"x": 1}, {"r.md": ("text/markdown", "not bytes")}))  # type: ignore[dict-item]
+    with pytest.raises(ValueError, match="JSON"):
+        Outcome.of({"x": float("nan")})
+    with pytest.raises(ValueError, match="final"):
+        Outcome(JobStatus.RUNNING)
+
+
+def test_outcomes_of_exceptions() -> None:
+    assert Outcome.from_exception(JobCancelled("stop")).status is JobStatus.CANCELLED
+    timed_out = Outcome.from_exception(JobDeadlineExceeded("late"))
+    assert (timed_out.status, timed_out.error and timed_out.error.code) == (
+        JobStatus.TIMED_OUT,
+        "timeout",
+    )
+    failed = Outcome.from_exception(KeyError("lat"))
+    assert failed.error is not None
+    assert (failed.status, failed.error.code, failed.error.message) == (
+        JobStatus.FAILED,
+        "error",
+        "KeyError: 'lat'",
+    )
+
+
+def test_run_context_checks_cancel_and_deadline() -> None:
+    token = threading.Event()
+    reports: list[Progress] = []
+    ctx = RunContext("j1", deadline=time.monotonic() + 0.05, cancel=token, sink=reports.append)
+    ctx.report(0.5, "half")
+    assert reports == [Progress(0.5, "half")]
+    with pytest.raises(ValueError, match="fraction"):
+        ctx.report(1.5, "too far")
+    assert 0 < ctx.remaining() <= 0.05
+    ctx.check()
+    token.set()
+    assert ctx.cancelled()
+    with pytest.raises(JobCancelled):
+        ctx.check()
+    late = RunContext("j2", deadline=time.monotonic() - 1, cancel=None, sink=reports.append)
+    assert late.remaining() == 0.0
+    assert not late.cancelled()
+    with pytest.raises(JobDeadlineExceeded):
+        late.check()
+
+
+@pytest.mark.anyio
+async def test_the_notifier_wakes_waiters_of_that_job_only() -> None:
+    notifier = LocalNotifier()
+    woken: list[str] = []
+
+    async def wait_for(job_id: str) -> None:
+        await notifier.waiter(job_id).wait()
+        woken.append(job_id)
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(wait_for, "a")
+        group.start_soon(wait_for, "a")
+        group.start_soon(wait_for, "b")
+        await anyio.sleep(0.01)
+        notifier.publish("a")
+        notifier.publish("c")  # nobody waits: nothing kept
+        await anyio.sleep(0.01)
+        assert woken == ["a", "a"]
+        assert len(notifier) == 1
+        notifier.forget("b")
+        group.cancel_scope.cancel()
+    assert len(notifier) == 0
+
+
+def _engine(**kwargs: Any) -> Engine:
+    options: dict[str, Any] = {"queue_limit": 1, "job_timeout": 5.0, "shutdown_grace": 1.0}
+    options.update(kwargs)
+    specs = [JobSpec("echo", "tests.engine.jobfuncs:echo")]
+    return Engine(MemoryJobStore(), InlineBackend(), specs, **options)
+
+
+def test_engine_refuses_bad_settings_and_duplicate_kinds() -> None:
+    with pytest.raises(ValueError, match="two job specs"):
+        Engine(
+            MemoryJobStore(),
+            InlineBackend(),
+            [JobSpec("a", "m:f"), JobSpec("a", "m:g")],
+            queue_limit=1,
+            job_timeout=1,
+            shutdown_grace=1,
+        )
+    with pytest.raises(ValueError, match="job_timeout"):
+        _engine(job_timeout=0)
+
+
+@pytest.mark.anyio
+async def test_submit_before_start_and_after_shutdown_is_refused() -> None:
+    engine = _engine()
+    with pytest.raises(ShuttingDown, match="not started"):
+        await engine.submit("echo", {})
+    await engine.start()
+    assert (await engine.wait((await engine.submit("echo", {})).id)).status is JobStatus.SUCCEEDED
+    await engine.shutdown()
+    await engine.shutdown()  # twice is harmless
+    with pytest.raises(ShuttingDown, match="shutting down") as raised:
+        await engine.submit("echo", {})
+    assert raised.value.retry_after > 0
+
+
+@pytest.mark.anyio
+async def test_queue_limit_zero_still_admits_into_a_free_slot() -> None:
+    engine = _engine(queue_limit=0)
+    await engine.start()
+    job = await engine.submit("echo", {}, job_id="given-id")
+    assert job.id == "given-id"
+    assert (await engine.get("given-id")).status is JobStatus.SUCCEEDED
+    await engine.shutdown()

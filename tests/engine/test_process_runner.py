@@ -1,0 +1,127 @@
+"""What only the process runner promises: kill on timeout and cancel, survive crashes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+import anyio
+import pytest
+
+from riskreport.engine import context_vars
+from riskreport.engine.jobs import JobStatus
+from riskreport.engine.runners.pool import describe_exit
+from tests.engine.conftest import Make, seconds, wait_running
+
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
+
+
+async def test_a_job_past_its_timeout_is_killed_and_the_next_starts_at_once(
+    make_process: Make,
+) -> None:
+    harness = await make_process(concurrency=1, job_timeout=0.3)
+    engine = harness.engine
+    stuck = await engine.submit("block", {"seconds": 30})  # sleeps; ignores its deadline
+    after = await engine.submit("echo", {})
+    stuck = await engine.wait(stuck.id, timeout=5)
+    after = await engine.wait(after.id, timeout=5)
+    assert stuck.status is JobStatus.TIMED_OUT
+    assert stuck.error is not None
+    assert stuck.error.code == "timeout"
+    assert seconds(stuck) <= 0.3 * 1.1 + 0.05
+    assert after.status is JobStatus.SUCCEEDED
+    assert stuck.finished_at is not None
+    assert after.started_at is not None
+    # The slot came back at once: the spare worker took the next job (the old one is dead).
+    assert (after.started_at - stuck.finished_at).total_seconds() < 0.1
+    assert after.result is not None
+    assert engine.stats().running == 0
+
+
+async def test_cancel_kills_the_process_and_frees_the_slot(make_process: Make) -> None:
+    harness = await make_process(concurrency=1)
+    engine = harness.engine
+    stuck = await engine.submit("block", {"seconds": 30})
+    await wait_running(engine, stuck.id)
+    started = time.monotonic()
+    await engine.cancel(stuck.id)
+    follow_up = await engine.wait((await engine.submit("echo", {})).id, timeout=5)
+    assert follow_up.status is JobStatus.SUCCEEDED
+    assert time.monotonic() - started < 0.5
+    assert (await engine.get(stuck.id)).status is JobStatus.CANCELLED
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [("crash", "exited with code 3"), ("killed", "was killed by SIGKILL")],
+)
+async def test_a_crashed_worker_fails_only_its_job(
+    make_process: Make, kind: str, reason: str
+) -> None:
+    harness = await make_process(concurrency=2)
+    engine = harness.engine
+    others = [await engine.submit("nap", {"seconds": 0.2}) for _ in range(2)]
+    crashed = await engine.wait((await engine.submit(kind, {})).id, timeout=5)
+    assert crashed.status is JobStatus.FAILED
+    assert crashed.error is not None
+    assert crashed.error.code == "crashed"
+    assert reason in crashed.error.message
+    for job in others:
+        assert (await engine.wait(job.id, timeout=5)).status is JobStatus.SUCCEEDED
+    # The pool is whole again: as many jobs as slots run at once.
+    first, second = [await engine.submit("nap", {"seconds": 0.3}) for _ in range(2)]
+    first = await engine.wait(first.id, timeout=5)
+    second = await engine.wait(second.id, timeout=5)
+    assert first.status is second.status is JobStatus.SUCCEEDED
+    assert first.finished_at is not None
+    assert second.started_at is not None
+    assert second.started_at < first.finished_at  # they overlapped
+
+
+async def test_worker_logs_reach_the_parent_with_request_and_job_ids(
+    make_process: Make, caplog: pytest.LogCaptureFixture
+) -> None:
+    harness = await make_process()
+    marker = context_vars.request_id.set("req-7")
+    try:
+        job = await harness.engine.submit("chatty", {})
+    finally:
+        context_vars.request_id.reset(marker)
+    with caplog.at_level(logging.INFO):
+        job = await harness.engine.wait(job.id, timeout=5)
+    assert job.status is JobStatus.SUCCEEDED
+    records = [r for r in caplog.records if r.name == "tests.engine.jobfuncs"]
+    assert len(records) == 1
+    record = records[0]
+    assert record.getMessage() == f"hello from job {job.id}"
+    assert record.process != os.getpid()  # emitted in the worker, handled here
+    assert (getattr(record, "request_id", None), getattr(record, "job_id", None)) == (
+        "req-7",
+        job.id,
+    )
+
+
+async def test_cpu_bound_jobs_in_processes_leave_the_loop_alone(make_process: Make) -> None:
+    harness = await make_process(concurrency=2)
+    lags: list[float] = []
+
+    async def tick() -> None:
+        while True:
+            before = time.perf_counter()
+            await anyio.sleep(0.005)
+            lags.append(time.perf_counter() - before - 0.005)
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(tick)
+        jobs = [await harness.engine.submit("spin", {"seconds": 0.3}) for _ in range(2)]
+        for job in jobs:
+            assert (await harness.engine.wait(job.id, timeout=5)).status is JobStatus.SUCCEEDED
+        group.cancel_scope.cancel()
+    assert max(lags) < 0.05, max(lags)
+
+
+def test_exit_descriptions() -> None:
+    assert describe_exit(3) == "exited with code 3"
+    assert describe_exit(-9) == "was killed by SIGKILL"
+    assert describe_exit(None) == "did not exit"

@@ -1,0 +1,93 @@
+"""Durability through the API: a restart keeps finished jobs; a killed server's job reads failed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.interfaces.api.harness import (
+    REPORT_BODY,
+    app_for,
+    asgi_client,
+    eventually,
+    free_port,
+    wait_ready,
+)
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def start_standin_server(function: str, database_url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "RISKREPORT_TEST_FUNCTION": function,
+        "RISKREPORT_DATABASE_URL": database_url,
+        "RISKREPORT_TEST_NAP": "30",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "tests.interfaces.api.standin_server:create_from_env",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+@pytest.mark.anyio
+async def test_restart_keeps_finished_jobs_and_fails_interrupted_ones(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'jobs.db'}"
+
+    # 1. A server finishes a report with documents, then stops cleanly.
+    async with asgi_client(app_for("with_documents", database_url=database_url)) as client:
+        response = await client.post("/v1/reports", json=REPORT_BODY, headers={"Prefer": "wait=10"})
+        finished = response.json()
+        assert finished["status"] == "succeeded"
+
+    # 2. Another server process starts a long job and dies (SIGKILL) while it runs.
+    port = free_port()
+    server = start_standin_server("nap", database_url, port)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as remote:
+            await wait_ready(remote, within=30)
+            running = (await remote.post("/v1/reports", json=REPORT_BODY)).json()
+
+            async def is_running() -> bool:
+                job = (await remote.get(running["links"]["self"])).json()
+                return bool(job["status"] == "running")
+
+            await eventually(is_running)
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=10)
+    assert server.returncode == -signal.SIGKILL
+
+    # 3. After a restart, both read as they should through the API.
+    async with asgi_client(app_for("quick", database_url=database_url)) as client:
+        again = (await client.get(finished["links"]["self"])).json()
+        assert again["status"] == "succeeded"
+        assert again["result"] == finished["result"]
+        pdf = await client.get(finished["links"]["document"], params={"format": "pdf"})
+        assert pdf.status_code == 200
+        assert pdf.content.startswith(b"%PDF")
+
+        dead = (await client.get(running["links"]["self"])).json()
+        assert dead["status"] == "failed"
+        assert dead["error"]["code"] == "interrupted"
+        assert dead["finished_at"] is not None
+        assert (await client.delete(running["links"]["self"])).status_code == 409
+
+        listed = (await client.get("/v1/reports")).json()["items"]
+        assert [job["id"] for job in listed] == [running["id"], finished["id"]]

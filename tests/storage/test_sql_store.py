@@ -1,0 +1,83 @@
+"""What only the SQL store promises: URL forms, SQLite in WAL mode, two store objects (two
+processes, in effect) sharing one database file safely."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from riskreport.engine.errors import IllegalTransition
+from riskreport.engine.jobs import Job, JobStatus
+from riskreport.storage.database_url import async_url
+from riskreport.storage.sql import SqlJobStore
+
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("sqlite:///./riskreport.db", "sqlite+aiosqlite:///./riskreport.db"),
+        ("sqlite:////var/lib/rr.db", "sqlite+aiosqlite:////var/lib/rr.db"),
+        (
+            "postgresql://postgres@127.0.0.1:5432/test",
+            "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+        ),
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+    ],
+)
+def test_plain_urls_get_async_drivers(given: str, expected: str) -> None:
+    assert async_url(given).render_as_string(hide_password=False) == expected
+
+
+def test_other_databases_are_refused_with_the_supported_forms() -> None:
+    with pytest.raises(ValueError, match="postgresql://"):
+        async_url("mysql://u@h/db")
+
+
+@pytest.mark.anyio
+async def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.db"
+    store = SqlJobStore(f"sqlite:///{path}")
+    await store.open()
+    try:
+        await store.create(Job(id="a", kind="k", payload={}, created_at=T0))
+    finally:
+        await store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+@pytest.mark.anyio
+async def test_two_stores_on_one_file_cannot_both_finish_a_job(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    first, second = SqlJobStore(url), SqlJobStore(url)
+    await first.open()
+    await second.open()
+    try:
+        for i in range(10):
+            await first.create(Job(id=f"j{i}", kind="k", payload={}, created_at=T0))
+            await second.transition(f"j{i}", JobStatus.RUNNING, at=T0)
+            results = await asyncio.gather(
+                first.transition(f"j{i}", JobStatus.SUCCEEDED, at=T0, result={"by": 1}),
+                second.transition(f"j{i}", JobStatus.CANCELLED, at=T0),
+                return_exceptions=True,
+            )
+            assert sum(isinstance(r, Job) for r in results) == 1, results
+            assert sum(isinstance(r, IllegalTransition) for r in results) == 1, results
+    finally:
+        await first.close()
+        await second.close()
+
+
+@pytest.mark.anyio
+async def test_an_unopened_store_says_so() -> None:
+    store = SqlJobStore("sqlite:///unused.db")
+    with pytest.raises(RuntimeError, match="open"):
+        await store.get("a")
