@@ -95,25 +95,32 @@ class LoadConnection:
         await self._writer.wait_closed()
 
 
-async def _probe(host: str, port: int, stop: EventType) -> list[float]:
+async def _probe(
+    host: str, port: int, ready: EventType, stop: EventType
+) -> list[tuple[float, float]]:
     conn = await LoadConnection.open(host, port)
-    latencies = []
+    samples = []
     try:
         await conn.request("GET", "/healthz")  # connect first: samples measure requests only
+        ready.set()
+        # The request in flight when ``stop`` comes is kept: with a blocked server it is the
+        # one that shows how long a health check waited.
         while not stop.is_set():
-            start = time.perf_counter()
+            start = time.monotonic()
             await conn.request("GET", "/healthz")
-            latencies.append((time.perf_counter() - start) * 1000)
+            samples.append((start, (time.monotonic() - start) * 1000))
             await asyncio.sleep(0.005)
     finally:
         await conn.close()
-    return latencies
+    return samples
 
 
-def probe_health(host: str, port: int, stop: EventType, out: Connection) -> None:
-    """Child process: GET /healthz back to back until ``stop``; send the latencies (ms).
+def probe_health(host: str, port: int, ready: EventType, stop: EventType, out: Connection) -> None:
+    """Child process: GET /healthz back to back until ``stop``; send the samples.
 
-    A process of its own, so the latency is the server's, not the load client's busy loop.
+    A sample is ``(sent_at, latency_ms)``, ``sent_at`` on the ``time.monotonic()`` clock (one
+    clock for every process of the machine). A process of its own, so the latency is the
+    server's, not the load client's busy loop. ``ready`` is set once it is measuring.
     """
-    out.send(asyncio.run(_probe(host, port, stop)))
+    out.send(asyncio.run(_probe(host, port, ready, stop)))
     out.close()

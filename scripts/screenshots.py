@@ -17,16 +17,16 @@ import re
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, ViewportSize, expect, sync_playwright
+from tests.interfaces.cli.live_server import live_server, server_settings
+from tests.interfaces.web.conftest import CHROMIUM_FLAGS, SLOW, chromium_path
 
 from riskreport.bootstrap import report_initializer
 from riskreport.engine.spec import JobSpec
 from riskreport.interfaces.api.app import create_app
-from tests.interfaces.cli.live_server import live_server, server_settings
-from tests.interfaces.web.conftest import CHROMIUM_FLAGS, SLOW, chromium_path
 
 ROOT = Path(__file__).resolve().parents[1]
-VIEWPORT = {"width": 1280, "height": 860}
+VIEWPORT = ViewportSize(width=1280, height=860)
 ADDRESS = "부산광역시 해운대구 해운대해변로 264"
 
 

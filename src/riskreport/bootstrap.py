@@ -21,7 +21,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from riskreport.engine.backend import Backend
 from riskreport.engine.engine import Engine
@@ -42,11 +42,7 @@ class StartUp:
     """The background start-up of the engine: done, and why it failed if it did."""
 
     task: asyncio.Task[None] | None = None
-    error: BaseException | None = field(default=None)
-
-    @property
-    def done(self) -> bool:
-        return self.task is not None and self.task.done()
+    error: BaseException | None = None
 
     @property
     def failure(self) -> str | None:
@@ -140,15 +136,9 @@ async def _until_admitting(engine: Engine, task: asyncio.Task[None]) -> None:
     instead of being refused as "not started".
     """
     while True:
-        if _admits(engine) or task.done():
+        if engine.admitting or task.done():
             return
         await asyncio.sleep(0.002)
-
-
-def _admits(engine: Engine) -> bool:
-    # Engine.admitting: True from the end of recovery until shutdown (requested from the engine
-    # as an additive property; without it, start-up does not wait here).
-    return bool(getattr(engine, "admitting", True))
 
 
 @asynccontextmanager

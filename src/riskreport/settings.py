@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class BackendName(StrEnum):
-    INLINE = "inline"  # runs each job to completion in the caller's thread pool; tests, one-shot CLI
+    INLINE = "inline"  # runs each job right away, one at a time; tests and the one-shot CLI
     LOCAL = "local"  # this process's thread and process pools; the embedded default
     CELERY = "celery"  # Celery workers on Redis; scale-out
 

@@ -107,8 +107,7 @@ def _walk(node: Any, path: str, keys: set[str], bad: list[str]) -> None:
             keys.add(node["source"])
             if "unit" in node:
                 v = node.get("value")
-                ok = v is None and path.endswith("change_vs_baseline_pct")
-                if not ok and (isinstance(v, bool) or not isinstance(v, int | float)):
+                if isinstance(v, bool) or not isinstance(v, int | float):
                     bad.append(f"{path}: quantity without a number")
             return
         for k, v in node.items():
@@ -227,3 +226,21 @@ def test_package_exposes_api_lazily() -> None:
     assert riskreport.analyze is analyze
     with pytest.raises(AttributeError):
         _ = riskreport.nothing_here
+
+
+def test_change_pct_is_null_without_baseline_loss() -> None:
+    r = report("SEOUL")
+    coastal = next(h for h in r["hazards"] if h["hazard"] == "coastal_flood")
+    assert coastal["baseline"]["eal"]["value"] == 0
+    assert coastal["results"][0]["change_vs_baseline_pct"] is None
+    assert coastal["results"][0]["change_vs_baseline_krw"]["value"] == 0
+
+
+def test_flood_family_with_two_floods_takes_the_larger() -> None:
+    r = analyze(
+        **{**BUSAN_WAREHOUSE, "analysis_params": {"hazards": ["urban_flood", "coastal_flood"]}}
+    )
+    family = r["summary"]["flood_family"]["SSP5-8.5"]["2100"]["eal"]["value"]
+    parts = [h["results"][-1]["eal"]["value"] for h in r["hazards"]]
+    assert max(parts) <= family < sum(parts)
+    assert r["summary"]["total_eal"]["SSP5-8.5"]["2100"]["value"] == family

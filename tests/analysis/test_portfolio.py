@@ -56,3 +56,5 @@ def test_unknown_column_or_scenario_is_refused() -> None:
         analyze_portfolio({"lat": [37.5], "lon": [127.0], "colour": ["red"]})
     with pytest.raises(ValueError, match="SSP9"):
         analyze_portfolio({"lat": [37.5], "lon": [127.0]}, scenarios=("SSP9",))
+    with pytest.raises(ValueError, match="1800"):
+        analyze_portfolio({"lat": [37.5], "lon": [127.0]}, horizons=(1800,))

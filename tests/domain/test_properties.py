@@ -135,3 +135,30 @@ def test_results_are_deterministic(lat: float, lon: float) -> None:
         np.testing.assert_array_equal(a[key].loss, b[key].loss)
         assert np.all(np.isfinite(a[key].loss))
         assert np.all(a[key].loss >= 0.0)
+
+
+@FAST
+@given(st.floats(0, 100), st.floats(0, 10), st.floats(0, 20))
+def test_scalar_and_array_scores_agree(rp100: float, eal: float, share: float) -> None:
+    from riskreport.domain.scores import (
+        acute_score,
+        acute_score_of,
+        chronic_score,
+        chronic_score_of,
+    )
+
+    assert acute_score_of(rp100, eal) == float(acute_score(np.array(rp100), np.array(eal)))
+    assert chronic_score_of(share) == float(chronic_score(np.array(share)))
+
+
+@FAST
+@given(lats, lons, st.floats(0, 2), st.floats(0, 2), st.integers(0, 3), st.sampled_from([0.0, 1.0]))
+def test_higher_first_floor_never_raises_any_flood_eal(
+    lat: float, lon: float, ff: float, raise_by: float, basements: int, piloti: float
+) -> None:
+    common = {"river_m": 50.0, "coast_km": 0.05, "ground_m": 1.0, "floors_below": float(basements)}
+    low = _site(lat, lon, first_floor_m=ff, piloti=piloti, **common)
+    high = _site(lat, lon, first_floor_m=ff + raise_by, piloti=piloti, **common)
+    cases = case_grid(("SSP5-8.5",), (2050, 2100))
+    for fn in (river_flood, urban_flood, coastal_flood):
+        assert np.all(fn(high, cases).loss <= fn(low, cases).loss + 1e-9)

@@ -7,6 +7,7 @@ ratios with generous margins (2-core CI machine).
 from __future__ import annotations
 
 import math
+import statistics
 import time
 from pathlib import Path
 from typing import Any
@@ -259,14 +260,15 @@ async def test_jobs_do_not_block_the_event_loop(make: Make, kind: str) -> None:
         await anyio.sleep(0.05)
         async with anyio.create_task_group() as jobs:
             for i in range(2 * harness.capacity):
-                in_background(jobs, harness.engine, kind, {"seconds": 0.25}, f"{kind}{i}")
+                in_background(jobs, harness.engine, kind, {"seconds": 0.4}, f"{kind}{i}")
         for i in range(2 * harness.capacity):
             await harness.engine.wait(f"{kind}{i}", timeout=10)
         group.cancel_scope.cancel()
-    assert len(ticker.lags) >= 20
-    # A thread spinning in pure Python shares the GIL (5 ms switch interval); a blocked loop
-    # would show the whole job time (250 ms) here.
-    assert ticker.worst < 0.1, ticker.worst
+    assert len(ticker.lags) >= 30
+    # A thread spinning in pure Python shares the GIL (5 ms switch interval) and the machine is
+    # shared; a blocked loop would show the whole job time (400 ms) here, every time.
+    assert ticker.worst < 0.2, ticker.worst
+    assert statistics.median(ticker.lags) < 0.02, statistics.median(ticker.lags)
 
 
 async def test_unknown_kind_is_refused(make: Make) -> None:

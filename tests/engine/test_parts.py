@@ -14,12 +14,14 @@ import pytest
 from riskreport.engine.backends.inline import InlineBackend
 from riskreport.engine.engine import Engine
 from riskreport.engine.errors import JobCancelled, JobDeadlineExceeded, ShuttingDown
-from riskreport.engine.events.notifier import LocalNotifier
+from riskreport.engine.events.notifier import LocalNotifier, woken
 from riskreport.engine.jobs import Artifact, JobStatus, Progress
 from riskreport.engine.outcome import Outcome
 from riskreport.engine.run_context import RunContext
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind, resolve
 from riskreport.storage.memory import MemoryJobStore
+
+pytestmark = pytest.mark.timeout(10)
 
 
 def test_specs_name_functions_by_dotted_path() -> None:
@@ -94,11 +96,11 @@ def test_run_context_checks_cancel_and_deadline() -> None:
 @pytest.mark.anyio
 async def test_the_notifier_wakes_waiters_of_that_job_only() -> None:
     notifier = LocalNotifier()
-    woken: list[str] = []
+    heard: list[str] = []
 
     async def wait_for(job_id: str) -> None:
-        await notifier.waiter(job_id).wait()
-        woken.append(job_id)
+        assert await woken(notifier.waiter(job_id), within=5)
+        heard.append(job_id)
 
     async with anyio.create_task_group() as group:
         group.start_soon(wait_for, "a")
@@ -108,7 +110,7 @@ async def test_the_notifier_wakes_waiters_of_that_job_only() -> None:
         notifier.publish("a")
         notifier.publish("c")  # nobody waits: nothing kept
         await anyio.sleep(0.01)
-        assert woken == ["a", "a"]
+        assert heard == ["a", "a"]
         assert len(notifier) == 1
         notifier.forget("b")
         group.cancel_scope.cancel()
@@ -157,4 +159,31 @@ async def test_queue_limit_zero_still_admits_into_a_free_slot() -> None:
     job = await engine.submit("echo", {}, job_id="given-id")
     assert job.id == "given-id"
     assert (await engine.get("given-id")).status is JobStatus.SUCCEEDED
+    await engine.shutdown()
+
+
+@pytest.mark.anyio
+async def test_an_inline_job_whose_caller_leaves_is_not_left_running() -> None:
+    specs = [JobSpec("nap", "tests.engine.jobfuncs:nap")]
+    engine = Engine(
+        MemoryJobStore(), InlineBackend(), specs, queue_limit=1, job_timeout=5, shutdown_grace=1
+    )
+    await engine.start()
+    with anyio.move_on_after(0.2):
+        await engine.submit("nap", {"seconds": 5}, job_id="left")
+    job = await engine.get("left")
+    assert job.status is JobStatus.CANCELLED
+    assert job.error is not None
+    assert job.error.code == "cancelled"
+    await engine.shutdown()
+
+
+@pytest.mark.anyio
+async def test_a_duplicate_job_id_is_refused() -> None:
+    engine = _engine(queue_limit=5)
+    await engine.start()
+    await engine.submit("echo", {}, job_id="same")
+    with pytest.raises(ValueError, match="exists"):
+        await engine.submit("echo", {}, job_id="same")
+    assert engine.stats().queued == 0
     await engine.shutdown()

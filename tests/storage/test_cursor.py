@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from riskreport.engine.errors import InvalidCursor
 from riskreport.storage.cursor import decode_cursor, encode_cursor
 
+pytestmark = pytest.mark.timeout(20)
+
 instants = st.datetimes(
     min_value=datetime(1970, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(UTC)
 )

@@ -15,6 +15,8 @@ from riskreport.engine.jobs import Job, JobStatus
 from riskreport.storage.database_url import async_url
 from riskreport.storage.sql import SqlJobStore
 
+pytestmark = pytest.mark.timeout(20)
+
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
 

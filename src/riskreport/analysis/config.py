@@ -29,6 +29,7 @@ class AnalysisConfig:
     llm_api_key: str | None = field(default=None, repr=False)  # never printed
     llm_timeout: float = 30.0  # seconds one LLM call may take (capped by the job's deadline)
     llm_max_retries: int = 2  # the openai client's retries of 429 and 5xx answers
+    llm_max_tokens: int = 700  # longest answer asked for (the two prose sections)
     documents: tuple[str, ...] = DOCUMENTS  # artifacts rendered per report, among DOCUMENTS
 
     def __post_init__(self) -> None:
@@ -40,6 +41,8 @@ class AnalysisConfig:
             raise ValueError("llm_timeout must be positive")
         if self.llm_max_retries < 0:
             raise ValueError("llm_max_retries must not be negative")
+        if self.llm_max_tokens < 1:
+            raise ValueError("llm_max_tokens must be positive")
         unknown = sorted(set(self.documents) - set(DOCUMENTS))
         if unknown:
             raise ValueError(f"unknown documents {unknown}; choose among {DOCUMENTS}")

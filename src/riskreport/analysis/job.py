@@ -76,7 +76,13 @@ class Writers:
             client = build_client(
                 config.llm_base_url, config.llm_api_key, max_retries=config.llm_max_retries
             )
-            llm = LlmWriter(client, config.llm_model, timeout=config.llm_timeout, template=template)
+            llm = LlmWriter(
+                client,
+                config.llm_model,
+                timeout=config.llm_timeout,
+                template=template,
+                max_tokens=config.llm_max_tokens,
+            )
         return cls(config=config, template=template, llm=llm)
 
     def choose(self, requested: str | None) -> tuple[NarrativeWriter, str | None]:

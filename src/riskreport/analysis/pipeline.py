@@ -17,7 +17,13 @@ from riskreport.domain.cases import case_grid
 from riskreport.domain.model import run
 from riskreport.domain.portfolio import PortfolioResult, assess_portfolio, portfolio_site
 from riskreport.domain.report import LocationInfo, ReportInputs, build_report
-from riskreport.domain.scenarios import DEFAULT_HORIZONS, DEFAULT_SCENARIOS
+from riskreport.domain.scenarios import (
+    DEFAULT_HORIZONS,
+    DEFAULT_SCENARIOS,
+    FIRST_YEAR,
+    LAST_YEAR,
+    SCENARIOS,
+)
 
 Progress = Callable[[float, str], None]
 
@@ -114,8 +120,11 @@ def analyze_portfolio(
     the fast one. Returns a :class:`PortfolioResult` of arrays (``.to_records()`` for dicts).
     """
     for s in scenarios:
-        if s not in (*DEFAULT_SCENARIOS, "SSP1-2.6", "SSP3-7.0"):
-            raise ValueError(f"unknown scenario {s!r}")
+        if s not in SCENARIOS:
+            raise ValueError(f"unknown scenario {s!r}; expected one of {', '.join(SCENARIOS)}")
+    for h in horizons:
+        if isinstance(h, bool) or not isinstance(h, int) or not FIRST_YEAR <= h <= LAST_YEAR:
+            raise ValueError(f"horizon {h!r} is not a year {FIRST_YEAR}-{LAST_YEAR}")
     if isinstance(buildings, Mapping):
         site = portfolio_site(buildings)
     else:

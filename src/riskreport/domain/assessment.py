@@ -13,7 +13,7 @@ The analysis layer builds it from the HTTP/Python request (``ReportRequest.to_do
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -50,7 +50,6 @@ class Assessment:
     overrides: Mapping[str, Mapping[str, OverrideValue]]
     language: str
     narrative: str | None = None
-    extra: Mapping[str, object] = field(default_factory=dict)
 
 
 def _matched(code: str) -> dict[str, str]:

@@ -157,12 +157,12 @@ def _keys(h: HazardArrays, s: SiteBatch, c: int) -> list[str]:
             out += ["sea_level_rise"] if i["sea_level_rise_m"].values[0, c] > 0.1 else []
             out += ["basement"] if basement and h.loss[0, c] > 0 else []
     elif h.hazard in ("river_flood", "urban_flood"):
+        out += ["basement"] if basement and h.loss[0, c] > 0 else []  # the main driver first
         if h.hazard == "river_flood":
             out += ["near_river"] if s.river_m[0] < 300 else []
             out += ["local_levee"] if s.river_protection_rp[0] <= 50 and h.loss[0, c] > 0 else []
         else:
             out += ["dense_urban"] if s.urban_class[0] <= 1 else []
-        out += ["basement"] if basement and h.loss[0, c] > 0 else []
         low = s.first_floor_m[0] < 0.5 and s.piloti[0] == 0 and h.loss[0, c] > 0
         out += ["low_first_floor"] if low else []
         out += ["heavier_rain"] if i["frequency_multiplier"].values[0, c] > 1.1 else []

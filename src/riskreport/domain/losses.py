@@ -83,10 +83,15 @@ def interp_weights(rp: Array) -> Array:
 
 
 @lru_cache(maxsize=64)
-def _shift_matrices(multipliers: tuple[float, ...]) -> Array:
+def shift_matrices_cached(multipliers: tuple[float, ...]) -> Array:
     mats = np.stack([interp_weights(RETURN_PERIODS * m) for m in multipliers])
     mats.setflags(write=False)
     return mats
+
+
+def shift_matrices(multiplier: Array) -> Array:
+    """(C, n, n) matrices M so that ``curve @ M[c]`` is the curve shifted by multiplier[c]."""
+    return shift_matrices_cached(tuple(multiplier.tolist()))
 
 
 def frequency_shift(curve: Array, multiplier: Array, scale: Array | None = None) -> Array:
@@ -99,7 +104,7 @@ def frequency_shift(curve: Array, multiplier: Array, scale: Array | None = None)
     ``scale`` (C,) multiplies each case's curve inside the same product.
     """
     n, c = len(RETURN_PERIODS), multiplier.shape[0]
-    mats = _shift_matrices(tuple(multiplier.tolist()))  # (C, n, n)
+    mats = shift_matrices(multiplier)  # (C, n, n)
     if scale is not None:
         mats = mats * scale[:, None, None]
     if curve.ndim == 2:
@@ -119,9 +124,8 @@ def damaging_probability(damage: Array) -> Array:
     Damage curves do not decrease with the return period, so the count of undamaging return
     periods locates the first damaging one.
     """
-    # Summing the columns one by one is much faster than a reduction over a short last axis.
-    zeros = (damage[..., 0] <= 0.0).astype(np.int64)
-    for j in range(1, damage.shape[-1]):
-        zeros += damage[..., j] <= 0.0
-    result: Array = _P_AFTER_ZEROS[zeros]
+    # A matrix-vector product counts faster than a reduction over a short last axis.
+    n = damage.shape[-1]
+    zeros = (damage <= 0.0).reshape(-1, n).astype(np.float32) @ np.ones(n, dtype=np.float32)
+    result: Array = _P_AFTER_ZEROS[zeros.astype(np.int64).reshape(damage.shape[:-1])]
     return result

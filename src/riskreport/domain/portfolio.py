@@ -161,15 +161,8 @@ def assess_portfolio(
             else:
                 score[part, i] = chronic_score(r.loss / np.maximum(revenue, 1.0)[:, None] * 100.0)
                 chronic[part] += r.loss
-        if all(k in results for k in FLOOD_FAMILY):
-            curve = flood_family(
-                results["river_flood"], results["urban_flood"], results["coastal_flood"]
-            )
-            family[part] = eal_fraction(curve) * value[:, None]
-        else:
-            family[part] = sum(
-                (results[k].loss for k in FLOOD_FAMILY if k in results), np.zeros((sub.size, c))
-            )
+        floods = [results[k] for k in FLOOD_FAMILY if k in results]
+        family[part] = eal_fraction(flood_family(*floods)) * value[:, None] if floods else 0.0
     return PortfolioResult(
         hazards=tuple(hazards),
         cases=cases.labels,

@@ -7,6 +7,8 @@ of the request (``location.input``, ``parameters``) and as the ``horizon`` label
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,8 +143,8 @@ def _totals(
     floods = [results[k] for k in FLOOD_FAMILY if k in results]
     family_eal = np.zeros(cases.size)
     family: dict[str, dict[str, Any]] = {}
-    if len(floods) == 3:
-        curve = flood_family(floods[0], floods[1], floods[2])
+    if floods:
+        curve = flood_family(*floods)
         family_eal = eal_fraction(curve)[0] * value
         for c, case in enumerate(cases.labels):
             s, h = _label(case)
@@ -153,8 +155,6 @@ def _totals(
                     for t, i in zip(REPORTED_RETURN_PERIODS, REPORTED_INDEX, strict=True)
                 },
             }
-    elif floods:
-        family_eal = sum((f.loss[0] for f in floods), np.zeros(cases.size))
     other_acute = sum(
         (results[k].loss[0] for k in results if k in ACUTE and k not in FLOOD_FAMILY),
         np.zeros(cases.size),
@@ -245,16 +245,14 @@ def _site(site: SiteBatch, inputs: ReportInputs) -> dict[str, Any]:
     }
 
 
-def _source_keys(node: Any) -> set[str]:
-    keys: set[str] = set()
-    if isinstance(node, dict):
-        src = node.get("source")
-        if isinstance(src, str) and "provenance" in node:
-            keys.add(src)
-        for k, v in node.items():
-            if k != "input":
-                keys |= _source_keys(v)
-    elif isinstance(node, list):
-        for v in node:
-            keys |= _source_keys(v)
-    return keys
+_SOURCE = re.compile(r'"source": "([^"\\]+)"')
+
+
+def _source_keys(report: Mapping[str, Any]) -> set[str]:
+    """Every quantity's source key. Serializing once and scanning is much faster than walking
+    the nested dicts in Python; only quantities have a ``source`` member (echoes of the request
+    are skipped)."""
+    body = {k: v for k, v in report.items() if k not in ("location", "parameters")}
+    keys = set(_SOURCE.findall(json.dumps(body, ensure_ascii=False)))
+    loc = report["location"]
+    return keys | {loc["lat"]["source"], loc["lon"]["source"]}

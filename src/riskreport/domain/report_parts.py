@@ -13,7 +13,7 @@ from riskreport.domain.hazards import HazardArrays
 from riskreport.domain.losses import REPORTED_INDEX, REPORTED_RETURN_PERIODS
 from riskreport.domain.quantity import Provenance, Quantity
 from riskreport.domain.recommendations import measures_for
-from riskreport.domain.scores import LEVELS_EN, LEVELS_KO, acute_score, chronic_score
+from riskreport.domain.scores import LEVELS_EN, LEVELS_KO, acute_score_of, chronic_score_of
 from riskreport.domain.site import SiteBatch
 from riskreport.domain.sources import ASSUMPTIONS_KEY, USER_KEY
 
@@ -30,12 +30,12 @@ def _q(value: float, unit: str, source: str, provenance: Provenance = _D) -> dic
     return Quantity(float(value), unit, provenance, source).as_dict()
 
 
-def _change(now: float, base: float, unit_pct: bool, source: str) -> dict[str, object]:
+def _change(now: float, base: float, unit_pct: bool, source: str) -> dict[str, object] | None:
     if not unit_pct:
         return _q(now - base, "KRW", source)
     if base == 0.0:
-        # No baseline loss: a percentage change is undefined; the KRW change says it all.
-        return {"value": None, "unit": "%", "provenance": _D.value, "source": source}
+        # No baseline loss: a percentage change is undefined (null); the KRW change says it all.
+        return None
     return _q((now - base) / base * 100.0, "%", source)
 
 
@@ -66,7 +66,7 @@ def case_entry(
         assert h.damage is not None
         eal_pct = loss / value * 100.0
         rp100 = float(h.damage[0, c, REPORTED_INDEX[2]]) * 100.0
-        score = float(acute_score(np.array(rp100), np.array(eal_pct)))
+        score = float(acute_score_of(rp100, eal_pct))
         entry["eal"] = _q(loss, "KRW", h.source)
         entry["eal_pct"] = _q(eal_pct, "%", h.source)
         entry["return_period_losses"] = {
@@ -76,7 +76,7 @@ def case_entry(
         score_src = "physrisk-docs"
     else:
         share = loss / revenue * 100.0 if revenue > 0 else 0.0
-        score = float(chronic_score(np.array(share)))
+        score = float(chronic_score_of(share))
         entry["annual_cost"] = _q(loss, "KRW", h.source)
         entry["revenue_share_pct"] = _q(share, "%", h.source)
         score_src = ASSUMPTIONS_KEY

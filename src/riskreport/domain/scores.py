@@ -27,9 +27,8 @@ LEVELS_KO = {1: "매우 낮음", 2: "낮음", 3: "보통", 4: "높음", 5: "매�
 
 
 def _banded(x: Array, bands: tuple[float, ...]) -> Array:
-    result: Array = np.ones_like(x, dtype=np.float64)
-    for b in bands:
-        result += x > b
+    # The number of bands below x, in one pass.
+    result: Array = np.searchsorted(np.asarray(bands), x, side="left").astype(np.float64) + 1.0
     return result
 
 
@@ -40,3 +39,14 @@ def acute_score(rp100_pct: Array, eal_pct: Array) -> Array:
 
 def chronic_score(revenue_share_pct: Array) -> Array:
     return _banded(revenue_share_pct, CHRONIC_BANDS)
+
+
+def acute_score_of(rp100_pct: float, eal_pct: float) -> int:
+    """:func:`acute_score` for one building and case, without numpy overhead."""
+    rp = 1 + sum(rp100_pct > b for b in RP100_BANDS)
+    return max(rp, 1 + sum(eal_pct > b for b in EAL_BANDS))
+
+
+def chronic_score_of(revenue_share_pct: float) -> int:
+    """:func:`chronic_score` for one building and case."""
+    return 1 + sum(revenue_share_pct > b for b in CHRONIC_BANDS)

@@ -16,18 +16,17 @@ event streams read the job back from the store, so a job looks the same from any
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
-import uuid
+import secrets
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import anyio
-
 from riskreport.engine.backend import Backend
 from riskreport.engine.errors import QueueFull, ShuttingDown, UnknownJobKind
-from riskreport.engine.events.notifier import LocalNotifier
+from riskreport.engine.events.notifier import LocalNotifier, woken
 from riskreport.engine.jobs import (
     Artifact,
     Job,
@@ -95,6 +94,12 @@ class Engine:
     # -- lifecycle -------------------------------------------------------------------------
 
     @property
+    def admitting(self) -> bool:
+        """True from the end of start-up recovery until shutdown begins (warm-up may still run:
+        jobs submitted then wait in the queue)."""
+        return self._admitting and not self._closing
+
+    @property
     def ready(self) -> bool:
         """True once :meth:`start` finished (warm-up done) and until shutdown begins."""
         return self._admitting and not self._closing and self._backend.ready
@@ -106,12 +111,15 @@ class Engine:
         until warm-up ends. Warm-up runs off the event loop, so a caller may run ``start()`` in
         a background task and serve ``/readyz`` (503) meanwhile. A failed warm-up raises.
         """
+        if self._admitting or self._closing:
+            raise RuntimeError("Engine.start() may be called once, before shutdown()")
         if self._backend.exclusive:
             ids = await self._store.fail_unfinished(
                 (JobStatus.QUEUED, JobStatus.RUNNING), _INTERRUPTED, at=utcnow()
             )
             if ids:
-                log.warning("marked %d unfinished job(s) as interrupted: %s", len(ids), ids)
+                shown = ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else "")
+                log.warning("marked %d unfinished job(s) as interrupted: %s", len(ids), shown)
         self._admitting = True
         await self._backend.start(self._specs, self._recorder)
         log.info("engine ready: %s", self.stats())
@@ -157,7 +165,9 @@ class Engine:
             reason = "shutting down" if self._closing else "not started"
             raise ShuttingDown(f"the engine is {reason}", retry_after=5.0)
         self._admit()
-        job = Job(id=job_id or uuid.uuid4().hex, kind=kind, payload=payload)
+        job = Job(id=job_id or secrets.token_hex(16), kind=kind, payload=payload)
+        if job.id in self._queued:
+            raise ValueError(f"a job with id {job.id!r} exists already")
         self._queued.add(job.id)
         try:
             await self._store.create(job)
@@ -210,11 +220,20 @@ class Engine:
 
     async def wait(self, job_id: str, timeout: float | None = None) -> Job:  # noqa: ASYNC109 (the API contract: Prefer: wait=N)
         """Return the job once it is final, or as it is when ``timeout`` seconds pass."""
-        job: Job | None = None
-        with anyio.move_on_after(math.inf if timeout is None else timeout):
-            async for snapshot in self.events(job_id):
-                job = snapshot
-        return job if job is not None else await self._store.get(job_id)
+        clock = asyncio.get_running_loop().time
+        deadline = None if timeout is None else clock() + timeout
+        poll = self._backend.poll_interval
+        while True:
+            # Take the waiter before the read, so no change slips in between.
+            wake = self._notifier.waiter(job_id, final_only=True)
+            job = await self._store.get(job_id)
+            if job.status.is_final:
+                self._notifier.forget(job_id)
+                return job
+            left = None if deadline is None else deadline - clock()
+            if left is not None and left <= 0:
+                return job
+            await woken(wake, left if poll is None else min(poll, left or poll))
 
     async def events(self, job_id: str) -> AsyncIterator[Job]:
         """Yield the job now and after every change of status or progress; end when final.
@@ -232,8 +251,6 @@ class Engine:
             if job.status.is_final:
                 self._notifier.forget(job_id)
                 return
-            if poll is None:
-                await wake.wait()  # every change in this process is announced
-            else:
-                with anyio.move_on_after(poll):  # changes made elsewhere show up at the next read
-                    await wake.wait()
+            # Every change in this process is announced; with ``poll`` set, changes made by
+            # other processes show up at the next read.
+            await woken(wake, poll)

@@ -8,7 +8,7 @@ every backend (inline, local, celery) can share it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -98,7 +98,25 @@ class Job:
     result: JSON | None = None
 
     def evolve(self, **changes: Any) -> Job:
-        return replace(self, **changes)
+        # Spelled out rather than ``dataclasses.replace``, which inspects the fields on every
+        # call: this runs several times per job, on the event loop.
+        values: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind,
+            "payload": self.payload,
+            "status": self.status,
+            "created_at": self.created_at,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "progress": self.progress,
+            "error": self.error,
+            "result": self.result,
+        }
+        unknown = changes.keys() - values.keys()
+        if unknown:
+            raise TypeError(f"Job has no fields {sorted(unknown)}")
+        values.update(changes)
+        return Job(**values)
 
 
 @dataclass(frozen=True, slots=True)

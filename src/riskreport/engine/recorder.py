@@ -44,13 +44,14 @@ class StoreRecorder:
         self._pending: dict[str, Progress] = {}
         self._writing: set[str] = set()
         self._tasks = TaskSet()
+        self._closed = False
 
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
     def announce(self, job: Job) -> None:
         """Tell waiters and listeners about a change already written to the store."""
-        self.notifier.publish(job.id)
+        self.notifier.publish(job.id, final=job.status.is_final)
         for listener in self._listeners:
             try:
                 listener(job)
@@ -108,6 +109,10 @@ class StoreRecorder:
             return None
 
     def progress(self, job_id: str, progress: Progress) -> None:
+        if self._closed:
+            # A thread abandoned at shutdown may still report; the store may be closed by now.
+            log.debug("progress of job %s after shutdown dropped", job_id)
+            return
         self._pending[job_id] = progress
         if job_id not in self._writing:
             self._writing.add(job_id)
@@ -126,6 +131,7 @@ class StoreRecorder:
 
     async def aclose(self, grace: float = 5.0) -> None:
         """Let pending progress writes finish within ``grace`` s, then cancel what is left."""
+        self._closed = True
         if not await self._tasks.wait(grace):
             self._tasks.cancel()
             await self._tasks.wait()

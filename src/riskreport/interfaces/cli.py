@@ -90,12 +90,13 @@ def serve(
     """Serve the HTTP API with uvicorn until interrupted (Ctrl-C or SIGTERM)."""
     settings = load_settings()
     if workers > 1 and settings.backend is not BackendName.CELERY:
-        # Each process runs its own jobs and hears only of its own changes: a wait or an event
-        # stream served by another process than the one running the job wakes only at its end.
+        # Each process runs the jobs it accepted and hears only of its own changes; and a
+        # process that (re)starts marks every unfinished job in the store as interrupted.
         typer.echo(
-            f"note: --workers {workers} with the {settings.backend.value} backend runs jobs in "
-            "each server process; waits and event streams are answered best by the process "
-            "that accepted the job.",
+            f"note: with --workers {workers} and the {settings.backend.value} backend each "
+            "process runs its own jobs; a wait or event stream served by another process "
+            "sees the end of a job late, and a restarting process marks the others' unfinished "
+            "jobs as interrupted. Prefer one process with more RISKREPORT_CONCURRENCY.",
             err=True,
         )
     # uvicorn re-raises the stop signal once its graceful shutdown is over; by then everything

@@ -56,8 +56,10 @@ class LoopLagMonitor:
         self._log = logger or logging.getLogger(LOGGER_NAME)
         # The watchdog looks a few times per threshold so that a stall is sampled early in it.
         self._poll = min(threshold / 4, 0.02)
-        self._beat = time.monotonic()
-        self._reported_beat: float | None = None
+        # When the probe should run next (time.monotonic()); its lateness is the lag. Written by
+        # the loop thread, read by the watchdog (a float assignment is atomic under the GIL).
+        self._due = time.monotonic()
+        self._reported_due: float | None = None
         self._loop_thread_id: int | None = None
         self._task: asyncio.Task[None] | None = None
         self._thread: threading.Thread | None = None
@@ -76,7 +78,8 @@ class LoopLagMonitor:
         if self.running:
             return
         self._loop_thread_id = threading.get_ident()
-        self._beat = time.monotonic()
+        # Due at once: if the loop is blocked before the probe first runs, that counts too.
+        self._due = time.monotonic()
         self._stopping.clear()
         self._task = asyncio.create_task(self._probe(), name="riskreport-loop-lag-probe")
         self._thread = threading.Thread(
@@ -116,14 +119,13 @@ class LoopLagMonitor:
 
     async def _probe(self) -> None:
         while True:
-            start = time.monotonic()
-            self._beat = start
-            await asyncio.sleep(self.interval)
+            due = self._due
             now = time.monotonic()
-            self._beat = now
-            self._record(max(0.0, now - start - self.interval), stall_start=start)
+            self._record(max(0.0, now - due), due=due)
+            self._due = now + self.interval
+            await asyncio.sleep(self.interval)
 
-    def _record(self, lag: float, *, stall_start: float) -> None:
+    def _record(self, lag: float, *, due: float) -> None:
         self.samples += 1
         self.last_lag = lag
         self.max_lag = max(self.max_lag, lag)
@@ -131,7 +133,7 @@ class LoopLagMonitor:
             self._on_sample(lag)
         if lag > self.threshold:
             self.stalls += 1
-            if self._reported_beat != stall_start:
+            if self._reported_due != due:
                 # The stall was shorter than the watchdog's polling period could catch with a
                 # stack; still say that it happened.
                 self._log.warning(
@@ -144,10 +146,10 @@ class LoopLagMonitor:
 
     def _watch(self) -> None:
         while not self._stopping.wait(self._poll):
-            beat = self._beat
-            overdue = time.monotonic() - beat - self.interval
-            if overdue > self.threshold and beat != self._reported_beat:
-                self._reported_beat = beat
+            due = self._due
+            overdue = time.monotonic() - due
+            if overdue > self.threshold and due != self._reported_due:
+                self._reported_due = due
                 self._report_stall(overdue)
 
     def _report_stall(self, overdue: float) -> None:

@@ -85,7 +85,8 @@ def test_the_request_asks_for_json_in_the_reports_language() -> None:
     (request,) = server.requests
     body = json.loads(request.content)
     assert body["model"] == "stub-model"
-    assert body["response_format"] == {"type": "json_object"}
+    assert body["response_format"]["type"] == "json_schema"
+    assert body["response_format"]["json_schema"]["schema"]["required"] == ["summary", "discussion"]
     system, user = llm_stub.sent_messages(request)
     assert system["role"] == "system"
     assert "한국어" in system["content"]

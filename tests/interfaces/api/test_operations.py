@@ -44,7 +44,7 @@ async def test_readyz_is_503_while_warming_up_and_healthz_answers_meanwhile() ->
         assert time.perf_counter() - start < 0.3
         # Jobs submitted during warm-up wait for it, then run.
         submitted = await client.post("/v1/reports", json=REPORT_BODY)
-        assert submitted.status_code == 202
+        assert submitted.status_code == 202, submitted.text
         await wait_ready(client, within=10)
         ready = await client.get("/readyz")
         assert ready.json() == {

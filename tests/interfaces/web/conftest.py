@@ -48,8 +48,10 @@ def chromium_path() -> str:
     return found
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[BrowserContext]:
+    # Module scope, not session: Playwright's sync API keeps an event loop running in this
+    # thread while it is open, and other tests (anyio.run in the CLI) need the thread free.
     executable = chromium_path()
     with (
         tempfile.TemporaryDirectory(prefix="riskreport-chromium-") as profile,

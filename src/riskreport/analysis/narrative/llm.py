@@ -26,6 +26,7 @@ from typing import Any, Final
 
 import httpx
 import openai
+from openai.types.shared_params import ResponseFormatJSONSchema
 
 from riskreport.analysis.narrative.figures import ResultFigures
 from riskreport.analysis.narrative.prompts import PromptBook
@@ -46,6 +47,22 @@ _MIN_CALL_SECONDS: Final = 0.05
 _MIN_HANGUL_SHARE_KO: Final = 0.3
 _MAX_HANGUL_SHARE_EN: Final = 0.3
 _FENCE: Final = re.compile(r"^```(?:json)?\s*|\s*```$")
+# The answer's shape as a JSON schema, within the subset every structured-output server takes
+# (OpenAI strict mode, vLLM, llama.cpp, Ollama): all fields required, no extra fields, no
+# length limits. Constrained decoding keeps even a small model's answer parseable.
+RESPONSE_FORMAT: Final[ResponseFormatJSONSchema] = {
+    "type": "json_schema",
+    "json_schema": {
+        "name": "report_prose",
+        "strict": True,
+        "schema": {
+            "type": "object",
+            "properties": {name: {"type": "string"} for name in PROSE_SECTIONS},
+            "required": list(PROSE_SECTIONS),
+            "additionalProperties": False,
+        },
+    },
+}
 
 
 class Refusal(Exception):
@@ -156,7 +173,7 @@ class LlmWriter:
                 messages=messages,
                 temperature=self._temperature,
                 max_tokens=self._max_tokens,
-                response_format={"type": "json_object"},
+                response_format=RESPONSE_FORMAT,
                 timeout=timeout,
             )
         except openai.APITimeoutError as error:

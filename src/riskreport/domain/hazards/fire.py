@@ -24,9 +24,7 @@ def wildfire(site: SiteBatch, cases: CaseGrid) -> HazardArrays:
     rate = np.minimum(site.fire_probability[:, None] * m[None, :], 1.0)  # (B, C)
     probability = 1.0 - np.exp(-rate)
     # A Bernoulli event: the T-year loss is the full 0.7 once the fire is at least that frequent.
-    curve = np.empty((*probability.shape, len(RETURN_PERIODS)))
-    for j, rp in enumerate(RETURN_PERIODS.tolist()):  # column by column: long contiguous loops
-        curve[:, :, j] = np.where(probability >= 1.0 / rp, FIRE_DAMAGE_RATIO, 0.0)
+    curve = np.multiply(probability[:, :, None] >= 1.0 / RETURN_PERIODS, FIRE_DAMAGE_RATIO)
     return HazardArrays(
         hazard="wildfire",
         kind="acute",

@@ -62,13 +62,17 @@ def _rain_driven(
 ) -> HazardArrays:
     m = frequency_multiplier("precip10", cases.warming_c)
     protected = depth * (1.0 - below_protection(protection))
-    curve = frequency_shift(_damage(site, protected), m)
+    base = _damage(site, protected)  # (B, n_rp), today
+    curve = frequency_shift(base, m)
+    # Damaging events become m times as frequent (the same as reading the shifted curve, at a
+    # fraction of the cost): rate of today's most frequent damaging event x m, at most 0.5.
+    probability = np.minimum(damaging_probability(base)[:, None] * m[None, :], 0.5)
     depth100 = depth @ interp_weights(100.0 * m)  # today's (100 x m)-year depth, (B, C)
     return HazardArrays(
         hazard=hazard,
         kind="acute",
         loss=eal_fraction(curve) * site.value_krw[:, None],
-        probability=damaging_probability(curve),
+        probability=probability,
         damage=curve,
         intensity={
             "depth_100yr_m": Intensity(depth100, "m", "riskreport-assumptions", "assumption"),
@@ -146,14 +150,14 @@ def _subset(site: SiteBatch, idx: IntArray) -> SiteBatch:
     )
 
 
-def flood_family(river: HazardArrays, urban: HazardArrays, coastal: HazardArrays) -> Array:
-    """Damage curve of the flood family: the largest of the three at each return period.
+def flood_family(*floods: HazardArrays) -> Array:
+    """Damage curve of the flood family: the largest of the given floods at each return period.
 
     River, urban and coastal floods at one building overlap (one water level, one basement), so
     their losses are not added: the worst source at each return period counts once.
     """
-    assert river.damage is not None
-    assert urban.damage is not None
-    assert coastal.damage is not None
-    result: Array = np.maximum(np.maximum(river.damage, urban.damage), coastal.damage)
+    curves = [f.damage for f in floods if f.damage is not None]
+    result: Array = curves[0].copy()
+    for curve in curves[1:]:
+        np.maximum(result, curve, out=result)
     return result

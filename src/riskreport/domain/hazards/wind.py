@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from riskreport.domain.cases import CaseGrid
-from riskreport.domain.damage import V_THRESH, emanuel_wind, one_minute
+from riskreport.domain.damage import TEN_TO_ONE_MINUTE, V_THRESH, emanuel_wind
 from riskreport.domain.hazards import HazardArrays, Intensity
 from riskreport.domain.losses import (
     RETURN_PERIODS,
     damaging_probability,
     eal_fraction,
-    frequency_shift,
+    shift_matrices,
 )
 from riskreport.domain.scenarios import (
     KNUTSON_FREQUENCY_2C,
@@ -34,11 +34,15 @@ def typhoon(site: SiteBatch, cases: CaseGrid) -> HazardArrays:
     intensity = 1.0 + KNUTSON_INTENSITY_2C * k
     frequency = np.maximum(1.0 + KNUTSON_FREQUENCY_2C * k, 0.05)
     # Fewer storms: the future T-year wind is today's (T x frequency)-year wind, made stronger.
-    v10 = frequency_shift(site.wind_10min_ms, frequency, scale=intensity)  # (B, C, n)
-    v1 = one_minute(v10)
-    # Buildings last for the per-building v_half (long contiguous rows; see flood._damage).
-    rows = np.ascontiguousarray(v1.reshape(v1.shape[0], -1).T)
-    curve = emanuel_wind(rows, site.v_half_ms).T.reshape(v1.shape)
+    # Buildings last, (C, n, B): the per-building v_half then broadcasts along long rows. The
+    # frequency shift, the intensity change and the 10-to-1-minute conversion are one product.
+    mats = shift_matrices(frequency) * (intensity / TEN_TO_ONE_MINUTE)[:, None, None]
+    v1 = np.matmul(mats.transpose(0, 2, 1), site.wind_10min_ms.T)  # (C, n, B)
+    v1_100 = v1[:, _RP100, :].T.copy()  # (B, C)
+    v10_100 = v1_100 * TEN_TO_ONE_MINUTE
+    curve = np.ascontiguousarray(
+        emanuel_wind(v1, site.v_half_ms, overwrite=True).transpose(2, 0, 1)
+    )
     shape = curve.shape[:2]
     return HazardArrays(
         hazard="typhoon",
@@ -48,9 +52,9 @@ def typhoon(site: SiteBatch, cases: CaseGrid) -> HazardArrays:
         damage=curve,
         intensity={
             "wind_10min_100yr_ms": Intensity(
-                v10[:, :, _RP100], "m/s", "riskreport-assumptions", "assumption"
+                v10_100, "m/s", "riskreport-assumptions", "assumption"
             ),
-            "wind_1min_100yr_ms": Intensity(v1[:, :, _RP100], "m/s", "wmo-harper-2010"),
+            "wind_1min_100yr_ms": Intensity(v1_100, "m/s", "wmo-harper-2010"),
             "v_half_ms": Intensity(
                 np.broadcast_to(site.v_half_ms[:, None], shape).copy(), "m/s", "emanuel-2011"
             ),

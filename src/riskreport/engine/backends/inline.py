@@ -62,6 +62,7 @@ class InlineBackend:
         return BackendStats(running=self._runner.running, capacity=self._runner.capacity)
 
     async def shutdown(self, grace: float) -> None:
+        self._runner.shutting_down()
         if self._recorder is not None:
             await self._roster.drain(grace, self._recorder)
         await self._runner.aclose()

@@ -43,13 +43,18 @@ class LocalBackend:
         concurrency: int = 4,
         initializer: Initializer | None = None,
         start_method: str | None = None,
+        process_spares: int = 1,
     ) -> None:
         """``start_method``: multiprocessing start method of worker processes (default
-        ``forkserver`` where available, else ``spawn``)."""
+        ``forkserver`` where available, else ``spawn``); ``process_spares``: idle worker
+        processes kept beyond ``concurrency`` so a killed worker is replaced at once."""
         self._runners: dict[RunnerKind, Runner] = {
             RunnerKind.THREAD: ThreadRunner(concurrency, initializer=initializer),
             RunnerKind.PROCESS: ProcessRunner(
-                concurrency, initializer=initializer, start_method=start_method
+                concurrency,
+                initializer=initializer,
+                start_method=start_method,
+                spares=process_spares,
             ),
         }
         self._used: set[RunnerKind] = set()
@@ -111,6 +116,8 @@ class LocalBackend:
         return BackendStats(running=running, capacity=capacity)
 
     async def shutdown(self, grace: float) -> None:
+        for runner in self._runners.values():
+            runner.shutting_down()
         if self._recorder is not None:
             await self._roster.drain(grace, self._recorder)
         # Tasks left are threads that ignored their token (abandoned now) and processes being

@@ -22,7 +22,8 @@ from typing import Protocol
 import anyio
 
 from riskreport.engine.backend import JobRecorder
-from riskreport.engine.jobs import Job
+from riskreport.engine.jobs import Job, JobStatus
+from riskreport.engine.outcome import CANCELLED, Outcome
 from riskreport.engine.runners.warmup import WarmUp
 
 
@@ -77,6 +78,21 @@ async def take_slot(slots: anyio.CapacityLimiter, control: JobControl, warmup: W
     return not scope.cancelled_caught  # cancel() came while the job waited
 
 
+_ABANDONED = Outcome.failure(
+    JobStatus.CANCELLED, CANCELLED, "the task running the job was cancelled (its caller left)"
+)
+
+
+async def record_abandoned(recorder: JobRecorder, job_id: str) -> None:
+    """Record a job whose runner task is being cancelled, so it is not left ``running``.
+
+    Shielded (the task is cancelled) and bounded. At shutdown the job is already recorded and
+    this is a no-op; it matters when an inline ``submit``'s caller is cancelled.
+    """
+    with anyio.move_on_after(5, shield=True):
+        await recorder.finished(job_id, _ABANDONED)
+
+
 class Runner(Protocol):
     """Runs job functions off the event loop with a concurrency limit and a deadline."""
 
@@ -106,6 +122,9 @@ class Runner(Protocol):
 
         Returns without running if the job was cancelled while waiting.
         """
+
+    def shutting_down(self) -> None:
+        """Shutdown has begun: start no new workers (a killed one is not replaced)."""
 
     async def aclose(self) -> None:
         """Release workers (processes); jobs must already be finished or cancelled."""

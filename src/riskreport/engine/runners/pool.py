@@ -176,6 +176,10 @@ class WorkerPool:
             # The next job will try again on demand (and fail with a reason if it cannot).
             log.exception("could not start a replacement worker process")
 
+    def shutting_down(self) -> None:
+        """Replace no more workers (jobs killed at shutdown need no successor)."""
+        self._closing = True
+
     async def aclose(self) -> None:
         self._closing = True
         self._tasks.cancel()

@@ -37,7 +37,7 @@ from riskreport.engine.errors import WarmUpFailed
 from riskreport.engine.jobs import Job, JobStatus, Progress
 from riskreport.engine.outcome import CRASHED, ERROR, Outcome
 from riskreport.engine.runners import worker as worker_module
-from riskreport.engine.runners.control import JobControl, take_slot
+from riskreport.engine.runners.control import JobControl, record_abandoned, take_slot
 from riskreport.engine.runners.pool import Worker, WorkerPool, describe_exit, dispatch_log
 from riskreport.engine.runners.warmup import WarmUp, warm_up_failed
 from riskreport.engine.spec import Initializer, split_dotted
@@ -106,6 +106,9 @@ class ProcessRunner:
             raise failed from exc
         self._warmup.open()
 
+    def shutting_down(self) -> None:
+        self._pool.shutting_down()
+
     async def aclose(self) -> None:
         await self._pool.aclose()
 
@@ -135,10 +138,14 @@ class ProcessRunner:
                 self._pool.give_back(worker)
                 return
             control.running = True
-            if await self._run_in(worker, job, function, job_timeout, recorder, control):
-                self._pool.give_back(worker)
-            else:
-                self._pool.discard(worker)
+            fit = False
+            try:
+                fit = await self._run_in(worker, job, function, job_timeout, recorder, control)
+            finally:
+                if fit:
+                    self._pool.give_back(worker)
+                else:
+                    self._pool.discard(worker)
         finally:
             context_vars.job_id.reset(marker)
             slots.release_on_behalf_of(control)
@@ -178,10 +185,18 @@ class ProcessRunner:
                         outcome = _handle(reply, job.id, recorder)
                 except (EOFError, OSError):
                     crashed = True
-        except BaseException:
+        except anyio.get_cancelled_exc_class():
             # Cancelled from outside (shutdown): the job must not run on unobserved.
             worker.kill()
+            await record_abandoned(recorder, job.id)
             raise
+        except Exception as exc:
+            # A bug here, not in the job: never leave the job ``running`` or the worker alive.
+            worker.kill()
+            log.exception("the process runner failed on job %s", job.id)
+            message = f"the process runner failed: {type(exc).__name__}: {exc}"
+            await recorder.finished(job.id, Outcome.failure(JobStatus.FAILED, ERROR, message))
+            return False
         if outcome is not None:
             await recorder.finished(job.id, outcome)
             return True

@@ -113,6 +113,11 @@ class BatchDisplay(RowDisplay):
         self._rows[row.row] = self._progress.add_task(f"  {self._title(row)}", total=1.0)
 
     def progressed(self, row: PortfolioRow, snapshot: Mapping[str, Any]) -> None:
+        if snapshot.get("status") == "busy":
+            pause = snapshot.get("retry_after")
+            self._console.print(
+                f"[yellow]… {self._title(row)}: the service is busy; retrying in {pause:g} s[/]"
+            )
         task = self._rows.get(row.row)
         if task is not None:
             self._progress.update(

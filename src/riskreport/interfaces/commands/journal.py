@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -74,6 +75,8 @@ class Journal:
         self.folder = folder
         self._latest = latest
         self._handle = handle
+        # Rows finish in several worker threads at once; one line must never interleave another.
+        self._lock = threading.Lock()
 
     @classmethod
     def open(cls, folder: Path) -> Journal:
@@ -127,11 +130,12 @@ class Journal:
         )
 
     def record(self, entry: Entry) -> None:
-        """Append ``entry`` durably; it becomes the row's latest state."""
-        self._handle.write(entry.to_json() + "\n")
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
-        self._latest[entry.row] = entry
+        """Append ``entry`` durably; it becomes the row's latest state. Thread-safe."""
+        with self._lock:
+            self._handle.write(entry.to_json() + "\n")
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._latest[entry.row] = entry
 
     def entries(self) -> Iterator[Entry]:
         """Latest entry of each row, by row number."""

@@ -84,11 +84,12 @@ def call(console: Console, url: str, fn: Callable[[ReportClient], Awaitable[T]])
         raise typer.Exit(ExitCode.INTERRUPTED) from None
 
 
-def _when(value: Any) -> str:
+def _when(value: Any, *, short: bool = False) -> str:
     if not value:
         return "–"
     try:
-        return datetime.fromisoformat(str(value)).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        moment = datetime.fromisoformat(str(value)).astimezone()
+        return moment.strftime("%m-%d %H:%M" if short else "%Y-%m-%d %H:%M:%S")
     except ValueError:
         return str(value)
 
@@ -121,7 +122,10 @@ async def _watch(
     reports = RemoteReports(client)
     formats = {format_of(path) for path in outs}
     if body is not None:
-        job = await reports.submit(body)
+        job = await reports.submit(
+            body,
+            on_busy=lambda p: console.print(f"[yellow]the service is busy; retrying in {p:g} s[/]"),
+        )
         job_id = str(job["id"])
         Console().print(job_id)
     if quiet:
@@ -193,8 +197,11 @@ def submit(
         finish(call(console, url, follow), console, quiet=quiet)
         return
 
+    def busy(pause: float) -> None:
+        console.print(f"[yellow]the service is busy; retrying in {pause:g} s[/]")
+
     async def send(client: ReportClient) -> dict[str, Any]:
-        return await RemoteReports(client).submit(body)
+        return await RemoteReports(client).submit(body, on_busy=busy)
 
     job = call(console, url, send)
     Console().print(job["id"])
@@ -257,16 +264,18 @@ def list_jobs(
         typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
         return
     table = Table(title="Reports, newest first", title_justify="left")
-    for column in ("id", "status", "stage", "created", "finished", "error"):
-        table.add_column(column)
+    table.add_column("id", no_wrap=True, min_width=32)  # whole, so it can be copied
+    table.add_column("status", no_wrap=True)
+    table.add_column("progress", no_wrap=True)
+    table.add_column("created", no_wrap=True)
+    table.add_column("error", overflow="fold")
     for job in answer.get("items", []):
         error = job.get("error") or {}
         table.add_row(
             str(job.get("id")),
             str(job.get("status")),
-            f"{describe(job)} ({fraction_of(job):.0%})",
-            _when(job.get("created_at")),
-            _when(job.get("finished_at")),
+            f"{fraction_of(job):.0%}",
+            _when(job.get("created_at"), short=True),
             str(error.get("message") or ""),
         )
     Console().print(table)

@@ -69,16 +69,15 @@ def _cell(item: Mapping[str, Any] | None) -> Text:
     return text
 
 
-def hazard_tables(result: Mapping[str, Any]) -> list[Table]:
+def hazard_tables(result: Mapping[str, Any]) -> list[RenderableType]:
     """One table per scenario: hazards by row, "score EAL" at baseline and each horizon."""
     hazards = [h for h in result.get("hazards") or [] if isinstance(h, Mapping)]
     has_baseline = any(isinstance(h.get("baseline"), Mapping) for h in hazards)
-    tables = []
+    tables: list[RenderableType] = []
     for scenario, horizons in _scenarios(hazards).items():
-        table = Table(
-            title=f"{scenario}: score (1–5) and expected annual loss per hazard",
-            title_justify="left",
-        )
+        # A heading line, not a table title: titles wrap at the (narrow) table's width.
+        tables.append(Text(f"{scenario}: score (1–5) and expected annual loss per hazard", "bold"))
+        table = Table()
         table.add_column("hazard", style="bold")
         if has_baseline:
             table.add_column("baseline", justify="right")
@@ -114,7 +113,7 @@ def totals_table(result: Mapping[str, Any]) -> Table | None:
         if s != "baseline" and isinstance(by_horizon, Mapping)
     }
     horizons = list(dict.fromkeys(h for by_horizon in scenarios.values() for h in by_horizon))
-    table = Table(title="Total expected annual loss of the building", title_justify="left")
+    table = Table()
     table.add_column("scenario", style="bold")
     table.add_column("baseline", justify="right")
     for horizon in horizons:
@@ -163,5 +162,5 @@ def report_table(result: Mapping[str, Any]) -> RenderableType:
     parts: list[RenderableType] = [headline(result), *hazard_tables(result)]
     totals = totals_table(result)
     if totals is not None:
-        parts.append(totals)
+        parts.extend([Text("Total expected annual loss of the building", "bold"), totals])
     return Group(*parts)

@@ -164,7 +164,16 @@ def validated(body: Mapping[str, Any], console: Console) -> dict[str, Any]:
         console.print("[red bold]The request is not valid:[/]")
         for error in exc.errors(include_url=False):
             path = error_path(error["loc"])
-            option = OPTION_NAMES.get(path)
+            parts = path.split(".")
+            # A list item (analysis_params.scenarios.0) belongs to its list's option.
+            option = next(
+                (
+                    OPTION_NAMES[".".join(parts[:n])]
+                    for n in range(len(parts), 0, -1)
+                    if ".".join(parts[:n]) in OPTION_NAMES
+                ),
+                None,
+            )
             where = f"{option} ({path})" if option else path or "request"
             console.print(f"  {where}: {error['msg']}")
         raise typer.Exit(ExitCode.BAD_INPUT) from exc

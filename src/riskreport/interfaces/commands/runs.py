@@ -150,7 +150,13 @@ class RemoteReports:
         self._client = client
         self._patience = patience
 
-    async def submit(self, body: Mapping[str, Any]) -> dict[str, Any]:
+    async def submit(
+        self, body: Mapping[str, Any], *, on_busy: Callable[[float], None] | None = None
+    ) -> dict[str, Any]:
+        """POST the report; while the server says "busy" (429/503), wait as it asks.
+
+        ``on_busy(seconds)`` is told of each wait. Raises ``StillBusy`` past our patience.
+        """
         # Admission control is the server's: it says how long to wait (Retry-After) and we do,
         # within our patience. Not a retry loop over failures: only "not now" is waited out.
         deadline = anyio.current_time() + self._patience
@@ -163,12 +169,16 @@ class RemoteReports:
                 pause = exc.retry_after or 1.0
                 if anyio.current_time() + pause > deadline:
                     raise StillBusy(exc.message) from exc
+                if on_busy is not None:
+                    on_busy(pause)
                 await anyio.sleep(pause)
 
     async def run(
         self, body: Mapping[str, Any], *, formats: Collection[str], on_snapshot: OnSnapshot
     ) -> Finished:
-        job = await self.submit(body)
+        job = await self.submit(
+            body, on_busy=lambda pause: on_snapshot({"status": "busy", "retry_after": pause})
+        )
         job_id = str(job["id"])
         on_snapshot(job)
         return await self.follow(job_id, formats=formats, on_snapshot=on_snapshot, owned=True)

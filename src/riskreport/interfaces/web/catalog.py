@@ -159,9 +159,11 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "failed": ("실패", "Failed"),
         "cancelled": ("취소됨", "Cancelled"),
         "timed_out": ("시간 초과", "Timed out"),
+        "busy": ("혼잡, 재시도 대기", "Service busy; waiting"),
     },
     "stage": {
         "queued": ("차례를 기다리는 중", "Waiting for a free slot"),
+        "running": ("시작하는 중", "Starting"),
         "inputs": ("입력 확인", "Checking the inputs"),
         "hazards": ("재해별 위험 계산", "Computing hazards"),
         "narrative": ("보고서 문안 작성", "Writing the narrative"),

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from fastapi.responses import JSONResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
+from riskreport.bootstrap import REPORT_KIND
 from riskreport.engine.jobs import JobStatus
 from riskreport.interfaces.api.deps import EngineDep, PreferWaitDep
 from riskreport.interfaces.api.documents import DocumentFormat, negotiate
@@ -28,7 +29,6 @@ from riskreport.interfaces.api.schemas import (
     ReportCreate,
 )
 
-REPORT_KIND = "report"
 # Milliseconds an EventSource waits before reconnecting after a dropped stream.
 SSE_RETRY_MS = 2000
 

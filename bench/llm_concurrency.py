@@ -1,0 +1,419 @@
+"""LLM benchmark: report jobs whose narrative waits on a slow OpenAI-compatible server.
+
+Run with ``python -m bench.llm_concurrency [--jobs 8] [--slots 4] [--delay 1.0] [--limit 5]``.
+The table lands in ``docs/benchmarks.md`` between the ``bench:llm`` markers.
+
+Two servers run in child processes (uvicorn), both on loopback:
+
+- a stand-in LLM speaking the chat completions API: it answers after ``--delay`` seconds with
+  prose built from the prompt's fact sheet (so its figures pass the number check), and never
+  answers a prompt about a building built in 1901;
+- the real riskreport service (``create_app``: SQLite store, local backend, thread runner,
+  ``--slots`` slots, ``RISKREPORT_NARRATIVE=llm`` pointed at the stand-in).
+
+Scenarios: (A) ``--jobs`` concurrent reports, narrative only (no documents), then (A') the same
+with HTML, Markdown and PDF documents; (B) one report whose LLM never answers, submitted
+with four ordinary ones right behind it, under a job limit of ``--limit`` seconds. A client in a
+process of its own calls ``GET /healthz`` back to back throughout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import multiprocessing
+import os
+import platform
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from bench.concurrency import free_port, wait_until_ready
+from bench.load import probe_health
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- bench:llm -->", "<!-- /bench:llm -->"
+HANG_YEAR = 1901  # the stand-in never answers about a building built this year
+ENV = {
+    "role": "BENCH_LLM_ROLE",
+    "delay": "BENCH_LLM_DELAY",
+    "llm_url": "BENCH_LLM_URL",
+    "slots": "BENCH_LLM_SLOTS",
+    "limit": "BENCH_LLM_LIMIT",
+    "documents": "BENCH_LLM_DOCUMENTS",
+    "database": "BENCH_LLM_DATABASE_URL",
+}
+REPORT_BODY: Mapping[str, Any] = {
+    "target_location": {"address": "서울특별시 중구 세종대로 110"},
+    "building_info": {"structure": "reinforced_concrete", "use": "office", "year_built": 1998},
+    "asset_info": {"replacement_value_krw": 30e9},
+    "analysis_params": {"narrative": "llm"},
+    "language": "en",
+}
+HANG_BODY: Mapping[str, Any] = {
+    **REPORT_BODY,
+    "building_info": {**REPORT_BODY["building_info"], "year_built": HANG_YEAR},
+}
+
+
+# -- the stand-in LLM -----------------------------------------------------------------------
+
+
+def prose_from_facts(facts: str) -> dict[str, str]:
+    """A careful writer's answer: the fact sheet's own sentences, figures untouched."""
+    lines = [line[2:].strip() for line in facts.splitlines() if line.startswith("- ")]
+    return {"summary": " ".join(lines[:3]), "discussion": " ".join(lines[3:]) or lines[-1]}
+
+
+def standin_llm_app(delay: float) -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/v1/chat/completions")
+    async def complete(body: dict[str, Any]) -> dict[str, Any]:
+        facts = next(m["content"] for m in body["messages"] if m["role"] == "user")
+        if f"built {HANG_YEAR}" in facts:
+            await asyncio.Event().wait()  # never answers
+        await asyncio.sleep(delay)
+        content = json.dumps(prose_from_facts(facts), ensure_ascii=False)
+        return {
+            "id": "chatcmpl-standin",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body["model"],
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": content},
+                }
+            ],
+        }
+
+    return app
+
+
+# -- the service ----------------------------------------------------------------------------
+
+
+def service_app(
+    llm_url: str, slots: int, limit: float, documents: tuple[str, ...], database_url: str
+) -> FastAPI:
+    from riskreport.analysis.config import AnalysisConfig
+    from riskreport.engine.spec import Initializer
+    from riskreport.interfaces.api.app import create_app
+    from riskreport.settings import NarrativeName, Settings
+
+    settings = Settings(
+        _env_file=None,
+        database_url=database_url,
+        concurrency=slots,
+        queue_limit=1000,
+        job_timeout=limit,
+        narrative=NarrativeName.LLM,
+        llm_base_url=llm_url,
+        llm_model="standin",
+        llm_timeout=30.0,
+        log_level="warning",
+    )
+    # The production warm-up with one change: which documents each report renders.
+    config = AnalysisConfig(
+        narrative="llm",
+        llm_base_url=llm_url,
+        llm_model="standin",
+        llm_timeout=settings.llm_timeout,
+        documents=documents,
+    )
+    return create_app(
+        settings, initializer=Initializer("riskreport.analysis.job:prepare", (config,))
+    )
+
+
+def app_from_env() -> FastAPI:
+    """uvicorn factory of both child servers; ``BENCH_LLM_ROLE`` picks which."""
+    if os.environ[ENV["role"]] == "llm":
+        return standin_llm_app(float(os.environ[ENV["delay"]]))
+    documents = tuple(d for d in os.environ[ENV["documents"]].split(",") if d)
+    return service_app(
+        os.environ[ENV["llm_url"]],
+        int(os.environ[ENV["slots"]]),
+        float(os.environ[ENV["limit"]]),
+        documents,
+        os.environ[ENV["database"]],
+    )
+
+
+def start(port: int, **env: str) -> subprocess.Popen[bytes]:
+    variables = {**os.environ, **{ENV[k]: v for k, v in env.items()}}
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "bench.llm_concurrency:app_from_env",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    return subprocess.Popen(cmd, cwd=ROOT, env=variables)
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+# -- the load -------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """One report job as the client saw it."""
+
+    status: str
+    seconds: float
+    writer: str | None = None
+    fallback_reason: str | None = None
+
+
+@dataclass
+class Outcome:
+    name: str
+    jobs: int
+    slots: int
+    delay: float
+    makespan: float
+    reports: list[Report]
+    health_ms: list[float] = field(default_factory=list)
+
+    def percentile(self, p: float) -> float:
+        data = sorted(self.health_ms)
+        if not data:
+            return float("nan")
+        return data[min(len(data) - 1, math.ceil(p / 100 * len(data)) - 1)]
+
+    @property
+    def llm_floor(self) -> float:
+        """The makespan of the LLM waits alone: ceil(N / C) rounds of one delay."""
+        return math.ceil(self.jobs / self.slots) * self.delay
+
+
+async def one_report(client: httpx.AsyncClient, body: Mapping[str, Any]) -> Report:
+    start = time.monotonic()
+    reply = await client.post("/v1/reports", json=dict(body), headers={"prefer": "wait=60"})
+    job = reply.json()
+    while job["status"] in ("queued", "running"):
+        job = (await client.get(f"/v1/reports/{job['id']}", headers={"prefer": "wait=60"})).json()
+    narrative = (job.get("result") or {}).get("narrative") or {}
+    return Report(
+        status=job["status"],
+        seconds=time.monotonic() - start,
+        writer=narrative.get("writer"),
+        fallback_reason=narrative.get("fallback_reason"),
+    )
+
+
+async def measured(
+    port: int, bodies: Sequence[Mapping[str, Any]], stagger: float = 0.0
+) -> tuple[float, list[Report], list[float]]:
+    """Run the reports concurrently (the first ``stagger`` seconds ahead of the others) while a
+    separate process probes ``/healthz``; the makespan, the reports, the health latencies."""
+    context = multiprocessing.get_context("spawn")
+    ready, done = context.Event(), context.Event()
+    receiver, sender = context.Pipe(duplex=False)
+    prober = context.Process(
+        target=probe_health, args=("127.0.0.1", port, ready, done, sender), daemon=True
+    )
+    prober.start()
+    await asyncio.to_thread(ready.wait, 60)
+    limits = httpx.Limits(max_connections=len(bodies) + 2)
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", timeout=120.0, limits=limits
+    ) as client:
+        await client.get("/healthz")
+        start = time.monotonic()
+
+        async def later(body: Mapping[str, Any], delay: float) -> Report:
+            await asyncio.sleep(delay)
+            return await one_report(client, body)
+
+        reports = await asyncio.gather(
+            *(later(body, stagger if i else 0.0) for i, body in enumerate(bodies))
+        )
+        end = time.monotonic()
+    done.set()
+    samples: list[tuple[float, float]] = await asyncio.to_thread(receiver.recv)
+    await asyncio.to_thread(prober.join)
+    health = [latency for sent_at, latency in samples if start <= sent_at <= end]
+    return end - start, list(reports), health
+
+
+async def with_service(
+    llm_url: str, slots: int, limit: float, documents: tuple[str, ...], tmp: Path
+) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    server = start(
+        port,
+        role="service",
+        llm_url=llm_url,
+        slots=str(slots),
+        limit=str(limit),
+        documents=",".join(documents),
+        database=f"sqlite:///{tmp / f'llm-{port}.db'}",
+    )
+    await wait_until_ready(f"http://127.0.0.1:{port}", "/readyz")
+    return server, port
+
+
+async def run(args: argparse.Namespace) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    llm_port = free_port()
+    llm = start(llm_port, role="llm", delay=str(args.delay))
+    try:
+        await wait_until_ready(f"http://127.0.0.1:{llm_port}", "/healthz")
+        llm_url = f"http://127.0.0.1:{llm_port}/v1"
+        with tempfile.TemporaryDirectory(prefix="riskreport-bench-llm-") as tmp:
+            for name, documents, limit in (
+                ("A", (), args.limit),
+                ("A'", ("html", "md", "pdf"), 60.0),
+            ):
+                print(f"{name}: {args.jobs} reports, documents {documents or 'none'} ...")
+                server, port = await with_service(llm_url, args.slots, limit, documents, Path(tmp))
+                try:
+                    makespan, reports, health = await measured(port, [REPORT_BODY] * args.jobs)
+                    outcomes.append(
+                        Outcome(name, args.jobs, args.slots, args.delay, makespan, reports, health)
+                    )
+                    if name == "A":
+                        print("B: a report whose LLM never answers, then four more ...")
+                        bodies = [HANG_BODY] + [REPORT_BODY] * 4
+                        makespan, reports, health = await measured(port, bodies, stagger=0.2)
+                        outcomes.append(
+                            Outcome("B", 5, args.slots, args.delay, makespan, reports, health)
+                        )
+                finally:
+                    stop(server)
+                print(f"  makespan {outcomes[-1].makespan:.2f} s")
+    finally:
+        stop(llm)
+    return outcomes
+
+
+# -- the table ------------------------------------------------------------------------------
+
+
+def table(outcomes: list[Outcome], args: argparse.Namespace, command: str) -> str:
+    by_name = {o.name: o for o in outcomes}
+    lines = [
+        BEGIN,
+        "## LLM narrative: report jobs waiting on a slow OpenAI-compatible server",
+        "",
+        f"`{command}` on {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}: the real service (SQLite store, local backend, "
+        f"thread runner, C = {args.slots} slots, `RISKREPORT_NARRATIVE=llm`) against a stand-in "
+        f"chat completions server on loopback that answers after {args.delay:g} s. The LLM "
+        f"floor is ceil(N / C) x {args.delay:g} s; the rest is compute (hazards, templates, "
+        "documents). `/healthz` is polled back to back from another process.",
+        "",
+        "| scenario | N | makespan (s) | LLM floor (s) | slowest job (s) | statuses "
+        "| narrative | /healthz p50 (ms) | /healthz p99 (ms) | health samples |",
+        "|---|---:|---:|---:|---:|---|---|---:|---:|---:|",
+    ]
+    names = {
+        "A": "(A) reports, narrative only",
+        "A'": "(A') reports with HTML, Markdown and PDF",
+        "B": f"(B) 1 report whose LLM never answers + 4 (limit {args.limit:g} s)",
+    }
+    for o in outcomes:
+        statuses = ", ".join(
+            f"{n} {s}" for s, n in sorted(_count(r.status for r in o.reports).items())
+        )
+        writers = ", ".join(
+            f"{n} {w}" for w, n in sorted(_count(str(r.writer) for r in o.reports).items())
+        )
+        floor = o.llm_floor if o.name != "B" else float("nan")
+        lines.append(
+            f"| {names[o.name]} | {o.jobs} | {o.makespan:.2f} | {floor:.2f} | "
+            f"{max(r.seconds for r in o.reports):.2f} | {statuses} | {writers} | "
+            f"{o.percentile(50):.1f} | {o.percentile(99):.1f} | {len(o.health_ms)} |"
+        )
+    lines.append("")
+    if "A" in by_name:
+        a = by_name["A"]
+        lines.append(
+            f"- (A): {a.jobs} LLM reports at concurrency {a.slots} took {a.makespan:.2f} s "
+            f"against an LLM floor of {a.llm_floor:.2f} s (target: about 2 s plus compute); "
+            f"`/healthz` p99 {a.percentile(99):.1f} ms while they ran."
+        )
+    if "B" in by_name:
+        b = by_name["B"]
+        hung, others = b.reports[0], b.reports[1:]
+        lines.append(
+            f"- (B): the report whose LLM never answers ended `{hung.status}` after "
+            f"{hung.seconds:.2f} s (limit {args.limit:g} s); the {len(others)} reports submitted "
+            f"right behind it ended {', '.join(sorted({r.status for r in others}))} within "
+            f"{max(r.seconds for r in others):.2f} s, while it was still waiting."
+        )
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def _count(items: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+    return counts
+
+
+def write_section(section: str, doc: Path = DOC) -> None:
+    """Replace this benchmark's section of the shared document, leaving the others alone."""
+    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
+    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END) + r"\n?", re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    doc.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.llm_concurrency", description=__doc__)
+    parser.add_argument("--jobs", type=int, default=8, help="concurrent reports in (A)")
+    parser.add_argument("--slots", type=int, default=4, help="RISKREPORT_CONCURRENCY")
+    parser.add_argument("--delay", type=float, default=1.0, help="seconds per completion")
+    parser.add_argument("--limit", type=float, default=5.0, help="job limit in (A) and (B), s")
+    parser.add_argument("--no-write", action="store_true", help="print, do not edit the doc")
+    args = parser.parse_args(argv)
+    command = "python -m bench.llm_concurrency " + " ".join(argv or sys.argv[1:])
+    section = table(asyncio.run(run(args)), args, command.strip())
+    print(section)
+    if not args.no_write:
+        write_section(section)
+
+
+if __name__ == "__main__":
+    main()

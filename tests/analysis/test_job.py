@@ -1,0 +1,201 @@
+"""The report job: stages in order, cancellation between them, the narrative writer chosen per
+request, and the documents attached."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import ValidationError
+
+from riskreport.analysis import job
+from riskreport.analysis.config import AnalysisConfig
+from riskreport.analysis.job import NOT_CONFIGURED, Writers, narrate, prepare, run_report
+from riskreport.analysis.narrative import TemplateWriter
+from riskreport.analysis.narrative.llm import LlmWriter
+from tests.analysis.narrative import llm_stub
+from tests.analysis.narrative.reports import BUILDINGS, report_of
+
+
+class Stop(Exception):
+    """What the engine's ``ctx.check()`` raises when a job must stop."""
+
+
+class Context:
+    """A job context: records progress; stops the job once ``stop_at`` stage was reported."""
+
+    job_id = "job-1"
+
+    def __init__(self, stop_at: str | None = None, left: float = 60.0) -> None:
+        self.progress: list[tuple[float, str]] = []
+        self.stop_at = stop_at
+        self.left = left
+
+    def report(self, fraction: float, stage: str) -> None:
+        self.progress.append((fraction, stage))
+
+    def cancelled(self) -> bool:
+        return self.stop_at is not None and any(s == self.stop_at for _, s in self.progress)
+
+    def remaining(self) -> float:
+        return self.left
+
+    def check(self) -> None:
+        if self.cancelled():
+            raise Stop(self.stop_at)
+
+    @property
+    def stages(self) -> list[str]:
+        seen: list[str] = []
+        for _, stage in self.progress:
+            if not seen or seen[-1] != stage:
+                seen.append(stage)
+        return seen
+
+
+def payload(name: str = "seoul_office", **params: Any) -> dict[str, Any]:
+    request: dict[str, Any] = {**BUILDINGS[name], "language": "en"}
+    if params:
+        request["analysis_params"] = params
+    return request
+
+
+@pytest.fixture(autouse=True)
+def quick_documents() -> Iterator[None]:
+    """Markdown and HTML only: the PDF has its own tests."""
+    prepare(AnalysisConfig(documents=("md", "html")))
+    yield
+    prepare(AnalysisConfig())
+
+
+def test_a_report_goes_through_every_stage_and_carries_its_documents() -> None:
+    ctx = Context()
+    output = run_report(payload(), ctx)
+    assert ctx.stages == ["inputs", "hazards", "narrative", "documents"]
+    fractions = [f for f, _ in ctx.progress]
+    assert fractions == sorted(fractions)
+    assert fractions[0] >= 0.0
+    assert fractions[-1] <= 1.0
+    narrative = output.result["narrative"]
+    assert narrative["writer"] == "template"
+    assert narrative["fallback_reason"] is None
+    assert narrative["language"] == "en"
+    assert output.result["schema_version"] == "1"
+    json.dumps(output.result)  # the result is JSON
+    assert set(output.artifacts) == {"md", "html"}
+    assert output.artifacts["html"][0] == "text/html; charset=utf-8"
+    assert output.artifacts["md"][1].decode("utf-8").startswith("# Physical climate-risk report")
+
+
+@pytest.mark.parametrize("stage", ["inputs", "hazards", "narrative", "documents"])
+def test_a_cancelled_job_stops_at_the_next_check(stage: str) -> None:
+    ctx = Context(stop_at=stage)
+    with pytest.raises(Stop):
+        run_report(payload(), ctx)
+    assert ctx.stages[-1] == stage
+
+
+def test_an_invalid_request_fails_at_the_inputs_stage() -> None:
+    ctx = Context()
+    with pytest.raises(ValidationError):
+        run_report({"target_location": {"address": "nowhere"}}, ctx)
+    assert ctx.stages == ["inputs"]
+
+
+def test_asking_for_the_llm_without_one_configured_says_so() -> None:
+    output = run_report(payload(narrative="llm"), Context())
+    assert output.result["narrative"]["writer"] == "template"
+    assert output.result["narrative"]["fallback_reason"] == NOT_CONFIGURED
+
+
+def llm_writers(server: llm_stub.Handler, default: str = "llm") -> Writers:
+    template = TemplateWriter()
+    llm = LlmWriter(llm_stub.client(server), "stub-model", timeout=30.0, template=template)
+    config = AnalysisConfig(
+        narrative=default,
+        llm_base_url="http://llm.test/v1",
+        llm_model="stub-model",
+        documents=("md",),
+    )
+    return Writers(config=config, template=template, llm=llm)
+
+
+def test_the_llm_writes_within_the_jobs_remaining_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[httpx.Request] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        sections = TemplateWriter().sections(report_of("seoul_office", "en"))
+        return llm_stub.completion(llm_stub.prose(sections["summary"], sections["discussion"]))
+
+    monkeypatch.setattr(job, "_writers", llm_writers(server))
+    output = run_report(payload(), Context(left=7.5))
+    assert output.result["narrative"]["writer"] == "llm"
+    assert output.result["narrative"]["model"] == "stub-model"
+    assert seen[0].extensions["timeout"]["read"] == pytest.approx(7.5)
+
+
+def test_a_request_may_ask_for_the_template(monkeypatch: pytest.MonkeyPatch) -> None:
+    def server(request: httpx.Request) -> httpx.Response:
+        raise AssertionError("the template was asked for; the LLM must not be called")
+
+    monkeypatch.setattr(job, "_writers", llm_writers(server))
+    output = run_report(payload(narrative="template"), Context())
+    assert output.result["narrative"]["writer"] == "template"
+    assert output.result["narrative"]["fallback_reason"] is None
+
+
+def test_a_request_may_ask_for_the_llm(monkeypatch: pytest.MonkeyPatch) -> None:
+    answers: list[httpx.Request] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        answers.append(request)
+        return httpx.Response(500, json={"error": {"message": "down"}})
+
+    monkeypatch.setattr(job, "_writers", llm_writers(server, default="template"))
+    output = run_report(payload(narrative="llm"), Context())
+    assert len(answers) == 1
+    assert output.result["narrative"]["fallback_reason"] == "error: InternalServerError (500)"
+
+
+def test_narrate_adds_the_narrative_to_a_computed_report() -> None:
+    report = report_of("gangwon_house", "ko")
+    narrated = narrate(report)
+    assert "narrative" not in report
+    assert narrated["narrative"]["language"] == "ko"
+    assert narrated["narrative"]["markdown"].startswith("# 물리적 기후 위험 보고서")
+
+
+def test_prepare_builds_the_llm_client_from_the_configuration() -> None:
+    prepare(
+        AnalysisConfig(
+            narrative="llm",
+            llm_base_url="http://127.0.0.1:9/v1",
+            llm_model="m",
+            llm_api_key="secret",
+            documents=(),
+        )
+    )
+    writers = job.current_writers()
+    assert writers.llm is not None
+    assert writers.llm.model == "m"
+    assert "secret" not in repr(writers.config)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"narrative": "poem"}, "narrative must be one of"),
+        ({"narrative": "llm"}, "needs llm_base_url and llm_model"),
+        ({"llm_timeout": 0}, "llm_timeout"),
+        ({"llm_max_retries": -1}, "llm_max_retries"),
+        ({"llm_max_tokens": 0}, "llm_max_tokens"),
+        ({"documents": ("pdf", "docx")}, "unknown documents"),
+    ],
+)
+def test_a_bad_configuration_is_refused(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        AnalysisConfig(**changes)
