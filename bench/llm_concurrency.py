@@ -11,9 +11,10 @@ Two servers run in child processes (uvicorn), both on loopback:
 - the real riskreport service (``create_app``: SQLite store, local backend, thread runner,
   ``--slots`` slots, ``RISKREPORT_NARRATIVE=llm`` pointed at the stand-in).
 
-Scenarios: (A) ``--jobs`` concurrent reports, narrative only (no documents), then (A') the same
-with HTML, Markdown and PDF documents; (B) one report whose LLM never answers, submitted
-with four ordinary ones right behind it, under a job limit of ``--limit`` seconds. A client in a
+Scenarios: (A) ``--jobs`` concurrent reports, narrative only (no documents); (A') the same
+with HTML, Markdown and PDF documents, and (A'') that again with the process runner; (B) one
+report whose LLM never answers, submitted with four ordinary ones right behind it, under a job
+limit of ``--limit`` seconds. A client in a
 process of its own calls ``GET /healthz`` back to back throughout.
 """
 
@@ -55,6 +56,7 @@ ENV = {
     "limit": "BENCH_LLM_LIMIT",
     "documents": "BENCH_LLM_DOCUMENTS",
     "database": "BENCH_LLM_DATABASE_URL",
+    "runner": "BENCH_LLM_RUNNER",
 }
 REPORT_BODY: Mapping[str, Any] = {
     "target_location": {"address": "서울특별시 중구 세종대로 110"},
@@ -113,16 +115,23 @@ def standin_llm_app(delay: float) -> FastAPI:
 
 
 def service_app(
-    llm_url: str, slots: int, limit: float, documents: tuple[str, ...], database_url: str
+    llm_url: str,
+    slots: int,
+    limit: float,
+    documents: tuple[str, ...],
+    database_url: str,
+    runner: str,
 ) -> FastAPI:
     from riskreport.analysis.config import AnalysisConfig
+    from riskreport.bootstrap import report_specs
     from riskreport.engine.spec import Initializer
     from riskreport.interfaces.api.app import create_app
-    from riskreport.settings import NarrativeName, Settings
+    from riskreport.settings import NarrativeName, RunnerName, Settings
 
     settings = Settings(
         _env_file=None,
         database_url=database_url,
+        runner=RunnerName(runner),
         concurrency=slots,
         queue_limit=1000,
         job_timeout=limit,
@@ -140,9 +149,10 @@ def service_app(
         llm_timeout=settings.llm_timeout,
         documents=documents,
     )
-    return create_app(
-        settings, initializer=Initializer("riskreport.analysis.job:prepare", (config,))
-    )
+    warmup = Initializer("riskreport.analysis.job:prepare", (config,))
+    # The production specs, passed along: without specs, create_app takes the production
+    # warm-up too, ignoring this one.
+    return create_app(settings, specs=report_specs(settings), initializer=warmup)
 
 
 def app_from_env() -> FastAPI:
@@ -156,6 +166,7 @@ def app_from_env() -> FastAPI:
         float(os.environ[ENV["limit"]]),
         documents,
         os.environ[ENV["database"]],
+        os.environ[ENV["runner"]],
     )
 
 
@@ -273,7 +284,7 @@ async def measured(
 
 
 async def with_service(
-    llm_url: str, slots: int, limit: float, documents: tuple[str, ...], tmp: Path
+    llm_url: str, slots: int, limit: float, documents: tuple[str, ...], runner: str, tmp: Path
 ) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     server = start(
@@ -284,6 +295,7 @@ async def with_service(
         limit=str(limit),
         documents=",".join(documents),
         database=f"sqlite:///{tmp / f'llm-{port}.db'}",
+        runner=runner,
     )
     await wait_until_ready(f"http://127.0.0.1:{port}", "/readyz")
     return server, port
@@ -297,12 +309,15 @@ async def run(args: argparse.Namespace) -> list[Outcome]:
         await wait_until_ready(f"http://127.0.0.1:{llm_port}", "/healthz")
         llm_url = f"http://127.0.0.1:{llm_port}/v1"
         with tempfile.TemporaryDirectory(prefix="riskreport-bench-llm-") as tmp:
-            for name, documents, limit in (
-                ("A", (), args.limit),
-                ("A'", ("html", "md", "pdf"), 60.0),
+            for name, documents, limit, runner in (
+                ("A", (), args.limit, "thread"),
+                ("A'", ("html", "md", "pdf"), 60.0, "thread"),
+                ("A''", ("html", "md", "pdf"), 60.0, "process"),
             ):
                 print(f"{name}: {args.jobs} reports, documents {documents or 'none'} ...")
-                server, port = await with_service(llm_url, args.slots, limit, documents, Path(tmp))
+                server, port = await with_service(
+                    llm_url, args.slots, limit, documents, runner, Path(tmp)
+                )
                 try:
                     makespan, reports, health = await measured(port, [REPORT_BODY] * args.jobs)
                     outcomes.append(
@@ -346,6 +361,7 @@ def table(outcomes: list[Outcome], args: argparse.Namespace, command: str) -> st
     names = {
         "A": "(A) reports, narrative only",
         "A'": "(A') reports with HTML, Markdown and PDF",
+        "A''": "(A'') the same, process runner (`RISKREPORT_RUNNER=process`)",
         "B": f"(B) 1 report whose LLM never answers + 4 (limit {args.limit:g} s)",
     }
     for o in outcomes:

@@ -162,3 +162,20 @@ def test_higher_first_floor_never_raises_any_flood_eal(
     cases = case_grid(("SSP5-8.5",), (2050, 2100))
     for fn in (river_flood, urban_flood, coastal_flood):
         assert np.all(fn(high, cases).loss <= fn(low, cases).loss + 1e-9)
+
+
+@FAST
+@given(st.integers(1, 5), st.integers(1, 4), st.integers(0, 2**32 - 1))
+def test_buildings_last_helpers_match(n_b: int, n_c: int, seed: int) -> None:
+    from riskreport.domain.losses import (
+        damaging_probability,
+        damaging_probability_rows,
+        eal_fraction,
+        eal_fraction_rows,
+    )
+
+    rng = np.random.default_rng(seed)
+    curve = np.sort(rng.random((n_b, n_c, 9)) * (rng.random((n_b, n_c, 9)) > 0.5), axis=-1)
+    rows = np.ascontiguousarray(curve.transpose(1, 2, 0))
+    np.testing.assert_allclose(eal_fraction_rows(rows), eal_fraction(curve))
+    np.testing.assert_array_equal(damaging_probability_rows(rows), damaging_probability(curve))

@@ -255,20 +255,24 @@ async def test_n_jobs_at_concurrency_c_take_about_ceil_n_over_c_rounds(make: Mak
 async def test_jobs_do_not_block_the_event_loop(make: Make, kind: str) -> None:
     harness = await make(concurrency=2)
     ticker = Ticker(0.01)
+    job_seconds = 0.6
     async with anyio.create_task_group() as group:
         group.start_soon(ticker.run)
         await anyio.sleep(0.05)
+        started = time.monotonic()
         async with anyio.create_task_group() as jobs:
             for i in range(2 * harness.capacity):
-                in_background(jobs, harness.engine, kind, {"seconds": 0.4}, f"{kind}{i}")
+                in_background(jobs, harness.engine, kind, {"seconds": job_seconds}, f"{kind}{i}")
         for i in range(2 * harness.capacity):
             await harness.engine.wait(f"{kind}{i}", timeout=10)
+        elapsed = time.monotonic() - started
         group.cancel_scope.cancel()
-    assert len(ticker.lags) >= 30
-    # A thread spinning in pure Python shares the GIL (5 ms switch interval) and the machine is
-    # shared; a blocked loop would show the whole job time (400 ms) here, every time.
-    assert ticker.worst < 0.2, ticker.worst
-    assert statistics.median(ticker.lags) < 0.02, statistics.median(ticker.lags)
+    # A blocked loop would tick once per job, each tick late by the whole job (600 ms). A thread
+    # spinning in pure Python shares the GIL (5 ms switch interval), and the 2-core machine is
+    # shared with other work: the margins are wide, the difference is still an order of size.
+    assert len(ticker.lags) >= 0.3 * elapsed / ticker.interval, (len(ticker.lags), elapsed)
+    assert statistics.median(ticker.lags) < 0.03, statistics.median(ticker.lags)
+    assert ticker.worst < job_seconds / 2, ticker.worst
 
 
 async def test_unknown_kind_is_refused(make: Make) -> None:
@@ -363,7 +367,7 @@ async def test_shutdown_cancels_what_outlives_the_grace(make: Make) -> None:
     if not harness.inline:
         waiting = await engine.get("waiting")
         assert (waiting.status, waiting.started_at) == (JobStatus.CANCELLED, None)
-    assert ticker.worst < 0.1
+    assert ticker.worst < 0.5  # a shutdown that blocked would hold the loop for 1 s
 
 
 async def test_stats_and_ping(make: Make) -> None:

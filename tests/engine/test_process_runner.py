@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import statistics
 import time
 
 import anyio
@@ -118,7 +119,10 @@ async def test_cpu_bound_jobs_in_processes_leave_the_loop_alone(make_process: Ma
         for job in jobs:
             assert (await harness.engine.wait(job.id, timeout=5)).status is JobStatus.SUCCEEDED
         group.cancel_scope.cancel()
-    assert max(lags) < 0.05, max(lags)
+    # A loop blocked by the work would lag by the whole job (300 ms); a shared 2-core machine
+    # adds some scheduling noise to the healthy case.
+    assert statistics.median(lags) < 0.01, statistics.median(lags)
+    assert max(lags) < 0.15, max(lags)
 
 
 def test_exit_descriptions() -> None:

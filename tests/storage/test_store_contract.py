@@ -258,3 +258,13 @@ async def test_finished_jobs_survive_a_reopen(open_store: StoreFactory) -> None:
     second = await open_store()
     assert await second.get("done") == before
     assert await second.get_artifact("done", "report.pdf") == pdf
+
+
+async def test_results_keep_their_key_order(store: JobStore) -> None:
+    await finished(store, "a", JobStatus.RUNNING)
+    result = {"schema_version": "1", "zeta": 1, "alpha": {"b": 2, "a": 1}, "mid": [3, 2, 1]}
+    await store.transition("a", JobStatus.SUCCEEDED, at=T0, result=result)
+    got = (await store.get("a")).result
+    assert got is not None
+    assert list(got) == ["schema_version", "zeta", "alpha", "mid"]
+    assert list(got["alpha"]) == ["b", "a"]

@@ -38,6 +38,12 @@ def eal_fraction(damage: Array) -> Array:
     return result
 
 
+def eal_fraction_rows(damage: Array) -> Array:
+    """:func:`eal_fraction` for a buildings-last array (C, n_rp, B); result (B, C)."""
+    result: Array = np.matmul(TRAPEZOID_WEIGHTS, damage).T
+    return result
+
+
 def log_rp_curve(value_at_2: Array, value_at_100: Array) -> Array:
     """A curve linear in ln(return period) through two anchors, shape (..., len(RETURN_PERIODS)).
 
@@ -116,6 +122,14 @@ def frequency_shift(curve: Array, multiplier: Array, scale: Array | None = None)
 
 
 _P_AFTER_ZEROS = np.append(_P, 0.0)
+
+
+def damaging_probability_rows(damage: Array) -> Array:
+    """:func:`damaging_probability` for a buildings-last array (C, n_rp, B); result (B, C)."""
+    n = damage.shape[1]
+    zeros = np.matmul(np.ones(n, dtype=np.float32), (damage <= 0.0).astype(np.float32))
+    result: Array = _P_AFTER_ZEROS[zeros.astype(np.int64)].T
+    return result
 
 
 def damaging_probability(damage: Array) -> Array:

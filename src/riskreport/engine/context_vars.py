@@ -1,7 +1,7 @@
 """Context variables that follow a request into its jobs, and a logging filter that shows them.
 
 The API sets :data:`request_id` for the duration of a request. ``Engine.submit`` runs in that
-context, so the job's task, its thread (``anyio.to_thread`` copies the context) and its child
+context, so the job's task, its thread (the runner copies the context into it) and its child
 process (the runner passes the value along and sets it there) all see the same id. The engine
 sets :data:`job_id` while a job runs.
 

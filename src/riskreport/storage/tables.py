@@ -24,10 +24,10 @@ from sqlalchemy import (
     Table,
     TypeDecorator,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 
-# JSONB on PostgreSQL (compact, indexable); plain JSON text on SQLite.
-JsonColumn = JSON().with_variant(JSONB(), "postgresql")
+# Plain JSON everywhere, JSONB nowhere: JSONB reorders object keys, and a report read back
+# should list its keys in the order the analysis wrote them. Nothing queries inside these yet.
+JsonColumn = JSON()
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -104,3 +104,13 @@ def slow_prepare(*args: Any) -> None:
 def prepare_fails(*args: Any) -> None:
     """Initializer that fails, as a warm-up without its model data would."""
     raise RuntimeError("no model data")
+
+
+def sized_nap(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Sleep cooperatively ``floors_above / 10`` seconds: one function, short and long jobs."""
+    seconds = float(payload["building_info"]["floors_above"]) / 10
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        ctx.check()
+        time.sleep(min(0.01, left))
+    return {"napped": seconds}

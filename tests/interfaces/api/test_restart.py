@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import anyio
 import httpx
 import pytest
 
@@ -91,3 +92,30 @@ async def test_restart_keeps_finished_jobs_and_fails_interrupted_ones(tmp_path: 
 
         listed = (await client.get("/v1/reports")).json()["items"]
         assert [job["id"] for job in listed] == [running["id"], finished["id"]]
+
+
+@pytest.mark.anyio
+async def test_shutdown_lets_short_jobs_finish_and_cancels_the_rest(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    short = {**REPORT_BODY, "building_info": {"floors_above": 3}}  # 0.3 s
+    long = {**REPORT_BODY, "building_info": {"floors_above": 100}}  # 10 s
+    app = app_for("sized_nap", database_url=database_url, shutdown_grace=1.0)
+    async with asgi_client(app) as client:
+        short_job = (await client.post("/v1/reports", json=short)).json()
+        long_job = (await client.post("/v1/reports", json=long)).json()
+
+        async def both_running() -> bool:
+            jobs = [(await client.get(j["links"]["self"])).json() for j in (short_job, long_job)]
+            return all(job["status"] == "running" for job in jobs)
+
+        await eventually(both_running)
+        stopping = anyio.current_time()
+    # Leaving the block ran the lifespan's shutdown: grace, then cancel; never the long job's 10 s.
+    assert anyio.current_time() - stopping < 5
+
+    async with asgi_client(app_for("quick", database_url=database_url)) as client:
+        finished = (await client.get(short_job["links"]["self"])).json()
+        assert finished["status"] == "succeeded"
+        stopped = (await client.get(long_job["links"]["self"])).json()
+        assert stopped["status"] == "cancelled"
+        assert stopped["error"]["code"] == "shutdown"

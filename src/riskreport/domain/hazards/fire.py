@@ -21,10 +21,12 @@ FIRE_DAMAGE_RATIO = 0.7  # [physrisk-docs]
 
 def wildfire(site: SiteBatch, cases: CaseGrid) -> HazardArrays:
     m = frequency_multiplier("drought10", cases.warming_c)  # (C,)
-    rate = np.minimum(site.fire_probability[:, None] * m[None, :], 1.0)  # (B, C)
-    probability = 1.0 - np.exp(-rate)
+    rate = np.minimum(m[:, None] * site.fire_probability[None, :], 1.0)  # (C, B): long rows
+    rows = 1.0 - np.exp(-rate)
+    probability = rows.T  # (B, C) view
     # A Bernoulli event: the T-year loss is the full 0.7 once the fire is at least that frequent.
-    curve = np.multiply(probability[:, :, None] >= 1.0 / RETURN_PERIODS, FIRE_DAMAGE_RATIO)
+    thresholds = (1.0 / RETURN_PERIODS)[None, :, None]
+    curve = np.multiply(rows[:, None, :] >= thresholds, FIRE_DAMAGE_RATIO).transpose(2, 0, 1)
     return HazardArrays(
         hazard="wildfire",
         kind="acute",

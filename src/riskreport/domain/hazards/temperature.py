@@ -41,40 +41,39 @@ FREEZE_VULNERABILITY = np.array([0.2, 0.3, 0.5, 1.0, 0.8, 0.8])
 
 
 def _shifted_days(base_days: Array, season: float, shift: Array, scale: float) -> Array:
-    """Days above a threshold after the seasonal distribution moves by ``shift`` (B, C)."""
+    """Days above a threshold after the seasonal distribution moves by ``shift``, (C, B).
+
+    Cases first, buildings last: per-building factors then broadcast along long rows. The
+    hazard functions return transposed (B, C) views.
+    """
     b = np.clip(base_days, 1e-3, season - 1e-3)
     z0 = np.log(season / b - 1.0)
-    result: Array = season / (1.0 + np.exp(z0[:, None] - shift[None, :] / scale))
+    result: Array = season / (1.0 + np.exp(z0[None, :] - shift[:, None] / scale))
     return result
 
 
 def heat_wave(site: SiteBatch, cases: CaseGrid) -> HazardArrays:
     shift = hot_extreme_shift_c(cases.warming_c)  # (C,)
-    days = _shifted_days(site.heat_days, SUMMER_DAYS, shift, HEAT_SCALE_C)
-    cdd = CDD_BASE_DAYS + CDD_PER_HEAT_DAY * site.heat_days[:, None] + CDD_PER_C * shift[None, :]
-    kwh = cdd * UA_W_PER_K_M2 * site.floor_area_m2[:, None] * 24.0 / 1000.0 / COP
-    cooling = kwh * COOLING_FACTOR[site.use][:, None] * POWER_KRW_KWH
-    labour = (
-        site.revenue_krw[:, None]
-        * (LABOUR_SHARE * HEAT_DAY_LOSS)[site.use][:, None]
-        * days
-        / WORKDAYS
-    )
+    days = _shifted_days(site.heat_days, SUMMER_DAYS, shift, HEAT_SCALE_C)  # (C, B)
+    cdd = CDD_BASE_DAYS + CDD_PER_HEAT_DAY * site.heat_days[None, :] + CDD_PER_C * shift[:, None]
+    kwh_per_cdd = UA_W_PER_K_M2 * site.floor_area_m2 * 24.0 / 1000.0 / COP
+    cooling = cdd * (kwh_per_cdd * COOLING_FACTOR[site.use] * POWER_KRW_KWH)
+    labour = days * (site.revenue_krw * (LABOUR_SHARE * HEAT_DAY_LOSS)[site.use] / WORKDAYS)
     shape = days.shape
     return HazardArrays(
         hazard="heat_wave",
         kind="chronic",
-        loss=cooling + labour,
-        probability=1.0 - np.exp(-days / 2.0),
+        loss=(cooling + labour).T,
+        probability=(1.0 - np.exp(-days / 2.0)).T,
         damage=None,
         intensity={
-            "heat_days": Intensity(days, "days", "kma-warnings"),
-            "cooling_degree_days": Intensity(cdd, "degC day", "physrisk-docs"),
+            "heat_days": Intensity(days.T, "days", "kma-warnings"),
+            "cooling_degree_days": Intensity(cdd.T, "degC day", "physrisk-docs"),
             "hot_extreme_shift_c": Intensity(
-                np.broadcast_to(shift[None, :], shape).copy(), "degC", "ipcc-ar6-wg1-spm-f6"
+                np.broadcast_to(shift[:, None], shape).T, "degC", "ipcc-ar6-wg1-spm-f6"
             ),
-            "cooling_cost_krw": Intensity(cooling, "KRW", "physrisk-docs"),
-            "labour_cost_krw": Intensity(labour, "KRW", "physrisk-docs"),
+            "cooling_cost_krw": Intensity(cooling.T, "KRW", "physrisk-docs"),
+            "labour_cost_krw": Intensity(labour.T, "KRW", "physrisk-docs"),
         },
         source="physrisk-docs",
     )
@@ -82,28 +81,26 @@ def heat_wave(site: SiteBatch, cases: CaseGrid) -> HazardArrays:
 
 def cold_wave(site: SiteBatch, cases: CaseGrid) -> HazardArrays:
     shift = WINTER_AMPLIFICATION * (cases.warming_c - PRESENT_WARMING_C)
-    days = _shifted_days(site.cold_days, WINTER_DAYS, -shift, COLD_SCALE_C)
-    heating = days * site.floor_area_m2[:, None] * HEAT_KWH_M2_COLD_DAY * POWER_KRW_KWH
+    days = _shifted_days(site.cold_days, WINTER_DAYS, -shift, COLD_SCALE_C)  # (C, B)
+    heating = days * (site.floor_area_m2 * HEAT_KWH_M2_COLD_DAY * POWER_KRW_KWH)
     age = np.where(site.year_built < 1990, 1.5, np.where(site.year_built < 2005, 1.2, 1.0))
-    freeze = (
-        days
-        * FREEZE_SHARE_PER_DAY
-        * (FREEZE_VULNERABILITY[site.structure] * age * site.replacement_krw)[:, None]
+    freeze = days * (
+        FREEZE_SHARE_PER_DAY * FREEZE_VULNERABILITY[site.structure] * age * site.replacement_krw
     )
     shape = days.shape
     return HazardArrays(
         hazard="cold_wave",
         kind="chronic",
-        loss=heating + freeze,
-        probability=1.0 - np.exp(-days / 2.0),
+        loss=(heating + freeze).T,
+        probability=(1.0 - np.exp(-days / 2.0)).T,
         damage=None,
         intensity={
-            "cold_days": Intensity(days, "days", "kma-warnings"),
+            "cold_days": Intensity(days.T, "days", "kma-warnings"),
             "winter_warming_c": Intensity(
-                np.broadcast_to(shift[None, :], shape).copy(), "degC", "riskreport-assumptions"
+                np.broadcast_to(shift[:, None], shape).T, "degC", "riskreport-assumptions"
             ),
-            "heating_cost_krw": Intensity(heating, "KRW", "riskreport-assumptions"),
-            "freeze_damage_krw": Intensity(freeze, "KRW", "riskreport-assumptions"),
+            "heating_cost_krw": Intensity(heating.T, "KRW", "riskreport-assumptions"),
+            "freeze_damage_krw": Intensity(freeze.T, "KRW", "riskreport-assumptions"),
         },
         source="kma-warnings",
     )

@@ -15,8 +15,8 @@ from riskreport.domain.damage import TEN_TO_ONE_MINUTE, V_THRESH, emanuel_wind
 from riskreport.domain.hazards import HazardArrays, Intensity
 from riskreport.domain.losses import (
     RETURN_PERIODS,
-    damaging_probability,
-    eal_fraction,
+    damaging_probability_rows,
+    eal_fraction_rows,
     shift_matrices,
 )
 from riskreport.domain.scenarios import (
@@ -40,15 +40,14 @@ def typhoon(site: SiteBatch, cases: CaseGrid) -> HazardArrays:
     v1 = np.matmul(mats.transpose(0, 2, 1), site.wind_10min_ms.T)  # (C, n, B)
     v1_100 = v1[:, _RP100, :].T.copy()  # (B, C)
     v10_100 = v1_100 * TEN_TO_ONE_MINUTE
-    curve = np.ascontiguousarray(
-        emanuel_wind(v1, site.v_half_ms, overwrite=True).transpose(2, 0, 1)
-    )
+    rows = emanuel_wind(v1, site.v_half_ms, overwrite=True)  # (C, n, B)
+    curve = rows.transpose(2, 0, 1)  # (B, C, n), a view
     shape = curve.shape[:2]
     return HazardArrays(
         hazard="typhoon",
         kind="acute",
-        loss=eal_fraction(curve) * site.value_krw[:, None],
-        probability=damaging_probability(curve),
+        loss=eal_fraction_rows(rows) * site.value_krw[:, None],
+        probability=damaging_probability_rows(rows),
         damage=curve,
         intensity={
             "wind_10min_100yr_ms": Intensity(
