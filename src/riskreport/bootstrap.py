@@ -24,7 +24,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from riskreport.engine.backend import Backend
-from riskreport.engine.engine import Engine
+from riskreport.engine.engine import Engine, recover_unfinished
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind
 from riskreport.engine.store import JobStore
 from riskreport.settings import BackendName, Settings
@@ -113,11 +113,30 @@ def build_backend(settings: Settings, initializer: Initializer | None) -> Backen
     if settings.backend is BackendName.LOCAL:
         from riskreport.engine.backends.local import LocalBackend
 
-        return LocalBackend(concurrency=settings.concurrency, initializer=initializer)
+        return LocalBackend(
+            concurrency=settings.concurrency,
+            initializer=initializer,
+            shared_store=settings.shared_store,
+            store_poll_interval=settings.store_poll_interval,
+        )
     raise NotImplementedError(
         f"RISKREPORT_BACKEND={settings.backend.value} is not available in this version; "
         "use 'local' or 'inline'"
     )
+
+
+async def recover_interrupted(settings: Settings) -> list[str]:
+    """Mark jobs that a dead process left unfinished as interrupted; return their ids.
+
+    ``serve --workers N`` calls this once before its worker processes start, because none of
+    them may do it alone: each would fail the jobs the others are running.
+    """
+    store = build_store(settings)
+    await store.open()
+    try:
+        return await recover_unfinished(store)
+    finally:
+        await store.close()
 
 
 async def _start(engine: Engine, startup: StartUp) -> None:

@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     shutdown_grace: float = Field(
         10.0, ge=0, description="Seconds running jobs get to finish at shutdown."
     )
+    shared_store: bool = Field(
+        False,
+        description="Other processes run jobs of the same store (set by `serve --workers N`): "
+        "skip start-up recovery and re-read the store for waits and event streams.",
+    )
+    store_poll_interval: float = Field(
+        0.5, gt=0, description="Seconds between store reads when the store is shared."
+    )
 
     # -- loop-lag monitor ------------------------------------------------------------------
     lag_interval: float = Field(0.01, gt=0, description="Seconds between lag probes.")

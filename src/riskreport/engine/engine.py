@@ -49,6 +49,22 @@ _INTERRUPTED = JobError(
 )
 
 
+async def recover_unfinished(store: JobStore) -> list[str]:
+    """Mark every job left ``queued`` or ``running`` as failed with code ``interrupted``.
+
+    Only safe while no other process runs jobs of this store: :meth:`Engine.start` calls it for
+    exclusive backends, and ``riskreport serve --workers N`` calls it once in the parent before
+    the worker processes start (they then skip it, see ``LocalBackend(shared_store=True)``).
+    """
+    ids = await store.fail_unfinished(
+        (JobStatus.QUEUED, JobStatus.RUNNING), _INTERRUPTED, at=utcnow()
+    )
+    if ids:
+        shown = ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else "")
+        log.warning("marked %d unfinished job(s) as interrupted: %s", len(ids), shown)
+    return ids
+
+
 @dataclass(frozen=True, slots=True)
 class EngineStats:
     """This process's load: jobs admitted and waiting, runner slots in use, slots in all."""
@@ -114,12 +130,7 @@ class Engine:
         if self._admitting or self._closing:
             raise RuntimeError("Engine.start() may be called once, before shutdown()")
         if self._backend.exclusive:
-            ids = await self._store.fail_unfinished(
-                (JobStatus.QUEUED, JobStatus.RUNNING), _INTERRUPTED, at=utcnow()
-            )
-            if ids:
-                shown = ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else "")
-                log.warning("marked %d unfinished job(s) as interrupted: %s", len(ids), shown)
+            await recover_unfinished(self._store)
         self._admitting = True
         await self._backend.start(self._specs, self._recorder)
         log.info("engine ready: %s", self.stats())

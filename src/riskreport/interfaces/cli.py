@@ -14,17 +14,20 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
 import signal
 from types import FrameType
 from typing import Annotated, Any
 
+import anyio
 import typer
 import uvicorn
 from pydantic import ValidationError
 from uvicorn.config import LOGGING_CONFIG
 
+from riskreport.bootstrap import MEMORY_URL, recover_interrupted
 from riskreport.interfaces.commands import register
-from riskreport.settings import BackendName, Settings
+from riskreport.settings import Settings
 
 APP_FACTORY = "riskreport.interfaces.api.app:create_app_from_env"
 
@@ -89,16 +92,8 @@ def serve(
 ) -> None:
     """Serve the HTTP API with uvicorn until interrupted (Ctrl-C or SIGTERM)."""
     settings = load_settings()
-    if workers > 1 and settings.backend is not BackendName.CELERY:
-        # Each process runs the jobs it accepted and hears only of its own changes; and a
-        # process that (re)starts marks every unfinished job in the store as interrupted.
-        typer.echo(
-            f"note: with --workers {workers} and the {settings.backend.value} backend each "
-            "process runs its own jobs; a wait or event stream served by another process "
-            "sees the end of a job late, and a restarting process marks the others' unfinished "
-            "jobs as interrupted. Prefer one process with more RISKREPORT_CONCURRENCY.",
-            err=True,
-        )
+    if workers > 1:
+        _share_store(settings, workers)
     # uvicorn re-raises the stop signal once its graceful shutdown is over; by then everything
     # is closed, and a requested stop is a success: exit 0 rather than "killed by SIGTERM".
     signal.signal(signal.SIGTERM, _stopped)
@@ -115,6 +110,25 @@ def serve(
         # lifespan shutdown stops the engine (which gives running jobs the same grace).
         timeout_graceful_shutdown=max(1, round(settings.shutdown_grace)),
     )
+
+
+def _share_store(settings: Settings, workers: int) -> None:
+    """Prepare ``workers`` server processes that share one store.
+
+    No single process may recover interrupted jobs at its start-up (it would fail the jobs the
+    others are running), so the parent does it once here, and the workers learn from the
+    environment that the store is shared: they skip recovery and re-read the store to see jobs
+    that another process finishes.
+    """
+    if settings.database_url == MEMORY_URL:
+        typer.echo(
+            "--workers > 1 needs a shared store, not RISKREPORT_DATABASE_URL=memory://", err=True
+        )
+        raise typer.Exit(code=2)
+    ids = anyio.run(recover_interrupted, settings)
+    if ids:
+        typer.echo(f"marked {len(ids)} unfinished job(s) as interrupted", err=True)
+    os.environ["RISKREPORT_SHARED_STORE"] = "true"
 
 
 def _stopped(signum: int, frame: FrameType | None) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -110,51 +110,42 @@ def read_figures(text: str) -> list[WrittenFigure]:
     return figures
 
 
-def _numbers(node: Any, unit: str | None = None) -> Iterator[tuple[float, str | None]]:
-    """Every number in a JSON tree with the unit of the quantity it belongs to."""
+# A string that is a number alone: "100", "2050", "1,000", "-0.5".
+_NUMERIC: Final = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+")
+_DIGIT: Final = re.compile(r"\d")
+
+
+def _as_number(text: str) -> float | None:
+    return float(text.replace(",", "")) if _NUMERIC.fullmatch(text.strip()) else None
+
+
+def _walk(
+    node: Any, unit: str | None, numbers: list[tuple[float, str | None]], strings: set[str]
+) -> None:
+    """Collect every number of a JSON tree with the unit of its quantity, and every string."""
     if isinstance(node, bool) or node is None:
         return
     if isinstance(node, int | float):
         if math.isfinite(node):
-            yield float(node), unit
-        return
-    if isinstance(node, str):
-        try:
-            yield float(node.replace(",", "")), unit
-        except ValueError:
-            return
-        return
-    if isinstance(node, Mapping):
-        own_unit = node.get("unit") if isinstance(node.get("unit"), str) else unit
-        for key, child in node.items():
-            if isinstance(key, str) and _is_number(key):
-                yield float(key), None
-            yield from _numbers(child, own_unit)
-        return
-    if isinstance(node, list | tuple):
-        for child in node:
-            yield from _numbers(child, unit)
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _strings(node: Any) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
+            numbers.append((float(node), unit))
+    elif isinstance(node, str):
+        strings.add(node)
+        number = _as_number(node)
+        if number is not None:
+            numbers.append((number, unit))
     elif isinstance(node, Mapping):
+        own = node.get("unit")
+        own_unit = own if isinstance(own, str) else unit
         for key, child in node.items():
             if isinstance(key, str):
-                yield key
-            yield from _strings(child)
+                strings.add(key)
+                number = _as_number(key)
+                if number is not None:
+                    numbers.append((number, None))
+            _walk(child, own_unit, numbers, strings)
     elif isinstance(node, list | tuple):
         for child in node:
-            yield from _strings(child)
+            _walk(child, unit, numbers, strings)
 
 
 # Units whose values a text may state as a percentage (a probability of 0.01 is "1%" or
@@ -172,9 +163,12 @@ class ResultFigures:
 
     @classmethod
     def from_report(cls, report: Mapping[str, Any]) -> ResultFigures:
+        numbers: list[tuple[float, str | None]] = []
+        strings: set[str] = set()
+        _walk(report, None, numbers, strings)
         values: set[float] = set()
         percents: set[float] = set()
-        for value, unit in _numbers(report):
+        for value, unit in numbers:
             values.add(abs(value))
             percents.add(abs(value))
             if unit in _RATE_UNITS or (unit is None and 0 < abs(value) <= 1):
@@ -184,9 +178,7 @@ class ResultFigures:
         # Strings with digits and other characters (an address, a scenario name, a citation);
         # a string that is a number alone ("100") is a figure, read above, never a mask.
         verbatim = {
-            s.strip()
-            for s in _strings(report)
-            if any(c.isdigit() for c in s) and not _is_number(s.replace(",", ""))
+            text.strip() for text in strings if _DIGIT.search(text) and _as_number(text) is None
         }
         # Longest first, so that a citation is masked before a scenario name inside it.
         return cls(

@@ -34,9 +34,6 @@ _UNWIND = 5.0
 
 
 class LocalBackend:
-    exclusive = True
-    poll_interval: float | None = None
-
     def __init__(
         self,
         *,
@@ -44,10 +41,20 @@ class LocalBackend:
         initializer: Initializer | None = None,
         start_method: str | None = None,
         process_spares: int = 1,
+        shared_store: bool = False,
+        store_poll_interval: float = 0.5,
     ) -> None:
         """``start_method``: multiprocessing start method of worker processes (default
         ``forkserver`` where available, else ``spawn``); ``process_spares``: idle worker
-        processes kept beyond ``concurrency`` so a killed worker is replaced at once."""
+        processes kept beyond ``concurrency`` so a killed worker is replaced at once.
+
+        ``shared_store``: other processes (``serve --workers N``) run jobs of the same store.
+        Then this backend does not own the store's unfinished jobs (start-up recovery is the
+        parent's), and waits and event streams re-read the store every ``store_poll_interval``
+        seconds to see jobs that another process finishes.
+        """
+        self.exclusive = not shared_store
+        self.poll_interval: float | None = store_poll_interval if shared_store else None
         self._runners: dict[RunnerKind, Runner] = {
             RunnerKind.THREAD: ThreadRunner(concurrency, initializer=initializer),
             RunnerKind.PROCESS: ProcessRunner(

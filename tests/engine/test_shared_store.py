@@ -1,0 +1,60 @@
+"""Several server processes on one store (``serve --workers N``): no one fails the others' jobs,
+and a wait served by one process sees a job that another process runs finish."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from riskreport.engine.backends.local import LocalBackend
+from riskreport.engine.engine import Engine, recover_unfinished
+from riskreport.engine.jobs import Job, JobStatus, utcnow
+from riskreport.engine.spec import JobSpec, RunnerKind
+from riskreport.storage.sql import SqlJobStore
+
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
+
+NAP = [JobSpec("nap", "tests.engine.jobfuncs:nap", RunnerKind.THREAD)]
+
+
+def engine_on(store: SqlJobStore) -> Engine:
+    backend = LocalBackend(concurrency=1, shared_store=True, store_poll_interval=0.05)
+    return Engine(store, backend, NAP, queue_limit=5, job_timeout=5, shutdown_grace=1)
+
+
+async def test_a_worker_starting_leaves_the_others_jobs_alone(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    first, second = SqlJobStore(url), SqlJobStore(url)
+    await first.open()
+    await second.open()
+    try:
+        runner = engine_on(first)
+        await runner.start()
+        job = await runner.submit("nap", {"seconds": 0.4})
+        # A second process starts while the first one's job is in flight.
+        watcher = engine_on(second)
+        await watcher.start()
+        seen = await watcher.wait(job.id, timeout=5)
+        assert seen.status is JobStatus.SUCCEEDED, seen.error
+        await watcher.shutdown()
+        await runner.shutdown()
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_the_parent_recovers_once_before_the_workers_start(tmp_path: Path) -> None:
+    store = SqlJobStore(f"sqlite:///{tmp_path / 'jobs.db'}")
+    await store.open()
+    try:
+        left = Job(id="left-running", kind="nap", payload={})
+        await store.create(left)
+        await store.transition(left.id, JobStatus.RUNNING, at=utcnow())
+        assert await recover_unfinished(store) == [left.id]
+        failed = await store.get(left.id)
+        assert failed.status is JobStatus.FAILED
+        assert failed.error is not None
+        assert failed.error.code == "interrupted"
+    finally:
+        await store.close()
