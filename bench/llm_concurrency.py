@@ -371,9 +371,9 @@ def table(outcomes: list[Outcome], args: argparse.Namespace, command: str) -> st
         writers = ", ".join(
             f"{n} {w}" for w, n in sorted(_count(str(r.writer) for r in o.reports).items())
         )
-        floor = o.llm_floor if o.name != "B" else float("nan")
+        floor = f"{o.llm_floor:.2f}" if o.name != "B" else "—"
         lines.append(
-            f"| {names[o.name]} | {o.jobs} | {o.makespan:.2f} | {floor:.2f} | "
+            f"| {names[o.name]} | {o.jobs} | {o.makespan:.2f} | {floor} | "
             f"{max(r.seconds for r in o.reports):.2f} | {statuses} | {writers} | "
             f"{o.percentile(50):.1f} | {o.percentile(99):.1f} | {len(o.health_ms)} |"
         )
@@ -384,6 +384,16 @@ def table(outcomes: list[Outcome], args: argparse.Namespace, command: str) -> st
             f"- (A): {a.jobs} LLM reports at concurrency {a.slots} took {a.makespan:.2f} s "
             f"against an LLM floor of {a.llm_floor:.2f} s (target: about 2 s plus compute); "
             f"`/healthz` p99 {a.percentile(99):.1f} ms while they ran."
+        )
+    if "A'" in by_name and "A''" in by_name:
+        threads, processes = by_name["A'"], by_name["A''"]
+        lines.append(
+            f"- (A') and (A''): the documents (three charts, HTML, Markdown, an eight-page PDF) "
+            f"add about {(threads.makespan - threads.llm_floor) / threads.jobs:.1f} s per report "
+            "of CPU-bound work that holds the GIL; the thread runner serializes it, the process "
+            f"runner spreads it over the cores ({processes.makespan:.1f} s against "
+            f"{threads.makespan:.1f} s) and keeps `/healthz` p99 at "
+            f"{processes.percentile(99):.1f} ms."
         )
     if "B" in by_name:
         b = by_name["B"]

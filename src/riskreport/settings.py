@@ -21,6 +21,8 @@ class BackendName(StrEnum):
 
 
 class RunnerName(StrEnum):
+    """The engine's runner kinds (``riskreport.engine.spec.RunnerKind``), by value."""
+
     THREAD = "thread"  # I/O-bound work (LLM calls); cooperative cancel and deadline
     PROCESS = "process"  # CPU-bound or un-interruptible work; killed on timeout or cancel
 
@@ -43,7 +45,11 @@ class Settings(BaseSettings):
 
     # -- engine ----------------------------------------------------------------------------
     backend: BackendName = Field(BackendName.LOCAL, description="Where jobs run.")
-    runner: RunnerName = Field(RunnerName.THREAD, description="Runner of report jobs (local).")
+    # Report jobs render charts and PDFs, which hold the GIL for hundreds of milliseconds: in a
+    # thread they would stall the event loop, so the default runs them in worker processes.
+    runner: RunnerName = Field(
+        RunnerName.PROCESS, description="Runner of report jobs with the local backend."
+    )
     concurrency: int = Field(4, ge=1, le=256, description="Jobs running at once per process.")
     queue_limit: int = Field(
         100, ge=0, le=100_000, description="Jobs waiting for a slot before submit answers 429."

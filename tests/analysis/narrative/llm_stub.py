@@ -14,7 +14,9 @@ from riskreport.analysis.narrative.llm import build_client
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
-def completion(content: str, model: str = "stub-model", status: int = 200) -> httpx.Response:
+def completion(
+    content: str, model: str = "stub-model", status: int = 200, finish_reason: str = "stop"
+) -> httpx.Response:
     """A chat completion answer as an OpenAI-compatible server sends it."""
     body: dict[str, Any] = {
         "id": "chatcmpl-test",
@@ -24,7 +26,7 @@ def completion(content: str, model: str = "stub-model", status: int = 200) -> ht
         "choices": [
             {
                 "index": 0,
-                "finish_reason": "stop",
+                "finish_reason": finish_reason,
                 "message": {"role": "assistant", "content": content},
             }
         ],

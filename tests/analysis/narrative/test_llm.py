@@ -197,11 +197,28 @@ def test_an_answer_after_cancellation_is_dropped() -> None:
     assert narrative.fallback_reason == "cancelled"
 
 
-def test_an_answer_in_the_wrong_language_falls_back() -> None:
-    report = report_of("seoul_office", "ko")
-    answer = llm_stub.prose("The building faces a high flood risk.", "Seal the basement.")
+@pytest.mark.parametrize(
+    ("language", "summary", "reason"),
+    [
+        ("ko", "The building faces a high flood risk.", "language: the answer is not in Korean"),
+        ("en", "이 건물은 침수 위험이 큽니다.", "language: the answer is not in English"),
+    ],
+)
+def test_an_answer_in_the_wrong_language_falls_back(
+    language: str, summary: str, reason: str
+) -> None:
+    report = report_of("seoul_office", language)
+    answer = llm_stub.prose(summary, summary)
     narrative = writer(Server([llm_stub.completion(answer)])).write(report, Budget())
-    assert narrative.fallback_reason == "language: the answer is not in Korean"
+    assert narrative.fallback_reason == reason
+
+
+def test_an_answer_cut_off_at_max_tokens_falls_back() -> None:
+    report = report_of("seoul_office", "en")
+    cut = llm_stub.completion('{"summary": "The building is a 12-story', finish_reason="length")
+    narrative = writer(Server([cut])).write(report, Budget())
+    assert narrative.fallback_reason == "format: the answer was cut off at max_tokens (700)"
+    assert narrative.draft == '{"summary": "The building is a 12-story'
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,6 @@ from matplotlib.ticker import FuncFormatter
 
 from riskreport.analysis.documents.fonts import cjk_family
 from riskreport.analysis.narrative.environment import labels
-from riskreport.analysis.narrative.numbers import number_format
 from riskreport.analysis.narrative.view import HazardView, ReportView, loss_of
 
 # Okabe-Ito colours: distinguishable with colour-blindness and in greyscale print.
@@ -36,7 +35,7 @@ _SCORE_COLOURS = ListedColormap(["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d
 
 ImageFormat = Literal["svg", "png"]
 _MEDIA: dict[ImageFormat, str] = {"svg": "image/svg+xml", "png": "image/png"}
-_PNG_DPI = 200  # sharp on paper at the printed size (about 17 cm wide)
+_PNG_DPI = 150  # sharp enough on paper at the printed size (about 17 cm wide)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +54,15 @@ class Chart:
 
 
 def _fonts() -> list[str]:
-    return [cjk_family(), "DejaVu Sans"]
+    return [cjk_family()]
 
 
 def _images(figure: Figure) -> tuple[bytes, bytes]:
     svg, png = io.BytesIO(), io.BytesIO()
-    figure.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None})
-    figure.savefig(
-        png, format="png", bbox_inches="tight", dpi=_PNG_DPI, metadata={"Software": None}
-    )
+    # The layout is fixed once (constrained layout at the first draw), so each format costs
+    # one draw; bbox_inches="tight" would draw every figure twice per format.
+    figure.savefig(svg, format="svg", metadata={"Date": None})
+    figure.savefig(png, format="png", dpi=_PNG_DPI, metadata={"Software": None})
     return svg.getvalue(), png.getvalue()
 
 
@@ -91,14 +90,32 @@ def _hazard_names(view: ReportView, hazards: Sequence[HazardView]) -> list[str]:
     return [names.get(h.key, h.key.replace("_", " ")) for h in hazards]
 
 
-def _krw_axis(view: ReportView) -> FuncFormatter:
-    fmt = number_format(view.language)
-    return FuncFormatter(lambda value, _pos: fmt.krw(value) if value else "0")
+# Axis units by the size of the largest value: (divisor, unit word) per language.
+_AXIS_UNITS = {
+    "ko": ((1e12, "조원"), (1e8, "억원"), (1e4, "만원"), (1.0, "원")),
+    "en": ((1e9, "KRW billion"), (1e6, "KRW million"), (1e3, "KRW thousand"), (1.0, "KRW")),
+}
+
+
+def _krw_axis(view: ReportView, largest: float) -> tuple[FuncFormatter, str]:
+    """A tick formatter in one unit that suits ``largest``, and the axis label naming it."""
+    divisor, unit = next(
+        ((d, u) for d, u in _AXIS_UNITS[view.language] if largest >= d),
+        _AXIS_UNITS[view.language][-1],
+    )
+    label = f"{labels(view.language)['charts']['loss_axis']} ({unit})"
+    return FuncFormatter(lambda value, _pos: f"{value / divisor:,.4g}"), label
 
 
 def _eal_by_hazard(view: ReportView) -> tuple[bytes, bytes]:
-    hazards = list(reversed(view.ranked))  # largest at the top of a horizontal bar chart
     _, horizon = view.headline
+
+    def any_loss(hazard: HazardView) -> bool:
+        rows = [hazard.baseline, *(hazard.result(s, horizon) for s in view.scenarios)]
+        return any(_loss(row) > 0 for row in rows)
+
+    # Hazards with a loss, largest at the top of the horizontal bars.
+    hazards = [h for h in reversed(view.ranked) if any_loss(h)] or list(reversed(view.ranked))
     series: list[tuple[str, list[float]]] = [
         (labels(view.language)["words"]["baseline"], [_loss(h.baseline) for h in hazards])
     ]
@@ -107,7 +124,7 @@ def _eal_by_hazard(view: ReportView) -> tuple[bytes, bytes]:
             (f"{scenario} {horizon}", [_loss(h.result(scenario, horizon)) for h in hazards])
         )
     fonts = _fonts()
-    figure = Figure(figsize=(7.0, 0.45 * len(hazards) * len(series) / 2 + 1.6))
+    figure = Figure(layout="constrained", figsize=(7.0, 1.2 + 0.22 * len(hazards) * len(series)))
     axes = figure.add_subplot()
     positions = np.arange(len(hazards))
     height = 0.8 / len(series)
@@ -120,8 +137,9 @@ def _eal_by_hazard(view: ReportView) -> tuple[bytes, bytes]:
             color=_PALETTE[index % len(_PALETTE)],
         )
     axes.set_yticks(positions, _hazard_names(view, hazards))
-    axes.xaxis.set_major_formatter(_krw_axis(view))
-    axes.set_xlabel(labels(view.language)["charts"]["loss_axis"], fontfamily=fonts)
+    formatter, label = _krw_axis(view, max(max(v) for _, v in series))
+    axes.xaxis.set_major_formatter(formatter)
+    axes.set_xlabel(label, fontfamily=fonts)
     axes.tick_params(labelfontfamily=fonts, labelsize=8)
     axes.legend(prop={"family": fonts, "size": 8}, loc="lower right")
     axes.grid(axis="x", alpha=0.3)
@@ -131,7 +149,7 @@ def _eal_by_hazard(view: ReportView) -> tuple[bytes, bytes]:
 
 def _total(view: ReportView) -> tuple[bytes, bytes]:
     fonts = _fonts()
-    figure = Figure(figsize=(7.0, 3.2))
+    figure = Figure(layout="constrained", figsize=(7.0, 3.2))
     axes = figure.add_subplot()
     years = [float(h) for h in view.horizons]
     for index, scenario in enumerate(view.scenarios):
@@ -144,8 +162,27 @@ def _total(view: ReportView) -> tuple[bytes, bytes]:
             label=scenario,
             color=_PALETTE[(index + 1) % len(_PALETTE)],
         )
+    today = view.total_eal("baseline", "baseline")
+    if today:
+        axes.axhline(
+            float(today["value"]),
+            linestyle="--",
+            color=_PALETTE[0],
+            label=labels(view.language)["words"]["baseline"],
+        )
     axes.set_xticks(years, view.horizons)
-    axes.yaxis.set_major_formatter(_krw_axis(view))
+    largest = max(
+        (
+            float(c["value"])
+            for s in view.scenarios
+            for h in view.horizons
+            if (c := view.total_eal(s, h))
+        ),
+        default=0.0,
+    )
+    formatter, label = _krw_axis(view, largest)
+    axes.yaxis.set_major_formatter(formatter)
+    axes.set_ylabel(label, fontfamily=fonts)
     axes.set_ylim(bottom=0)
     axes.set_xlabel(labels(view.language)["charts"]["horizon_axis"], fontfamily=fonts)
     axes.tick_params(labelfontfamily=fonts, labelsize=8)
@@ -171,7 +208,9 @@ def _score_matrix(view: ReportView) -> tuple[bytes, bytes]:
             if result and isinstance(result.get("score"), Mapping):
                 scores[row, col] = float(result["score"]["value"])
     fonts = _fonts()
-    figure = Figure(figsize=(1.0 + 0.85 * len(columns), 0.9 + 0.38 * len(hazards)))
+    figure = Figure(
+        layout="constrained", figsize=(1.0 + 0.85 * len(columns), 0.9 + 0.38 * len(hazards))
+    )
     axes = figure.add_subplot()
     axes.imshow(scores, cmap=_SCORE_COLOURS, vmin=0.5, vmax=5.5, aspect="auto")
     for (row, col), score in np.ndenumerate(scores):

@@ -9,11 +9,18 @@ fetcher allows nothing else: rendering never touches the network or the file sys
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import weasyprint
 
 from riskreport.analysis.documents.fonts import cjk_family
+
+# One layout at a time per process: WeasyPrint does not promise thread safety and shares Pango's
+# font map, and crashes under concurrent use have been reported (Kozea/WeasyPrint#1402). Layout
+# holds the GIL most of the time anyway, so threads gain little by overlapping; the process
+# runner gives each worker its own lock.
+_LAYOUT = threading.Lock()
 
 
 def _fetcher() -> Any:
@@ -25,8 +32,9 @@ def _fetcher() -> Any:
 def to_pdf(html: str) -> bytes:
     """Lay out ``html`` (a self-contained page) as PDF bytes."""
     cjk_family()  # fail with a clear message rather than print empty boxes
-    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_fetcher())
-    data = document.write_pdf()
+    with _LAYOUT:
+        document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_fetcher())
+        data = document.write_pdf()
     if not isinstance(data, bytes):  # write_pdf returns bytes when no target is given
         raise TypeError("WeasyPrint returned no PDF bytes")
     return data

@@ -132,7 +132,9 @@ class LlmWriter:
         templated = self._template.write(report, budget)
         answer: str | None = None
         try:
-            answer = self.ask(report, budget)
+            answer, finish_reason = self.ask(report, budget)
+            if finish_reason == "length":
+                raise Refusal(f"format: the answer was cut off at max_tokens ({self._max_tokens})")
             prose = parse_sections(answer)
             self._check(report, prose)
         except Refusal as refusal:
@@ -150,8 +152,9 @@ class LlmWriter:
             draft=answer,
         )
 
-    def ask(self, report: Mapping[str, Any], budget: Budget) -> str:
-        """The model's raw answer for ``report``; raise :class:`Refusal` when there is none.
+    def ask(self, report: Mapping[str, Any], budget: Budget) -> tuple[str, str | None]:
+        """The model's raw answer for ``report`` and why it ended (``"stop"``, ``"length"``);
+        raise :class:`Refusal` when there is none.
 
         One chat completion, bounded by the configured timeout and the job's remaining time,
         never started for a cancelled job and dropped if the job was cancelled meanwhile.
@@ -186,7 +189,8 @@ class LlmWriter:
             raise Refusal("cancelled")
         if not completion.choices:
             raise Refusal("format: the answer has no choices")
-        return completion.choices[0].message.content or ""
+        choice = completion.choices[0]
+        return choice.message.content or "", choice.finish_reason
 
     def _check(self, report: Mapping[str, Any], prose: Mapping[str, str]) -> None:
         language = report_language(report)
