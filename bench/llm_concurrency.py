@@ -297,7 +297,11 @@ async def with_service(
         database=f"sqlite:///{tmp / f'llm-{port}.db'}",
         runner=runner,
     )
-    await wait_until_ready(f"http://127.0.0.1:{port}", "/readyz")
+    try:
+        await wait_until_ready(f"http://127.0.0.1:{port}", "/readyz")
+    except BaseException:
+        stop(server)
+        raise
     return server, port
 
 

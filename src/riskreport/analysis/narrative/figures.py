@@ -2,7 +2,8 @@
 
 A figure in the text is read with its unit words (``34.6억원``, ``12억 3,400만원``,
 ``KRW 3.46 billion``, ``12.3%``) and the precision it is written with; it matches a figure of
-the result when the result's value, converted to the same scale, rounds to it. Numbers inside
+the result when the result's value, converted to the same scale, rounds to it and is within 5 %
+of it. Numbers inside
 strings the result itself contains (an address, ``SSP2-4.5``, a citation) are traceable as
 written and are not read. The LLM writer's text must pass this check; the template's text is
 held to it by the tests::
@@ -67,10 +68,18 @@ def _scale(word: str | None) -> float:
     return _COMPOUND_KO.get(lowered) or _KO_SCALE.get(lowered) or _EN_SCALE[lowered]
 
 
-def _precision(digits: str) -> float:
-    """Half a unit of the last written digit: '12.3' -> 0.05, '120' -> 0.5."""
+# However coarsely a figure is written, it may not be further than this from the result's value:
+# "5조원" passes for 4.98조, not for 4.54조. The templates write three significant digits (at
+# most 0.5 % off), so only a careless writer meets the limit.
+_MAX_RELATIVE_ERROR: Final = 0.05
+
+
+def _tolerance(digits: str, scale: float, value: float) -> float:
+    """Half a unit of the last written digit ('12.3' -> 0.05, '120' -> 0.5), times the scale,
+    capped at :data:`_MAX_RELATIVE_ERROR` of the value."""
     _, _, decimals = digits.partition(".")
-    return 0.5 * 10.0 ** -len(decimals)
+    half_unit = 0.5 * 10.0 ** -len(decimals) * scale
+    return min(half_unit, _MAX_RELATIVE_ERROR * abs(value)) * (1 + 1e-9) + 1e-9
 
 
 def read_figures(text: str) -> list[WrittenFigure]:
@@ -84,11 +93,11 @@ def read_figures(text: str) -> list[WrittenFigure]:
     for match in _TOKEN.finditer(text):
         digits, ko, en, pct = match.group(1), match.group(2), match.group(3), match.group(4)
         scale = _scale(ko) * _scale(en)
-        number = float(digits.replace(",", ""))
+        value = float(digits.replace(",", "")) * scale
         figure = WrittenFigure(
             text=match.group(0).strip(),
-            value=number * scale,
-            tolerance=_precision(digits) * scale * (1 + 1e-9) + 1e-9,
+            value=value,
+            tolerance=_tolerance(digits, scale, value),
             percent=bool(pct),
         )
         # "12억 3,400만": a smaller Korean place right after a larger one adds to it.
@@ -99,10 +108,11 @@ def read_figures(text: str) -> list[WrittenFigure]:
             and previous[2] > scale
         ):
             earlier = figures.pop()
+            total = earlier.value + figure.value
             figure = WrittenFigure(
                 text=f"{earlier.text} {figure.text}",
-                value=earlier.value + figure.value,
-                tolerance=figure.tolerance,
+                value=total,
+                tolerance=_tolerance(digits, scale, total),
                 percent=False,
             )
         figures.append(figure)

@@ -10,9 +10,9 @@ text is used and the narrative says why (``fallback_reason``)::
     writer = LlmWriter(client, model="qwen2.5-7b-instruct", timeout=30.0, template=TemplateWriter())
     narrative = writer.write(report, ctx)  # ctx: the job context, or Unlimited()
 
-The call is blocking I/O: it runs in the engine's thread runner, and its timeout is the smaller of
-the configured timeout and the job's remaining time. Retries of 429 and 5xx answers are the
-openai client's own (``max_retries``).
+The call is blocking I/O: it runs in the engine's runner, off the event loop, and its timeout is
+the smaller of the configured timeout and the job's remaining time. Retries of 429 and 5xx
+answers are the openai client's own (``max_retries``).
 """
 
 from __future__ import annotations
