@@ -8,7 +8,7 @@ PORT ?= 8000
 # PDF documents, pdftotext to read them back.
 SYSTEM_PACKAGES := chromium fonts-nanum poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: help venv install install-dev system-deps serve test lint typecheck unit bench clean
+.PHONY: help venv install install-dev system-deps serve test lint typecheck unit bench screenshots clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -42,8 +42,8 @@ serve: install  ## start the service on http://$(HOST):$(PORT) (SQLite, local po
 	$(BIN)/riskreport serve --host $(HOST) --port $(PORT)
 
 lint: install-dev  ## ruff
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 typecheck: install-dev  ## mypy --strict on src, tests and bench
 	$(BIN)/mypy
@@ -55,6 +55,11 @@ test: lint typecheck unit  ## everything CI runs: lint, types, the whole suite
 
 bench: install-dev  ## benchmarks; they write their tables to docs/benchmarks.md
 	$(BIN)/python -m bench.concurrency
+	$(BIN)/python -m bench.llm_concurrency
+	$(BIN)/python -m bench.portfolio
+
+screenshots: install-dev system-deps  ## the screenshots in docs/img (headless Chromium)
+	$(BIN)/python -m scripts.screenshots
 
 clean:  ## remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -90,6 +90,7 @@ def report_initializer(settings: Settings) -> Initializer:
         llm_model=settings.llm_model,
         llm_api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
         llm_timeout=settings.llm_timeout,
+        documents=tuple(name.value for name in settings.documents),
     )
     return Initializer(REPORT_PREPARE, (config,))
 
@@ -171,9 +172,13 @@ async def open_services(
 
     ``specs`` (with an optional warm-up ``initializer``) replaces the production specs and
     warm-up: tests and benchmarks run stand-in jobs through the same engine, store and backend.
+    An ``initializer`` without ``specs`` warms up the production report job instead of its own
+    warm-up.
     """
     if specs is None:
-        specs, initializer = report_specs(settings), report_initializer(settings)
+        specs = report_specs(settings)
+        if initializer is None:
+            initializer = report_initializer(settings)
     store = build_store(settings)
     await store.open()
     try:

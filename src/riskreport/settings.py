@@ -8,10 +8,10 @@ No instance exists at import time: entry points call ``Settings()`` and pass the
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class BackendName(StrEnum):
@@ -30,6 +30,12 @@ class RunnerName(StrEnum):
 class NarrativeName(StrEnum):
     TEMPLATE = "template"  # deterministic Jinja2 text, exact numbers
     LLM = "llm"  # an OpenAI-compatible server writes the prose, checked against the numbers
+
+
+class DocumentName(StrEnum):
+    HTML = "html"  # one self-contained page with charts
+    MD = "md"  # Markdown
+    PDF = "pdf"  # the HTML page printed with a CJK font (the slowest: about a second)
 
 
 class Settings(BaseSettings):
@@ -84,6 +90,20 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, description="Model name sent to the LLM server.")
     llm_api_key: SecretStr | None = Field(None, description="API key; never logged.")
     llm_timeout: float = Field(30.0, gt=0, description="Seconds one LLM call may take at most.")
+
+    # -- documents -------------------------------------------------------------------------
+    documents: Annotated[tuple[DocumentName, ...], NoDecode] = Field(
+        (DocumentName.HTML, DocumentName.MD, DocumentName.PDF),
+        description="Documents rendered with every report, comma-separated (html,md,pdf); "
+        "empty renders none (the JSON report is always there).",
+    )
+
+    @field_validator("documents", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
     @model_validator(mode="after")
     def _llm_needs_endpoint(self) -> Self:

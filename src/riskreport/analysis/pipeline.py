@@ -90,10 +90,16 @@ def analyze(
     analysis_params: Mapping[str, Any] | None = None,
     language: str = "ko",
 ) -> dict[str, Any]:
-    """Validate the arguments like ``POST /v1/reports`` and return the report's numbers.
+    """Validate the arguments like ``POST /v1/reports`` and return the whole report.
 
+    The report is what the API's job stores under ``result``: the numbers of :func:`compute`
+    and the ``narrative`` (the template writer unless a prepared LLM writer is asked for).
     Raises ``pydantic.ValidationError`` naming the bad field.
     """
+    # The narrative stage imports this module (compute); importing it here, at call time,
+    # keeps that dependency one-way at import time.
+    from riskreport.analysis.job import narrate
+
     request = ReportRequest.model_validate(
         {
             "target_location": dict(target_location),
@@ -103,7 +109,7 @@ def analyze(
             "language": language,
         }
     )
-    return compute(request)
+    return narrate(compute(request))
 
 
 def analyze_portfolio(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riskreport.analysis.narrative.figures import ResultFigures, read_figures, unmatched_figures
@@ -88,6 +88,12 @@ def test_figures_not_in_the_result_fail(text: str, unmatched: list[str]) -> None
     assert ResultFigures.from_report(REPORT).unmatched(text) == unmatched
 
 
+def test_a_coarse_rounding_more_than_five_percent_off_fails() -> None:
+    assert ResultFigures.from_report({"x": q(4.98e12, "KRW")}).unmatched("5조원") == []
+    assert ResultFigures.from_report({"x": q(4.54e12, "KRW")}).unmatched("5조원") == ["5조"]
+    assert ResultFigures.from_report({"x": q(1.4, "%")}).unmatched("약 1%") == ["1%"]
+
+
 def test_unmatched_figures_over_many_texts() -> None:
     assert unmatched_figures(["34.6억원", "99억원"], REPORT) == ["99억"]
 
@@ -102,6 +108,7 @@ def test_every_formatted_amount_checks_out(value: float, language: str) -> None:
     assert ResultFigures.from_report({"x": q(value, "KRW")}).unmatched(text) == []
 
 
+@settings(max_examples=300)
 @given(
     value=money,
     factor=st.sampled_from([0.9, 1.1, 2.0, 0.5]),

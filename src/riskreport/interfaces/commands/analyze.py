@@ -88,7 +88,7 @@ async def _analyze(
     if not quiet:
         status.start()
     try:
-        async with local_reports(settings) as reports:
+        async with local_reports(settings, formats=formats) as reports:
             status.stop()
             if quiet:
                 finished = await reports.run(body, formats=formats, on_snapshot=lambda s: None)

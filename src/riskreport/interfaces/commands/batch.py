@@ -191,7 +191,7 @@ async def _run(
         async with ReportClient(server) as client:
             return await with_reports(RemoteReports(client))
     console.print("starting the engine (loading data and models)…")
-    async with local_reports(settings) as reports:
+    async with local_reports(settings, formats=formats) as reports:
         return await with_reports(reports)
 
 

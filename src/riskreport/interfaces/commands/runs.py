@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable, Collection, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -28,7 +28,7 @@ from riskreport.engine.errors import IllegalTransition, JobNotFound
 from riskreport.engine.jobs import Job
 from riskreport.interfaces.commands.client import ApiError, ClientError, ReportClient
 from riskreport.interfaces.commands.progress import snapshot_of
-from riskreport.settings import Settings
+from riskreport.settings import DocumentName, Settings
 
 log = logging.getLogger("riskreport.cli")
 
@@ -133,8 +133,17 @@ class LocalReports:
 
 
 @asynccontextmanager
-async def local_reports(settings: Settings) -> AsyncIterator[LocalReports]:
-    """The engine of ``settings`` (started and warmed up) wrapped for one-shot runs."""
+async def local_reports(
+    settings: Settings, *, formats: Iterable[str] | None = None
+) -> AsyncIterator[LocalReports]:
+    """The engine of ``settings`` (started and warmed up) wrapped for one-shot runs.
+
+    ``formats``: the only documents the caller will write ("json" needs none); the others are
+    not rendered at all (a PDF costs about a second a report).
+    """
+    if formats is not None:
+        wanted = tuple(DocumentName(fmt) for fmt in formats if fmt != "json")
+        settings = settings.model_copy(update={"documents": wanted})
     async with open_services(settings) as services:
         if services.startup.task is not None:
             await services.startup.task
