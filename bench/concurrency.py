@@ -26,12 +26,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import multiprocessing
 import os
 import platform
-import re
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,8 +35,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
 
 from bench.contenders import (
     ENV_DB,
@@ -52,9 +46,9 @@ from bench.contenders import (
     STARLETTE_THREADS,
     trivial_call,
 )
-from bench.load import LoadConnection, probe_health
+from bench.load import HealthProbe, LoadConnection, percentile, replace_section
+from bench.servers import ROOT, free_port, start_uvicorn, stop, wait_until_ready
 
-ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench:concurrency -->", "<!-- /bench:concurrency -->"
 MODES = ("naive", "executor", "def", "riskreport", "riskreport-memory")
@@ -76,57 +70,14 @@ class Outcome:
         return math.ceil(self.jobs / self.slots) * self.seconds
 
     def percentile(self, p: float) -> float:
-        data = sorted(self.health_ms)
-        if not data:
-            return float("nan")
-        return data[min(len(data) - 1, math.ceil(p / 100 * len(data)) - 1)]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+        return percentile(self.health_ms, p)
 
 
 def start_server(
     mode: str, seconds: float, slots: int, port: int, db: str
 ) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        ENV_MODE: mode,
-        ENV_SECONDS: str(seconds),
-        ENV_SLOTS: str(slots),
-        ENV_DB: db,
-    }
-    cmd = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "bench.contenders:app_from_env",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
-    return subprocess.Popen(cmd, cwd=ROOT, env=env)
-
-
-async def wait_until_ready(base: str, path: str, deadline: float = 60.0) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=2.0) as client:
-        end = time.monotonic() + deadline
-        while time.monotonic() < end:
-            try:
-                if (await client.get(path)).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass  # not listening yet
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"server at {base} not ready after {deadline} s")
+    env = {ENV_MODE: mode, ENV_SECONDS: str(seconds), ENV_SLOTS: str(slots), ENV_DB: db}
+    return start_uvicorn("bench.contenders:app_from_env", port, env)
 
 
 def is_riskreport(mode: str) -> bool:
@@ -149,14 +100,7 @@ async def one_job(conn: LoadConnection, mode: str) -> bool:
 
 
 async def load(mode: str, port: int, jobs: int, seconds: float, slots: int) -> Outcome:
-    context = multiprocessing.get_context("spawn")
-    ready, stop = context.Event(), context.Event()
-    receiver, sender = context.Pipe(duplex=False)
-    prober = context.Process(
-        target=probe_health, args=("127.0.0.1", port, ready, stop, sender), daemon=True
-    )
-    prober.start()
-    await asyncio.to_thread(ready.wait, 60)
+    probe = await HealthProbe.start("127.0.0.1", port)
     # Open the N connections first: the makespan measures jobs, not TCP handshakes.
     conns = await asyncio.gather(*(LoadConnection.open("127.0.0.1", port) for _ in range(jobs)))
     try:
@@ -165,12 +109,10 @@ async def load(mode: str, port: int, jobs: int, seconds: float, slots: int) -> O
         done = await asyncio.gather(*(one_job(conn, mode) for conn in conns))
         end = time.monotonic()
     finally:
-        stop.set()
+        probe.stop()
         await asyncio.gather(*(conn.close() for conn in conns))
-    samples: list[tuple[float, float]] = await asyncio.to_thread(receiver.recv)
-    await asyncio.to_thread(prober.join)
     # Only health checks sent while the jobs were in flight count.
-    health = [latency for sent_at, latency in samples if start <= sent_at <= end]
+    health = await probe.finish(start, end)
     makespan = end - start
     return Outcome(mode, slots, jobs, seconds, makespan, health, done.count(False))
 
@@ -185,12 +127,7 @@ async def run_mode(mode: str, jobs: int, seconds: float, slots: int, tmp: Path) 
         own_slots = {"naive": 1, "executor": EXECUTOR_THREADS, "def": STARLETTE_THREADS}
         return await load(mode, port, jobs, seconds, own_slots.get(mode, slots))
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 # -- engine overhead ------------------------------------------------------------------------
@@ -293,14 +230,8 @@ def table(
 
 def write_section(section: str, doc: Path = DOC) -> None:
     """Replace this benchmark's section of the shared document, leaving the others alone."""
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END) + r"\n?", re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
     doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(text, encoding="utf-8")
+    replace_section(section, BEGIN, END, doc)
 
 
 async def main_async(args: argparse.Namespace, command: str) -> str:

@@ -24,11 +24,8 @@ import argparse
 import asyncio
 import json
 import math
-import multiprocessing
 import os
 import platform
-import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -41,10 +38,9 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from bench.concurrency import free_port, wait_until_ready
-from bench.load import probe_health
+from bench.load import HealthProbe, percentile, replace_section
+from bench.servers import ROOT, free_port, start_uvicorn, stop, wait_until_ready
 
-ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench:llm -->", "<!-- /bench:llm -->"
 HANG_YEAR = 1901  # the stand-in never answers about a building built this year
@@ -171,31 +167,8 @@ def app_from_env() -> FastAPI:
 
 
 def start(port: int, **env: str) -> subprocess.Popen[bytes]:
-    variables = {**os.environ, **{ENV[k]: v for k, v in env.items()}}
-    cmd = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "bench.llm_concurrency:app_from_env",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
-    return subprocess.Popen(cmd, cwd=ROOT, env=variables)
-
-
-def stop(server: subprocess.Popen[bytes]) -> None:
-    server.send_signal(signal.SIGINT)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
+    variables = {ENV[k]: v for k, v in env.items()}
+    return start_uvicorn("bench.llm_concurrency:app_from_env", port, variables)
 
 
 # -- the load -------------------------------------------------------------------------------
@@ -222,10 +195,7 @@ class Outcome:
     health_ms: list[float] = field(default_factory=list)
 
     def percentile(self, p: float) -> float:
-        data = sorted(self.health_ms)
-        if not data:
-            return float("nan")
-        return data[min(len(data) - 1, math.ceil(p / 100 * len(data)) - 1)]
+        return percentile(self.health_ms, p)
 
     @property
     def llm_floor(self) -> float:
@@ -253,14 +223,7 @@ async def measured(
 ) -> tuple[float, list[Report], list[float]]:
     """Run the reports concurrently (the first ``stagger`` seconds ahead of the others) while a
     separate process probes ``/healthz``; the makespan, the reports, the health latencies."""
-    context = multiprocessing.get_context("spawn")
-    ready, done = context.Event(), context.Event()
-    receiver, sender = context.Pipe(duplex=False)
-    prober = context.Process(
-        target=probe_health, args=("127.0.0.1", port, ready, done, sender), daemon=True
-    )
-    prober.start()
-    await asyncio.to_thread(ready.wait, 60)
+    probe = await HealthProbe.start("127.0.0.1", port)
     limits = httpx.Limits(max_connections=len(bodies) + 2)
     async with httpx.AsyncClient(
         base_url=f"http://127.0.0.1:{port}", timeout=120.0, limits=limits
@@ -276,10 +239,7 @@ async def measured(
             *(later(body, stagger if i else 0.0) for i, body in enumerate(bodies))
         )
         end = time.monotonic()
-    done.set()
-    samples: list[tuple[float, float]] = await asyncio.to_thread(receiver.recv)
-    await asyncio.to_thread(prober.join)
-    health = [latency for sent_at, latency in samples if start <= sent_at <= end]
+    health = await probe.finish(start, end)
     return end - start, list(reports), health
 
 
@@ -421,13 +381,7 @@ def _count(items: Any) -> dict[str, int]:
 
 def write_section(section: str, doc: Path = DOC) -> None:
     """Replace this benchmark's section of the shared document, leaving the others alone."""
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END) + r"\n?", re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    doc.write_text(text, encoding="utf-8")
+    replace_section(section, BEGIN, END, doc)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -17,11 +17,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
+import multiprocessing
+import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from multiprocessing.synchronize import Event as EventType
+from pathlib import Path
 from typing import Any
 
 import h11
@@ -124,3 +129,66 @@ def probe_health(host: str, port: int, ready: EventType, stop: EventType, out: C
     """
     out.send(asyncio.run(_probe(host, port, ready, stop)))
     out.close()
+
+
+@dataclass(frozen=True)
+class HealthProbe:
+    """:func:`probe_health` in a spawned process, measuring while a benchmark's load runs.
+
+    Use::
+
+        probe = await HealthProbe.start("127.0.0.1", port)  # returns once it is measuring
+        ...  # the load, timed from ``start`` to ``end``
+        health_ms = await probe.finish(start, end)
+    """
+
+    process: BaseProcess
+    stopped: EventType
+    samples: Connection
+
+    @classmethod
+    async def start(cls, host: str, port: int) -> HealthProbe:
+        context = multiprocessing.get_context("spawn")
+        ready, stopped = context.Event(), context.Event()
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(
+            target=probe_health, args=(host, port, ready, stopped, sender), daemon=True
+        )
+        process.start()
+        await asyncio.to_thread(ready.wait, 60)
+        return cls(process, stopped, receiver)
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+    async def finish(self, start: float, end: float) -> list[float]:
+        """Stop probing; the latencies (ms) of the health checks sent from ``start`` to ``end``.
+
+        Only those count: before and after, no load was in flight.
+        """
+        self.stop()
+        samples: list[tuple[float, float]] = await asyncio.to_thread(self.samples.recv)
+        await asyncio.to_thread(self.process.join)
+        return [latency for sent_at, latency in samples if start <= sent_at <= end]
+
+
+def percentile(data: Sequence[float], p: float) -> float:
+    """The ``p``-th percentile (nearest rank) of ``data``; NaN when there is none."""
+    ordered = sorted(data)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def replace_section(section: str, begin: str, end: str, doc: Path) -> None:
+    """Put ``section`` between the ``begin`` and ``end`` markers of ``doc``, or append it.
+
+    The benchmarks share one document; each replaces only its own section.
+    """
+    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end) + r"\n?", re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    doc.write_text(text, encoding="utf-8")

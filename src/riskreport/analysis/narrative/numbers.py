@@ -15,7 +15,8 @@ the model is and what the number check (:mod:`.figures`) accepts as "the same fi
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 
@@ -57,10 +58,67 @@ def _value(quantity: Mapping[str, Any]) -> float:
     return float(value)
 
 
-class KoreanNumbers:
+class _Numbers(ABC):
+    """What both languages share: percentages, the shape of a change, and the units written
+    alike (°C, °, fractions as percent, bare numbers); each language brings its money, its
+    words for a change and its own units (days, floors, years, …)."""
+
+    language: str
+    _unchanged: str  # a change that rounds to nothing
+    # Units each language words its own way: unit -> how a value of it reads.
+    _units: Mapping[str, Callable[[float], str]]
+
+    @abstractmethod
+    def krw(self, value: float) -> str: ...
+
+    @abstractmethod
+    def _changed(self, size: str, *, up: bool) -> str:
+        """A change of ``size`` percent (already formatted), up or down."""
+
+    def percent(self, value: float) -> str:
+        return f"{significant(value)}%"
+
+    def change(self, value: float) -> str:
+        # A change that rounds to "0" reads as no change, not as "0% up".
+        if value == 0 or significant(abs(value)) == "0":
+            return self._unchanged
+        return self._changed(significant(abs(value)), up=value > 0)
+
+    def quantity(self, quantity: Mapping[str, Any]) -> str:
+        value, unit = _value(quantity), str(quantity.get("unit", ""))
+        if unit == "KRW":
+            return self.krw(value)
+        if unit == "%":
+            return self.percent(value)
+        worded = self._units.get(unit)
+        if worded is not None:
+            return worded(value)
+        if unit == "degC":
+            return f"{significant(value)}°C"
+        if unit == "fraction":
+            return f"{significant(value * 100)}%"
+        if unit == "deg":
+            return f"{significant(value)}°"
+        if unit in ("score", "", "count", "ratio", "SPEI"):
+            return significant(value)
+        return f"{significant(value)} {unit}"
+
+
+class KoreanNumbers(_Numbers):
     """Korean: 34.6억원, 12.3%, 2.1°C, 연 1%."""
 
     language = "ko"
+    _unchanged = "변화 없음"
+    _units: Mapping[str, Callable[[float], str]] = {
+        "1/yr": lambda value: f"연 {significant(value * 100)}%",
+        "days": lambda value: f"{significant(value)}일",
+        "years": lambda value: f"{significant(value)}년",
+        "year": lambda value: f"{round(value)}년",
+        "floors": lambda value: f"{significant(value)}층",
+        "m2": lambda value: f"{significant(value)}㎡",
+        "x": lambda value: f"{significant(value)}배",
+        "degC day": lambda value: f"{significant(value)}°C·일",
+    }
 
     def krw(self, value: float) -> str:
         size = abs(value)
@@ -73,52 +131,25 @@ class KoreanNumbers:
             return f"{sign}{significant(size / 1e4)}만원"
         return f"{sign}{size:,.0f}원"
 
-    def percent(self, value: float) -> str:
-        return f"{significant(value)}%"
-
-    def change(self, value: float) -> str:
-        if value == 0 or significant(abs(value)) == "0":
-            return "변화 없음"
-        word = "증가" if value > 0 else "감소"
-        return f"{significant(abs(value))}% {word}"
-
-    def quantity(self, quantity: Mapping[str, Any]) -> str:
-        value, unit = _value(quantity), str(quantity.get("unit", ""))
-        if unit == "KRW":
-            return self.krw(value)
-        if unit == "%":
-            return self.percent(value)
-        if unit == "1/yr":
-            return f"연 {significant(value * 100)}%"
-        if unit == "degC":
-            return f"{significant(value)}°C"
-        if unit == "days":
-            return f"{significant(value)}일"
-        if unit == "years":
-            return f"{significant(value)}년"
-        if unit == "year":
-            return f"{round(value)}년"
-        if unit == "floors":
-            return f"{significant(value)}층"
-        if unit == "m2":
-            return f"{significant(value)}㎡"
-        if unit == "fraction":
-            return f"{significant(value * 100)}%"
-        if unit == "x":
-            return f"{significant(value)}배"
-        if unit == "degC day":
-            return f"{significant(value)}°C·일"
-        if unit == "deg":
-            return f"{significant(value)}°"
-        if unit in ("score", "", "count", "ratio", "SPEI"):
-            return significant(value)
-        return f"{significant(value)} {unit}"
+    def _changed(self, size: str, *, up: bool) -> str:
+        return f"{size}% {'증가' if up else '감소'}"
 
 
-class EnglishNumbers:
+class EnglishNumbers(_Numbers):
     """English: KRW 3.46 billion, 12.3%, 2.1°C, 1% a year."""
 
     language = "en"
+    _unchanged = "no change"
+    _units: Mapping[str, Callable[[float], str]] = {
+        "1/yr": lambda value: f"{significant(value * 100)}% a year",
+        "days": lambda value: f"{significant(value)} days",
+        "years": lambda value: f"{significant(value)} years",
+        "year": lambda value: f"{round(value)}",
+        "floors": lambda value: f"{significant(value)} floor" + ("" if value == 1 else "s"),
+        "m2": lambda value: f"{significant(value)} m²",
+        "x": lambda value: f"×{significant(value)}",
+        "degC day": lambda value: f"{significant(value)} °C·days",
+    }
 
     def krw(self, value: float) -> str:
         size = abs(value)
@@ -128,46 +159,8 @@ class EnglishNumbers:
                 return f"{sign}KRW {significant(size / scale)} {word}"
         return f"{sign}KRW {size:,.0f}"
 
-    def percent(self, value: float) -> str:
-        return f"{significant(value)}%"
-
-    def change(self, value: float) -> str:
-        if value == 0 or significant(abs(value)) == "0":
-            return "no change"
-        word = "up" if value > 0 else "down"
-        return f"{word} {significant(abs(value))}%"
-
-    def quantity(self, quantity: Mapping[str, Any]) -> str:
-        value, unit = _value(quantity), str(quantity.get("unit", ""))
-        if unit == "KRW":
-            return self.krw(value)
-        if unit == "%":
-            return self.percent(value)
-        if unit == "1/yr":
-            return f"{significant(value * 100)}% a year"
-        if unit == "degC":
-            return f"{significant(value)}°C"
-        if unit == "days":
-            return f"{significant(value)} days"
-        if unit == "years":
-            return f"{significant(value)} years"
-        if unit == "year":
-            return f"{round(value)}"
-        if unit == "floors":
-            return f"{significant(value)} floor" + ("" if value == 1 else "s")
-        if unit == "m2":
-            return f"{significant(value)} m²"
-        if unit == "fraction":
-            return f"{significant(value * 100)}%"
-        if unit == "x":
-            return f"×{significant(value)}"
-        if unit == "degC day":
-            return f"{significant(value)} °C·days"
-        if unit == "deg":
-            return f"{significant(value)}°"
-        if unit in ("score", "", "count", "ratio", "SPEI"):
-            return significant(value)
-        return f"{significant(value)} {unit}"
+    def _changed(self, size: str, *, up: bool) -> str:
+        return f"{'up' if up else 'down'} {size}%"
 
 
 def number_format(language: str) -> NumberFormat:

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Annotated, Any
 
 import anyio
 import typer
 from rich.console import Console
-from rich.progress import Progress, TaskID
+from rich.progress import TaskID
 from rich.table import Table
 
 from riskreport.bootstrap import MEMORY_URL
@@ -40,7 +39,7 @@ from riskreport.interfaces.commands.environment import (
 from riskreport.interfaces.commands.exit_codes import ExitCode
 from riskreport.interfaces.commands.journal import Entry, Journal
 from riskreport.interfaces.commands.portfolio import Portfolio, PortfolioRow, read_portfolio
-from riskreport.interfaces.commands.progress import describe, fraction_of, new_progress
+from riskreport.interfaces.commands.progress import LiveProgress, describe, fraction_of
 from riskreport.interfaces.commands.runs import RemoteReports, Reports, local_reports
 from riskreport.interfaces.commands.summary_csv import SUMMARY_NAME, write_summary
 from riskreport.settings import BackendName, Settings
@@ -84,26 +83,14 @@ Check = Annotated[bool, typer.Option("--check", help="Validate the CSV and stop.
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
 
-class BatchDisplay(RowDisplay):
+class BatchDisplay(RowDisplay, LiveProgress):
     """An overall bar, one line per running building, and a line per finished one."""
 
     def __init__(self, console: Console, total: int) -> None:
+        LiveProgress.__init__(self, console)
         self._console = console
-        self._progress: Progress = new_progress(console)
         self._overall = self._progress.add_task("portfolio", total=max(total, 1))
         self._rows: dict[int, TaskID] = {}
-
-    def __enter__(self) -> BatchDisplay:
-        self._progress.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._progress.stop()
 
     @staticmethod
     def _title(row: PortfolioRow) -> str:

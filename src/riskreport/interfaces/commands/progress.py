@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from rich.console import Console
 from rich.progress import (
@@ -69,17 +69,18 @@ def new_progress(console: Console) -> Progress:
     )
 
 
-class JobProgress:
-    """One bar for one job."""
+class LiveProgress:
+    """A live :func:`new_progress` display, on screen while the ``with`` block runs.
 
-    def __init__(self, console: Console, title: str = "report") -> None:
-        self._progress = new_progress(console)
-        self._title = title
-        self._task: TaskID | None = None
+    The one job's bar and the batch's bars differ only in the tasks they add; starting and
+    stopping the display is the same, so it lives here once.
+    """
 
-    def __enter__(self) -> JobProgress:
+    def __init__(self, console: Console) -> None:
+        self._progress: Progress = new_progress(console)
+
+    def __enter__(self) -> Self:
         self._progress.start()
-        self._task = self._progress.add_task(f"{self._title}: queued", total=1.0)
         return self
 
     def __exit__(
@@ -89,6 +90,20 @@ class JobProgress:
         tb: TracebackType | None,
     ) -> None:
         self._progress.stop()
+
+
+class JobProgress(LiveProgress):
+    """One bar for one job."""
+
+    def __init__(self, console: Console, title: str = "report") -> None:
+        super().__init__(console)
+        self._title = title
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> Self:
+        super().__enter__()
+        self._task = self._progress.add_task(f"{self._title}: queued", total=1.0)
+        return self
 
     def show(self, snapshot: Mapping[str, Any]) -> None:
         if self._task is None:

@@ -164,28 +164,10 @@ def submit(
     quiet: Quiet = False,
 ) -> None:
     """Submit a report to a server and print its job id (with --watch, follow it to the end)."""
+    # First, while the locals are exactly the parameters.
+    params = dict(locals())
     console = err_console()
-    options = {
-        "address": address,
-        "lat": lat,
-        "lon": lon,
-        "structure": structure,
-        "year_built": year_built,
-        "floors_above": floors_above,
-        "floors_below": floors_below,
-        "use": use,
-        "floor_area_m2": floor_area_m2,
-        "replacement_value_krw": replacement_value_krw,
-        "contents_value_krw": contents_value_krw,
-        "annual_revenue_krw": annual_revenue_krw,
-        "insured_fraction": insured_fraction,
-        "scenarios": scenarios,
-        "horizons": horizons,
-        "hazards": hazards,
-        "narrative": narrative,
-        "language": language,
-    }
-    body = opt.validated(opt.build_body(request_file, options, console), console)
+    body = opt.request_from(params, console)
     outs = list(out or [])
     formats_or_exit(outs, console)
     url = server_url(server, console)

@@ -156,6 +156,18 @@ def build_body(
     return body
 
 
+def request_from(params: Mapping[str, Any], console: Console) -> dict[str, Any]:
+    """The validated request body of a command that takes every building option.
+
+    ``params`` are the command's arguments by name (its ``locals()`` on entry): typer needs
+    each option as an explicit parameter of ``analyze`` and ``submit``, so the parameter lists
+    stay, but the options are picked out here once, by the columns they fill, in column order.
+    A command missing one of them raises ``KeyError``, not a silently ignored option.
+    """
+    options = {name: params[name] for name in COLUMNS}
+    return validated(build_body(params["request_file"], options, console), console)
+
+
 def validated(body: Mapping[str, Any], console: Console) -> dict[str, Any]:
     """``body`` checked by ``ReportRequest`` (as JSON); exit 2 with every problem listed."""
     try:
