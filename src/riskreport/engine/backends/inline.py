@@ -43,16 +43,14 @@ class InlineBackend:
         if self._recorder is None:
             raise RuntimeError("InlineBackend.submit before start")
         control = self._roster.enter(job.id)
-        try:
-            await self._runner.run(
-                job,
-                spec.function,
-                job_timeout=job_timeout,
-                recorder=self._recorder,
-                control=control,
-            )
-        finally:
-            self._roster.leave(job.id)
+        await self._roster.run(
+            self._runner,
+            job,
+            spec.function,
+            job_timeout=job_timeout,
+            recorder=self._recorder,
+            control=control,
+        )
 
     async def cancel(self, job_id: str) -> None:
         if (control := self._roster.get(job_id)) is not None:

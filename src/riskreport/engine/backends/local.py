@@ -19,7 +19,7 @@ import anyio
 from riskreport.engine.backend import BackendStats, JobRecorder
 from riskreport.engine.backends.roster import Roster
 from riskreport.engine.jobs import Job
-from riskreport.engine.runners.control import JobControl, Runner
+from riskreport.engine.runners.control import Runner
 from riskreport.engine.runners.process import ProcessRunner
 from riskreport.engine.runners.thread import ThreadRunner
 from riskreport.engine.runners.warmup import warm_up_failed
@@ -91,24 +91,16 @@ class LocalBackend:
             raise RuntimeError("LocalBackend.submit before start")
         control = self._roster.enter(job.id)
         self._tasks.spawn(
-            self._run(self._runners[spec.runner], job, spec, job_timeout, control),
-            name=f"job-{job.id}",
-        )
-
-    async def _run(
-        self, runner: Runner, job: Job, spec: JobSpec, job_timeout: float, control: JobControl
-    ) -> None:
-        assert self._recorder is not None
-        try:
-            await runner.run(
+            self._roster.run(
+                self._runners[spec.runner],
                 job,
                 spec.function,
                 job_timeout=job_timeout,
                 recorder=self._recorder,
                 control=control,
-            )
-        finally:
-            self._roster.leave(job.id)
+            ),
+            name=f"job-{job.id}",
+        )
 
     async def cancel(self, job_id: str) -> None:
         if (control := self._roster.get(job_id)) is not None:

@@ -4,7 +4,7 @@ Use::
 
     roster = Roster()
     control = roster.enter(job.id)          # when the backend takes the job
-    ...                                     # finally: roster.leave(job.id)
+    await roster.run(runner, job, function, job_timeout=60, recorder=recorder, control=control)
     await roster.drain(grace, recorder)     # at shutdown
 """
 
@@ -15,9 +15,9 @@ import logging
 import anyio
 
 from riskreport.engine.backend import JobRecorder
-from riskreport.engine.jobs import JobStatus
+from riskreport.engine.jobs import Job, JobStatus
 from riskreport.engine.outcome import SHUTDOWN, Outcome
-from riskreport.engine.runners.control import JobControl
+from riskreport.engine.runners.control import JobControl, Runner
 
 log = logging.getLogger("riskreport.engine")
 
@@ -48,6 +48,24 @@ class Roster:
 
     def get(self, job_id: str) -> JobControl | None:
         return self._controls.get(job_id)
+
+    async def run(
+        self,
+        runner: Runner,
+        job: Job,
+        function: str,
+        *,
+        job_timeout: float,
+        recorder: JobRecorder,
+        control: JobControl,
+    ) -> None:
+        """Run an entered job in ``runner``; it leaves the roster however the run ends."""
+        try:
+            await runner.run(
+                job, function, job_timeout=job_timeout, recorder=recorder, control=control
+            )
+        finally:
+            self.leave(job.id)
 
     async def drain(self, grace: float, recorder: JobRecorder) -> None:
         """Cancel queued jobs now, give running ones ``grace`` seconds, then cancel them.

@@ -15,16 +15,19 @@ Use (in a backend)::
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
 import anyio
 
+from riskreport.engine import context_vars
 from riskreport.engine.backend import JobRecorder
+from riskreport.engine.errors import WarmUpFailed
 from riskreport.engine.jobs import Job, JobStatus
-from riskreport.engine.outcome import CANCELLED, Outcome
-from riskreport.engine.runners.warmup import WarmUp
+from riskreport.engine.outcome import CANCELLED, ERROR, Outcome
+from riskreport.engine.runners.warmup import WarmUp, warm_up_failed
 
 
 class JobControl:
@@ -91,6 +94,89 @@ async def record_abandoned(recorder: JobRecorder, job_id: str) -> None:
     """
     with anyio.move_on_after(5, shield=True):
         await recorder.finished(job_id, _ABANDONED)
+
+
+async def record_started(recorder: JobRecorder, job_id: str, control: JobControl) -> bool:
+    """Record the job ``running``; False if it was cancelled first or the store refused."""
+    if control.cancel_requested or not await recorder.started(job_id):
+        return False
+    control.running = True
+    return True
+
+
+class SlotRunner(ABC):
+    """What the thread and process runners share: ``capacity`` slots behind a warm-up gate."""
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._warmup = WarmUp()
+        # Created on first use: anyio primitives need a running event loop.
+        self._slots: anyio.CapacityLimiter | None = None
+
+    @property
+    def capacity(self) -> int:
+        return self._capacity
+
+    @property
+    def running(self) -> int:
+        return 0 if self._slots is None else int(self._slots.borrowed_tokens)
+
+    @property
+    def ready(self) -> bool:
+        return self._warmup.opened
+
+    def _slot_limiter(self) -> anyio.CapacityLimiter:
+        if self._slots is None:
+            self._slots = anyio.CapacityLimiter(self._capacity)
+        return self._slots
+
+    async def _warm_up(self, steps: Callable[[], Awaitable[None]]) -> None:
+        """Run ``steps`` and open the gate; on failure open it with the error (queued jobs
+        fail with it) and raise that error."""
+        self._slot_limiter()
+        try:
+            await steps()
+        except Exception as exc:
+            failed = warm_up_failed(exc)
+            self._warmup.open(failed)
+            raise failed from exc
+        self._warmup.open()
+
+    async def run(
+        self,
+        job: Job,
+        function: str,
+        *,
+        job_timeout: float,
+        recorder: JobRecorder,
+        control: JobControl,
+    ) -> None:
+        """Wait for warm-up and a slot, run the job under it, free the slot however it ends."""
+        slots = self._slot_limiter()
+        try:
+            if not await take_slot(slots, control, self._warmup):
+                return  # cancelled while queued; the engine has recorded it
+        except WarmUpFailed as exc:
+            await recorder.finished(job.id, Outcome.failure(JobStatus.FAILED, ERROR, str(exc)))
+            return
+        # Log records of this job (here, in its thread, in its worker) carry its id.
+        marker = context_vars.job_id.set(job.id)
+        try:
+            await self._run_held(job, function, job_timeout, recorder, control)
+        finally:
+            context_vars.job_id.reset(marker)
+            slots.release_on_behalf_of(control)
+
+    @abstractmethod
+    async def _run_held(
+        self,
+        job: Job,
+        function: str,
+        job_timeout: float,
+        recorder: JobRecorder,
+        control: JobControl,
+    ) -> None:
+        """Under the job's slot: record ``running``, run, record the final state."""
 
 
 class Runner(Protocol):

@@ -33,13 +33,16 @@ import anyio.to_thread
 
 from riskreport.engine import context_vars
 from riskreport.engine.backend import JobRecorder
-from riskreport.engine.errors import WarmUpFailed
 from riskreport.engine.jobs import Job, JobStatus, Progress
 from riskreport.engine.outcome import CRASHED, ERROR, Outcome
 from riskreport.engine.runners import worker as worker_module
-from riskreport.engine.runners.control import JobControl, record_abandoned, take_slot
+from riskreport.engine.runners.control import (
+    JobControl,
+    SlotRunner,
+    record_abandoned,
+    record_started,
+)
 from riskreport.engine.runners.pool import Worker, WorkerPool, describe_exit, dispatch_log
-from riskreport.engine.runners.warmup import WarmUp, warm_up_failed
 from riskreport.engine.spec import Initializer, split_dotted
 
 log = logging.getLogger("riskreport.engine")
@@ -49,7 +52,7 @@ def default_start_method() -> str:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-class ProcessRunner:
+class ProcessRunner(SlotRunner):
     def __init__(
         self,
         concurrency: int,
@@ -61,36 +64,20 @@ class ProcessRunner:
         """``spares``: idle workers kept beyond ``concurrency`` to replace a killed one at once."""
         if concurrency < 1 or spares < 0:
             raise ValueError("need concurrency >= 1 and spares >= 0")
-        self._capacity = concurrency
+        super().__init__(concurrency)
         self._method = start_method or default_start_method()
         self._context = multiprocessing.get_context(self._method)
         self._pool = WorkerPool(self._context, initializer, size=concurrency, spares=spares)
-        self._warmup = WarmUp()
-        self._slots: anyio.CapacityLimiter | None = None
         self._readers: anyio.CapacityLimiter | None = None
 
-    @property
-    def capacity(self) -> int:
-        return self._capacity
-
-    @property
-    def running(self) -> int:
-        return 0 if self._slots is None else int(self._slots.borrowed_tokens)
-
-    @property
-    def ready(self) -> bool:
-        return self._warmup.opened
-
-    def _limiters(self) -> tuple[anyio.CapacityLimiter, anyio.CapacityLimiter]:
-        if self._slots is None or self._readers is None:
-            self._slots = anyio.CapacityLimiter(self._capacity)
+    def _reader_limiter(self) -> anyio.CapacityLimiter:
+        if self._readers is None:
             # One pipe reader per running job; its own limiter so they never wait for others.
             self._readers = anyio.CapacityLimiter(self._capacity)
-        return self._slots, self._readers
+        return self._readers
 
     async def start(self, functions: Iterable[str]) -> None:
-        self._limiters()
-        try:
+        async def steps() -> None:
             # Fail early on a misspelt module, without importing it into this process.
             for path in functions:
                 module = split_dotted(path)[0]
@@ -100,11 +87,8 @@ class ProcessRunner:
                 # Workers fork from a server that has imported the worker loop already.
                 self._context.set_forkserver_preload([worker_module.__name__])
             await self._pool.fill()
-        except Exception as exc:
-            failed = warm_up_failed(exc)
-            self._warmup.open(failed)
-            raise failed from exc
-        self._warmup.open()
+
+        await self._warm_up(steps)
 
     def shutting_down(self) -> None:
         self._pool.shutting_down()
@@ -112,43 +96,28 @@ class ProcessRunner:
     async def aclose(self) -> None:
         await self._pool.aclose()
 
-    async def run(
+    async def _run_held(
         self,
         job: Job,
         function: str,
-        *,
         job_timeout: float,
         recorder: JobRecorder,
         control: JobControl,
     ) -> None:
-        slots, _ = self._limiters()
-        try:
-            if not await take_slot(slots, control, self._warmup):
-                return  # cancelled while queued; the engine has recorded it
-        except WarmUpFailed as exc:
-            await recorder.finished(job.id, Outcome.failure(JobStatus.FAILED, ERROR, str(exc)))
+        worker = await self._take_worker(job, recorder)
+        if worker is None:
             return
-        # Log records of this job (here, in its thread, in its worker) carry its id.
-        marker = context_vars.job_id.set(job.id)
+        if not await record_started(recorder, job.id, control):
+            self._pool.give_back(worker)
+            return
+        fit = False
         try:
-            worker = await self._take_worker(job, recorder)
-            if worker is None:
-                return
-            if control.cancel_requested or not await recorder.started(job.id):
-                self._pool.give_back(worker)
-                return
-            control.running = True
-            fit = False
-            try:
-                fit = await self._run_in(worker, job, function, job_timeout, recorder, control)
-            finally:
-                if fit:
-                    self._pool.give_back(worker)
-                else:
-                    self._pool.discard(worker)
+            fit = await self._run_in(worker, job, function, job_timeout, recorder, control)
         finally:
-            context_vars.job_id.reset(marker)
-            slots.release_on_behalf_of(control)
+            if fit:
+                self._pool.give_back(worker)
+            else:
+                self._pool.discard(worker)
 
     async def _take_worker(self, job: Job, recorder: JobRecorder) -> Worker | None:
         try:
@@ -169,7 +138,7 @@ class ProcessRunner:
         control: JobControl,
     ) -> bool:
         """Run one job in ``worker``; True if the worker is still fit for the next job."""
-        _, readers = self._limiters()
+        readers = self._reader_limiter()
         request = ("run", job.id, function, dict(job.payload), job_timeout)
         outcome: Outcome | None = None
         crashed = False

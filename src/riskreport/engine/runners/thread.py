@@ -35,69 +35,45 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import anyio
-
-from riskreport.engine import context_vars
 from riskreport.engine.backend import JobRecorder
-from riskreport.engine.errors import WarmUpFailed
 from riskreport.engine.invocation import run_function
-from riskreport.engine.jobs import Job, JobStatus, Progress
-from riskreport.engine.outcome import ERROR, Outcome
+from riskreport.engine.jobs import Job, Progress
+from riskreport.engine.outcome import Outcome
 from riskreport.engine.run_context import RunContext
-from riskreport.engine.runners.control import JobControl, record_abandoned, take_slot
-from riskreport.engine.runners.warmup import WarmUp, warm_up_failed
+from riskreport.engine.runners.control import (
+    JobControl,
+    SlotRunner,
+    record_abandoned,
+    record_started,
+)
 from riskreport.engine.spec import Initializer, resolve
 
 log = logging.getLogger("riskreport.engine")
 
 
-class ThreadRunner:
+class ThreadRunner(SlotRunner):
     def __init__(self, concurrency: int, *, initializer: Initializer | None = None) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
-        self._capacity = concurrency
+        super().__init__(concurrency)
         self._initializer = initializer
         self._functions: dict[str, Callable[..., Any]] = {}
-        self._warmup = WarmUp()
         # As many threads as slots: a thread only runs under a slot, so none ever waits here.
         self._threads = ThreadPoolExecutor(concurrency, thread_name_prefix="riskreport-job")
-        # Created on first use: anyio primitives need a running event loop.
-        self._slots: anyio.CapacityLimiter | None = None
-
-    @property
-    def capacity(self) -> int:
-        return self._capacity
-
-    @property
-    def running(self) -> int:
-        return 0 if self._slots is None else int(self._slots.borrowed_tokens)
-
-    @property
-    def ready(self) -> bool:
-        return self._warmup.opened
-
-    def _limiter(self) -> anyio.CapacityLimiter:
-        if self._slots is None:
-            self._slots = anyio.CapacityLimiter(self._capacity)
-        return self._slots
 
     async def _in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._threads, contextvars.copy_context().run, fn, *args)
 
     async def start(self, functions: Iterable[str]) -> None:
-        self._limiter()
-        try:
+        async def steps() -> None:
             if self._initializer is not None:
                 await self._in_thread(self._initializer)
             for path in functions:
                 # Importing can be slow (numpy, templates): do it here, off the loop, once.
                 self._functions[path] = await self._in_thread(resolve, path)
-        except Exception as exc:
-            failed = warm_up_failed(exc)
-            self._warmup.open(failed)
-            raise failed from exc
-        self._warmup.open()
+
+        await self._warm_up(steps)
 
     def shutting_down(self) -> None:
         """Nothing to do until :meth:`aclose`."""
@@ -110,41 +86,16 @@ class ThreadRunner:
         """
         self._threads.shutdown(wait=False, cancel_futures=True)
 
-    async def run(
+    async def _run_held(
         self,
         job: Job,
         function: str,
-        *,
         job_timeout: float,
         recorder: JobRecorder,
         control: JobControl,
     ) -> None:
-        slots = self._limiter()
-        try:
-            if not await take_slot(slots, control, self._warmup):
-                return  # cancelled while queued; the engine has recorded it
-        except WarmUpFailed as exc:
-            await recorder.finished(job.id, Outcome.failure(JobStatus.FAILED, ERROR, str(exc)))
+        if not await record_started(recorder, job.id, control):
             return
-        # Log records of this job (here, in its thread, in its worker) carry its id.
-        marker = context_vars.job_id.set(job.id)
-        try:
-            if control.cancel_requested or not await recorder.started(job.id):
-                return
-            control.running = True
-            await self._run_thread(job, function, job_timeout, recorder, control)
-        finally:
-            context_vars.job_id.reset(marker)
-            slots.release_on_behalf_of(control)
-
-    async def _run_thread(
-        self,
-        job: Job,
-        function: str,
-        job_timeout: float,
-        recorder: JobRecorder,
-        control: JobControl,
-    ) -> None:
         loop = asyncio.get_running_loop()
 
         def sink(progress: Progress) -> None:
