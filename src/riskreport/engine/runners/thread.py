@@ -94,7 +94,7 @@ class ThreadRunner(SlotRunner):
         recorder: JobRecorder,
         control: JobControl,
     ) -> None:
-        if not await record_started(recorder, job.id, control):
+        if control.cancel_requested:
             return
         loop = asyncio.get_running_loop()
 
@@ -112,6 +112,15 @@ class ThreadRunner(SlotRunner):
         thread = self._threads.submit(
             contextvars.copy_context().run, run_function, target, job.payload, ctx
         )
+        # The thread starts before its `running` write is stored, not after: that write
+        # (about a millisecond on SQLite, queued behind the writes of every other job finishing
+        # at the same time) then costs the job nothing. The state is still announced only once
+        # stored, and the final state is written after it. Should the store refuse the move (a
+        # cancel got there first), the job is told to stop and keeps its slot until it returns.
+        if not await record_started(recorder, job.id, control):
+            control.token.set()
+            await asyncio.wait((asyncio.wrap_future(thread),))
+            return
         try:
             async with asyncio.timeout(job_timeout):
                 # At the deadline only this wrapper is cancelled; the thread runs on.
