@@ -114,7 +114,7 @@ def test_a_job_that_runs_out_of_time_exits_1(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # The same settings as the server: a tiny job timeout applies to analyze too.
-    monkeypatch.setenv("RISKREPORT_JOB_TIMEOUT", "0.05")
+    monkeypatch.setenv("RISKREPORT_JOB_TIMEOUT", "0.001")
     result = runner.invoke(
         app, ["analyze", "--address", "부산광역시 해운대구", "--out", "r.pdf", "--quiet"]
     )

@@ -152,7 +152,8 @@ def test_failed_rows_are_reported_and_run_again(
     (tmp_path / "p.csv").write_text(
         HEADER + "짧은,부산광역시 해운대구,,,,,,,ko\n", encoding="utf-8"
     )
-    monkeypatch.setenv("RISKREPORT_JOB_TIMEOUT", "0.05")  # the local engine, out of time
+    # Far below the report's own compute time (milliseconds), so the job always runs out.
+    monkeypatch.setenv("RISKREPORT_JOB_TIMEOUT", "0.001")
     failed = runner.invoke(app, ["batch", "p.csv", "--out", "out", "-q"])
     assert failed.exit_code == ExitCode.JOB_FAILED, failed.output
     assert summary(tmp_path / "out")[0]["status"] == "timed_out"
