@@ -116,8 +116,15 @@ class ThreadRunner(SlotRunner):
         # (about a millisecond on SQLite, queued behind the writes of every other job finishing
         # at the same time) then costs the job nothing. The state is still announced only once
         # stored, and the final state is written after it. Should the store refuse the move (a
-        # cancel got there first), the job is told to stop and keeps its slot until it returns.
-        if not await record_started(recorder, job.id, control):
+        # cancel got there first) or fail, the job is told to stop and keeps its slot until it
+        # returns: the limit counts threads, not store writes.
+        try:
+            started = await record_started(recorder, job.id, control)
+        except BaseException:
+            control.token.set()
+            await asyncio.wait((asyncio.wrap_future(thread),))
+            raise
+        if not started:
             control.token.set()
             await asyncio.wait((asyncio.wrap_future(thread),))
             return
