@@ -12,10 +12,11 @@ import anyio
 import pytest
 
 from riskreport.engine.backends.inline import InlineBackend
+from riskreport.engine.backends.local import LocalBackend
 from riskreport.engine.engine import Engine
 from riskreport.engine.errors import JobCancelled, JobDeadlineExceeded, ShuttingDown
 from riskreport.engine.events.notifier import LocalNotifier, woken
-from riskreport.engine.jobs import Artifact, JobStatus, Progress
+from riskreport.engine.jobs import Artifact, Job, JobStatus, Progress
 from riskreport.engine.outcome import Outcome
 from riskreport.engine.run_context import RunContext
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind, resolve
@@ -115,6 +116,52 @@ async def test_the_notifier_wakes_waiters_of_that_job_only() -> None:
         notifier.forget("b")
         group.cancel_scope.cancel()
     assert len(notifier) == 0
+
+
+@pytest.mark.anyio
+async def test_the_notifier_hands_a_final_job_to_its_waiters() -> None:
+    notifier = LocalNotifier()
+    running = Job(id="a", kind="k", payload={}, status=JobStatus.RUNNING)
+    done = Job(id="a", kind="k", payload={}, status=JobStatus.SUCCEEDED, result={"x": 1})
+    any_change, final_only = notifier.waiter("a"), notifier.waiter("a", final_only=True)
+    notifier.publish("a")  # a change that is not final: read the store
+    assert any_change.result() is None
+    assert not final_only.done()
+    with pytest.raises(ValueError, match="final"):
+        notifier.publish("a", running)
+    notifier.publish("a", done)
+    assert final_only.result() is done
+
+
+class CountingStore(MemoryJobStore):
+    """The memory store, counting reads of single jobs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gets = 0
+
+    async def get(self, job_id: str) -> Job:
+        self.gets += 1
+        return await super().get(job_id)
+
+
+@pytest.mark.anyio
+async def test_waiting_for_a_job_reads_the_store_once() -> None:
+    # Engine.wait reads the job when it starts waiting; the final state arrives with its wake-up.
+    store = CountingStore()
+    specs = [JobSpec("nap", "tests.engine.jobfuncs:nap", RunnerKind.THREAD)]
+    engine = Engine(
+        store, LocalBackend(concurrency=2), specs, queue_limit=5, job_timeout=5, shutdown_grace=1
+    )
+    await engine.start()
+    try:
+        job = await engine.submit("nap", {"seconds": 0.2})
+        finished = await engine.wait(job.id, timeout=5)
+        assert finished.status is JobStatus.SUCCEEDED
+        assert finished == await store.get(job.id)
+        assert store.gets == 2  # the wait's one read, and this test's own
+    finally:
+        await engine.shutdown()
 
 
 def _engine(**kwargs: Any) -> Engine:

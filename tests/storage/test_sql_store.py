@@ -12,7 +12,7 @@ import pytest
 
 from riskreport.engine.errors import IllegalTransition
 from riskreport.engine.jobs import Job, JobStatus
-from riskreport.storage.database_url import async_url
+from riskreport.storage.database_url import store_url
 from riskreport.storage.sql import SqlJobStore
 
 pytestmark = pytest.mark.timeout(20)
@@ -23,24 +23,25 @@ T0 = datetime(2025, 1, 1, tzinfo=UTC)
 @pytest.mark.parametrize(
     ("given", "expected"),
     [
-        ("sqlite:///./riskreport.db", "sqlite+aiosqlite:///./riskreport.db"),
-        ("sqlite:////var/lib/rr.db", "sqlite+aiosqlite:////var/lib/rr.db"),
+        ("sqlite:///./riskreport.db", "sqlite:///./riskreport.db"),
+        ("sqlite:////var/lib/rr.db", "sqlite:////var/lib/rr.db"),
         (
             "postgresql://postgres@127.0.0.1:5432/test",
             "postgresql+psycopg://postgres@127.0.0.1:5432/test",
         ),
         ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
         ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
-        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+        ("sqlite+aiosqlite:///x.db", "sqlite:///x.db"),
+        ("sqlite+pysqlite:///x.db", "sqlite:///x.db"),
     ],
 )
-def test_plain_urls_get_async_drivers(given: str, expected: str) -> None:
-    assert async_url(given).render_as_string(hide_password=False) == expected
+def test_plain_urls_get_the_store_drivers(given: str, expected: str) -> None:
+    assert store_url(given).render_as_string(hide_password=False) == expected
 
 
 def test_other_databases_are_refused_with_the_supported_forms() -> None:
     with pytest.raises(ValueError, match="postgresql://"):
-        async_url("mysql://u@h/db")
+        store_url("mysql://u@h/db")
 
 
 @pytest.mark.anyio

@@ -234,17 +234,22 @@ class Engine:
         clock = asyncio.get_running_loop().time
         deadline = None if timeout is None else clock() + timeout
         poll = self._backend.poll_interval
-        while True:
-            # Take the waiter before the read, so no change slips in between.
-            wake = self._notifier.waiter(job_id, final_only=True)
-            job = await self._store.get(job_id)
-            if job.status.is_final:
-                self._notifier.forget(job_id)
-                return job
+        # Take the waiter before the read, so no change slips in between.
+        wake = self._notifier.waiter(job_id, final_only=True)
+        job = await self._store.get(job_id)
+        while not job.status.is_final:
             left = None if deadline is None else deadline - clock()
             if left is not None and left <= 0:
                 return job
-            await woken(wake, left if poll is None else min(poll, left or poll))
+            woke = await woken(wake, left if poll is None else min(poll, left or poll))
+            final = wake.result() if woke else None
+            if final is not None:
+                job = final  # as stored by the write that made it final: no read needed
+                break
+            wake = self._notifier.waiter(job_id, final_only=True)
+            job = await self._store.get(job_id)
+        self._notifier.forget(job_id)
+        return job
 
     async def events(self, job_id: str) -> AsyncIterator[Job]:
         """Yield the job now and after every change of status or progress; end when final.
@@ -253,9 +258,10 @@ class Engine:
         """
         last: tuple[JobStatus, Progress] | None = None
         poll = self._backend.poll_interval
+        final: Job | None = None
         while True:
             wake = self._notifier.waiter(job_id)  # before the read: no change slips between
-            job = await self._store.get(job_id)
+            job = final or await self._store.get(job_id)
             if (job.status, job.progress) != last:
                 last = (job.status, job.progress)
                 yield job
@@ -264,4 +270,4 @@ class Engine:
                 return
             # Every change in this process is announced; with ``poll`` set, changes made by
             # other processes show up at the next read.
-            await woken(wake, poll)
+            final = wake.result() if await woken(wake, poll) else None

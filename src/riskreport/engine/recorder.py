@@ -51,7 +51,7 @@ class StoreRecorder:
 
     def announce(self, job: Job) -> None:
         """Tell waiters and listeners about a change already written to the store."""
-        self.notifier.publish(job.id, final=job.status.is_final)
+        self.notifier.publish(job.id, job if job.status.is_final else None)
         for listener in self._listeners:
             try:
                 listener(job)

@@ -1,34 +1,37 @@
-"""Translate the plain database URLs users write into SQLAlchemy async driver URLs.
+"""Translate the plain database URLs users write into the SQLAlchemy URLs the store runs on.
 
 Use::
 
-    async_url("sqlite:///./riskreport.db")      # sqlite+aiosqlite:///./riskreport.db
-    async_url("postgresql://u@h:5432/db")       # postgresql+psycopg://u@h:5432/db
+    store_url("sqlite:///./riskreport.db")      # sqlite:///./riskreport.db (the stdlib driver)
+    store_url("postgresql://u@h:5432/db")       # postgresql+psycopg://u@h:5432/db (psycopg 3)
 """
 
 from __future__ import annotations
 
 from sqlalchemy.engine import URL, make_url
 
-_ASYNC_DRIVERS = {
-    "sqlite": "sqlite+aiosqlite",
+# SQLite runs on the standard library's driver in worker threads (see storage.sqlite);
+# PostgreSQL on psycopg 3's async driver. Both spellings of each are accepted.
+_DRIVERS = {
+    "sqlite": "sqlite",
+    "sqlite+pysqlite": "sqlite",
+    "sqlite+aiosqlite": "sqlite",
     "postgresql": "postgresql+psycopg",
     "postgres": "postgresql+psycopg",
+    "postgresql+psycopg": "postgresql+psycopg",
 }
 
 
-def async_url(url: str | URL) -> URL:
-    """The async form of ``url``; URLs that already name a driver are kept as they are."""
+def store_url(url: str | URL) -> URL:
+    """``url`` with the driver the store uses; other databases raise ``ValueError``."""
     parsed = make_url(url)
-    driver = _ASYNC_DRIVERS.get(parsed.drivername)
-    if driver is not None:
-        return parsed.set(drivername=driver)
-    if parsed.drivername in _ASYNC_DRIVERS.values():
-        return parsed
-    raise ValueError(
-        f"unsupported database URL scheme {parsed.drivername!r}: "
-        "use sqlite:///path/to/file.db or postgresql://user@host:port/database"
-    )
+    driver = _DRIVERS.get(parsed.drivername)
+    if driver is None:
+        raise ValueError(
+            f"unsupported database URL scheme {parsed.drivername!r}: "
+            "use sqlite:///path/to/file.db or postgresql://user@host:port/database"
+        )
+    return parsed.set(drivername=driver)
 
 
 def is_sqlite(url: URL) -> bool:

@@ -57,6 +57,9 @@ class MemoryJobStore:
         )
 
     async def get(self, job_id: str) -> Job:
+        return self._find(job_id)
+
+    def _find(self, job_id: str) -> Job:
         try:
             return self._jobs[job_id]
         except KeyError:
@@ -74,7 +77,7 @@ class MemoryJobStore:
         artifacts: Iterable[Artifact] = (),
     ) -> Job:
         # No await between the check and the write: the compare-and-set is atomic on the loop.
-        job = await self.get(job_id)
+        job = self._find(job_id)
         check_transition(job.status, new)
         changes: dict[str, Any] = {"status": new}
         if new is JobStatus.RUNNING:
@@ -93,14 +96,14 @@ class MemoryJobStore:
         return job
 
     async def get_artifact(self, job_id: str, name: str) -> Artifact:
-        await self.get(job_id)
+        self._find(job_id)
         try:
             return self._artifacts[(job_id, name)]
         except KeyError:
             raise ArtifactNotFound(job_id, name) from None
 
     async def set_progress(self, job_id: str, progress: Progress) -> None:
-        job = await self.get(job_id)
+        job = self._find(job_id)
         if job.status is JobStatus.RUNNING:
             self._jobs[job_id] = job.evolve(progress=progress)
 

@@ -1,10 +1,11 @@
 """The SQL ``JobStore``: SQLite (WAL) by default, PostgreSQL for scale-out, with SQLAlchemy.
 
-No call blocks the event loop: PostgreSQL goes through the async engine (psycopg 3), SQLite
-through the synchronous driver, each whole operation in a worker thread.
+No call blocks the event loop: PostgreSQL goes through the async engine (psycopg 3); SQLite
+through the synchronous driver in worker threads, writes batched by group commit
+(:mod:`riskreport.storage.sqlite`, :mod:`riskreport.storage.group_commit`).
 
-Every transition is one compare-and-set ``UPDATE ... WHERE id = :id AND status IN (<states that
-may move to the new one>)``: of two processes racing to finish a job, exactly one wins.
+Every transition is one compare-and-set ``UPDATE`` (:mod:`riskreport.storage.statements`): of two
+processes racing to finish a job, exactly one wins.
 
 Use::
 
@@ -25,7 +26,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 import anyio
-from sqlalchemy import create_engine, event, func, insert, or_, select, text, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -42,20 +43,15 @@ from riskreport.engine.jobs import (
     Progress,
 )
 from riskreport.storage.cursor import decode_cursor, encode_cursor
-from riskreport.storage.database_url import async_url, is_sqlite
+from riskreport.storage.database_url import is_sqlite, store_url
+from riskreport.storage.group_commit import GroupCommit
+from riskreport.storage.sqlite import READERS, sqlite_engines
+from riskreport.storage.statements import NEW, Statements
 from riskreport.storage.tables import job_tables
 
 log = logging.getLogger("riskreport.storage")
 
 T = TypeVar("T")
-
-# Milliseconds a SQLite writer waits for another writer's lock before giving up.
-SQLITE_BUSY_TIMEOUT_MS = 5000
-
-# For each state, the states a job may be in to move there (the inverse of TRANSITIONS).
-_PREDECESSORS: Mapping[JobStatus, tuple[str, ...]] = {
-    new: tuple(old.value for old, moves in TRANSITIONS.items() if new in moves) for new in JobStatus
-}
 
 
 class SqlJobStore:
@@ -66,39 +62,29 @@ class SqlJobStore:
     """
 
     def __init__(self, url: str, *, table_prefix: str = "", echo: bool = False) -> None:
-        self.url = async_url(url)
+        self.url = store_url(url)
         self.tables = job_tables(table_prefix)
+        self._statements = Statements(self.tables)
         self._echo = echo
         self._engine: AsyncEngine | None = None
-        self._sqlite: Engine | None = None
-        # SQLite's one connection is used by one operation at a time, in a worker thread.
-        self._sqlite_turn = anyio.CapacityLimiter(1)
+        # SQLite: the writer's group commit, and the read-only connections with their threads.
+        self._writer: GroupCommit | None = None
+        self._writer_engine: Engine | None = None
+        self._readers: Engine | None = None
+        self._reading = anyio.CapacityLimiter(READERS)
 
     # -- lifecycle -------------------------------------------------------------------------
 
     async def open(self) -> None:
-        if self._engine is not None or self._sqlite is not None:
+        if self._engine is not None or self._writer is not None:
             return
         # NaN and infinity are not JSON; refuse them on every database alike.
         serializer = partial(json.dumps, allow_nan=False)
         if is_sqlite(self.url):
-            # SQLite runs through the synchronous driver, one whole operation per hop to a
-            # worker thread: about 0.5 ms a write, where SQLAlchemy's async layer over
-            # aiosqlite costs about 3 ms (a thread hop per statement, begin and commit), and
-            # three writes per job made the store the bottleneck of short jobs. One
-            # connection: SQLite admits one writer at a time anyway, and queueing here is far
-            # cheaper than its busy handler. Other processes still read concurrently (WAL) and
-            # wait for the write lock through busy_timeout.
-            engine = create_engine(
-                self.url.set(drivername="sqlite"),
-                echo=self._echo,
-                pool_size=1,
-                max_overflow=0,
-                connect_args={"check_same_thread": False},
-                json_serializer=serializer,
+            self._writer_engine, self._readers = sqlite_engines(
+                self.url, json_serializer=serializer, echo=self._echo
             )
-            event.listen(engine, "connect", _sqlite_pragmas)
-            self._sqlite = engine
+            self._writer = GroupCommit(self._writer_engine)
         else:
             self._engine = create_async_engine(
                 self.url,
@@ -116,19 +102,23 @@ class SqlJobStore:
         if self._engine is not None:
             engine, self._engine = self._engine, None
             await engine.dispose()
-        if self._sqlite is not None:
-            sqlite, self._sqlite = self._sqlite, None
-            await anyio.to_thread.run_sync(sqlite.dispose, limiter=self._sqlite_turn)
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            await writer.aclose()
+        for sqlite in (self._writer_engine, self._readers):
+            if sqlite is not None:
+                await anyio.to_thread.run_sync(sqlite.dispose)
+        self._writer_engine = self._readers = None
 
     async def ping(self) -> None:
         await self._run(_select_one, write=False)
 
     async def _run(self, work: Callable[[Connection], T], *, write: bool) -> T:
         """Run ``work`` on a connection, in one transaction when ``write``; never on the loop."""
-        if self._sqlite is not None:
-            return await anyio.to_thread.run_sync(
-                self._run_sqlite, work, write, limiter=self._sqlite_turn
-            )
+        if self._writer is not None:
+            if write:
+                return await self._writer.run(work)
+            return await anyio.to_thread.run_sync(self._read_sqlite, work, limiter=self._reading)
         if self._engine is None:
             raise RuntimeError("SqlJobStore is not open; call await store.open() first")
         if write:
@@ -137,19 +127,19 @@ class SqlJobStore:
         async with self._engine.connect() as conn:
             return await conn.run_sync(work)
 
-    def _run_sqlite(self, work: Callable[[Connection], T], write: bool) -> T:
-        engine = self._sqlite
-        if engine is None:
+    def _read_sqlite(self, work: Callable[[Connection], T]) -> T:
+        readers = self._readers
+        if readers is None:
             raise RuntimeError("SqlJobStore is closed")
-        with engine.begin() if write else engine.connect() as conn:
+        with readers.connect() as conn:
             return work(conn)
 
     # -- jobs ------------------------------------------------------------------------------
 
     async def create(self, job: Job) -> None:
-        statement = insert(self.tables.jobs).values(**_row_values(job))
+        statement, values = self._statements.insert_job, _row_values(job)
         try:
-            await self._run(lambda conn: conn.execute(statement), write=True)
+            await self._run(lambda conn: conn.execute(statement, values), write=True)
         except IntegrityError:
             raise ValueError(f"a job with id {job.id!r} exists already") from None
 
@@ -157,8 +147,7 @@ class SqlJobStore:
         return await self._run(partial(self._get, job_id=job_id), write=False)
 
     def _get(self, conn: Connection, job_id: str) -> Job:
-        jobs = self.tables.jobs
-        row = conn.execute(select(jobs).where(jobs.c.id == job_id)).first()
+        row = conn.execute(self._statements.get_job, {"job_id": job_id}).first()
         if row is None:
             raise JobNotFound(job_id)
         return _job(row)
@@ -175,7 +164,6 @@ class SqlJobStore:
         artifacts: Iterable[Artifact] = (),
     ) -> Job:
         _require_aware(at)
-        jobs = self.tables.jobs
         values: dict[str, Any] = {"status": new.value}
         if new is JobStatus.RUNNING:
             values["started_at"] = at
@@ -187,51 +175,39 @@ class SqlJobStore:
             values["result"] = dict(result)
         if progress is not None:
             values["progress"] = _progress_json(progress)
-        statement = (
-            update(jobs)
-            .where(jobs.c.id == job_id, jobs.c.status.in_(_PREDECESSORS[new]))
-            .values(**values)
-            .returning(*jobs.c)
-        )
+        statement = self._statements.transition(new, tuple(values))
+        params = {"job_id": job_id} | {f"{NEW}{name}": value for name, value in values.items()}
         rows = [
             {"job_id": job_id, "name": a.name, "media_type": a.media_type, "data": a.data}
             for a in artifacts
         ]
 
         def work(conn: Connection) -> Job:
-            row = conn.execute(statement).first()
+            row = conn.execute(statement, params).first()
             if row is None:
                 # Nothing matched: say why (no such job, or a state that cannot move there).
                 current = self._get(conn, job_id)
                 raise IllegalTransition(current.status.value, new.value)
             if rows:
-                conn.execute(insert(self.tables.artifacts), rows)
+                conn.execute(self._statements.insert_artifacts, rows)
             return _job(row)
 
         return await self._run(work, write=True)
 
     async def set_progress(self, job_id: str, progress: Progress) -> None:
-        jobs = self.tables.jobs
-        statement = (
-            update(jobs)
-            .where(jobs.c.id == job_id, jobs.c.status == JobStatus.RUNNING.value)
-            .values(progress=_progress_json(progress))
-        )
+        params = {"job_id": job_id, f"{NEW}progress": _progress_json(progress)}
 
         def work(conn: Connection) -> None:
-            if conn.execute(statement).rowcount == 0:
+            if conn.execute(self._statements.set_progress, params).rowcount == 0:
                 self._get(conn, job_id)  # JobNotFound, or a final job: ignored
 
         await self._run(work, write=True)
 
     async def get_artifact(self, job_id: str, name: str) -> Artifact:
-        artifacts = self.tables.artifacts
-        statement = select(artifacts.c.media_type, artifacts.c.data).where(
-            artifacts.c.job_id == job_id, artifacts.c.name == name
-        )
+        params = {"job_id": job_id, "name": name}
 
         def work(conn: Connection) -> Artifact:
-            row = conn.execute(statement).first()
+            row = conn.execute(self._statements.get_artifact, params).first()
             if row is None:
                 self._get(conn, job_id)
                 raise ArtifactNotFound(job_id, name)
@@ -295,20 +271,6 @@ class SqlJobStore:
 
 def _select_one(conn: Connection) -> None:
     conn.execute(text("SELECT 1"))
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL: readers never wait for the writer; busy_timeout: writers queue instead of failing;
-    # synchronous=NORMAL: in WAL mode a commit survives a crash of the process (not of the
-    # machine's power) without an fsync per commit, which would cost milliseconds per job.
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-    finally:
-        cursor.close()
 
 
 def _require_aware(at: datetime | None) -> None:
