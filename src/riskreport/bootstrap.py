@@ -95,6 +95,18 @@ def report_initializer(settings: Settings) -> Initializer:
     return Initializer(REPORT_PREPARE, (config,))
 
 
+def check_settings(settings: Settings) -> None:
+    """Raise ``ValueError`` for settings that parse but cannot work: a database URL that no
+    store takes. Entry points call it first, to say so in one line instead of a traceback."""
+    if settings.database_url != MEMORY_URL:
+        from riskreport.storage.database_url import store_url
+
+        try:
+            store_url(settings.database_url)
+        except Exception as exc:  # make_url's ArgumentError too: any unreadable URL
+            raise ValueError(f"RISKREPORT_DATABASE_URL: {exc}") from exc
+
+
 def build_store(settings: Settings) -> JobStore:
     """``memory://`` is the in-memory store; any other URL is a SQL store (SQLite, PostgreSQL)."""
     if settings.database_url == MEMORY_URL:

@@ -44,6 +44,12 @@ def test_other_databases_are_refused_with_the_supported_forms() -> None:
         store_url("mysql://u@h/db")
 
 
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_sqlite_in_memory_is_refused_pointing_to_the_memory_store(url: str) -> None:
+    with pytest.raises(ValueError, match="memory://"):
+        store_url(url)
+
+
 @pytest.mark.anyio
 async def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "jobs.db"

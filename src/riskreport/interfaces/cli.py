@@ -22,11 +22,11 @@ from typing import Annotated, Any
 import anyio
 import typer
 import uvicorn
-from pydantic import ValidationError
 from uvicorn.config import LOGGING_CONFIG
 
 from riskreport.bootstrap import MEMORY_URL, recover_interrupted
 from riskreport.interfaces.commands import register
+from riskreport.interfaces.commands.environment import err_console, settings_or_exit
 from riskreport.settings import Settings
 
 APP_FACTORY = "riskreport.interfaces.api.app:create_app_from_env"
@@ -44,15 +44,6 @@ log = logging.getLogger("riskreport.cli")
 @app.callback()
 def _root() -> None:
     """Physical climate-risk reports for buildings (Korea): serve the API, write reports."""
-
-
-def load_settings() -> Settings:
-    """``Settings()`` from the environment, or a readable error and exit code 2."""
-    try:
-        return Settings()
-    except ValidationError as exc:
-        typer.echo(f"invalid settings (RISKREPORT_* variables or .env):\n{exc}", err=True)
-        raise typer.Exit(code=2) from exc
 
 
 def log_config(level: str) -> dict[str, Any]:
@@ -91,7 +82,7 @@ def serve(
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
 ) -> None:
     """Serve the HTTP API with uvicorn until interrupted (Ctrl-C or SIGTERM)."""
-    settings = load_settings()
+    settings = settings_or_exit(err_console())
     if workers > 1:
         _share_store(settings, workers)
     # uvicorn re-raises the stop signal once its graceful shutdown is over; by then everything

@@ -31,6 +31,12 @@ def store_url(url: str | URL) -> URL:
             f"unsupported database URL scheme {parsed.drivername!r}: "
             "use sqlite:///path/to/file.db or postgresql://user@host:port/database"
         )
+    if driver == "sqlite" and parsed.database in (None, "", ":memory:"):
+        # Each SQLite connection would get a database of its own, and the store uses several.
+        raise ValueError(
+            "a SQLite store needs a file (sqlite:///path/to/file.db); "
+            "for jobs kept in memory only, use memory://"
+        )
     return parsed.set(drivername=driver)
 
 

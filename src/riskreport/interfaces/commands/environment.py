@@ -12,7 +12,9 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
+from riskreport.bootstrap import check_settings
 from riskreport.interfaces.commands.exit_codes import ExitCode
 from riskreport.settings import Settings
 
@@ -32,10 +34,15 @@ Server = Annotated[
 def settings_or_exit(console: Console) -> Settings:
     """``Settings()`` from the environment, or a readable message and exit code 2."""
     try:
-        return Settings()
-    except ValidationError as exc:
-        console.print(f"[red]invalid settings (RISKREPORT_* variables or .env):[/]\n{exc}")
+        settings = Settings()
+        check_settings(settings)
+    except (ValidationError, ValueError) as exc:
+        # escape: pydantic's messages hold [brackets] that rich would take for markup
+        console.print(
+            f"[red]invalid settings (RISKREPORT_* variables or .env):[/]\n{escape(str(exc))}"
+        )
         raise typer.Exit(ExitCode.BAD_INPUT) from exc
+    return settings
 
 
 def server_url(option: str | None, console: Console) -> str:
