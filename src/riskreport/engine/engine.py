@@ -261,7 +261,7 @@ class Engine:
         final: Job | None = None
         while True:
             wake = self._notifier.waiter(job_id)  # before the read: no change slips between
-            job = final or await self._store.get(job_id)
+            job = final if final is not None else await self._store.get(job_id)
             if (job.status, job.progress) != last:
                 last = (job.status, job.progress)
                 yield job

@@ -15,7 +15,8 @@ Use (on the event loop)::
     wake = notifier.waiter(job_id)        # take the waiter BEFORE reading the store
     job = await store.get(job_id)
     if not job.status.is_final and await woken(wake, within=None):
-        job = wake.result() or await store.get(job_id)   # the final job, or read again
+        final = wake.result()                 # the job as stored if it is now final, else None
+        job = final if final is not None else await store.get(job_id)
 """
 
 from __future__ import annotations
