@@ -17,7 +17,7 @@ Use (on the event loop)::
 
     writer = GroupCommit(engine)                 # a SQLAlchemy Engine of one connection
     row = await writer.run(lambda conn: conn.execute(statement, params).first())
-    await writer.aclose()                        # lets queued writes finish
+    await writer.aclose()                        # lets queued writes finish, disposes
 """
 
 from __future__ import annotations
@@ -83,10 +83,11 @@ class GroupCommit:
         return await future
 
     async def aclose(self) -> None:
-        """Refuse new writes, let the queued ones be written."""
+        """Refuse new writes, let the queued ones be written, close the engine's connection."""
         self._closed = True
         if self._flusher is not None:
             await asyncio.shield(self._flusher)
+        await anyio.to_thread.run_sync(self._engine.dispose)
 
     async def _flush(self) -> None:
         batch: list[tuple[Write, asyncio.Future[Any]]] = []

@@ -69,7 +69,6 @@ class SqlJobStore:
         self._engine: AsyncEngine | None = None
         # SQLite: the writer's group commit, and the read-only connections with their threads.
         self._writer: GroupCommit | None = None
-        self._writer_engine: Engine | None = None
         self._readers: Engine | None = None
         self._reading = anyio.CapacityLimiter(READERS)
 
@@ -81,10 +80,10 @@ class SqlJobStore:
         # NaN and infinity are not JSON; refuse them on every database alike.
         serializer = partial(json.dumps, allow_nan=False)
         if is_sqlite(self.url):
-            self._writer_engine, self._readers = sqlite_engines(
+            writer, self._readers = sqlite_engines(
                 self.url, json_serializer=serializer, echo=self._echo
             )
-            self._writer = GroupCommit(self._writer_engine)
+            self._writer = GroupCommit(writer)
         else:
             self._engine = create_async_engine(
                 self.url,
@@ -105,10 +104,9 @@ class SqlJobStore:
         if self._writer is not None:
             writer, self._writer = self._writer, None
             await writer.aclose()
-        for sqlite in (self._writer_engine, self._readers):
-            if sqlite is not None:
-                await anyio.to_thread.run_sync(sqlite.dispose)
-        self._writer_engine = self._readers = None
+        if self._readers is not None:
+            readers, self._readers = self._readers, None
+            await anyio.to_thread.run_sync(readers.dispose)
 
     async def ping(self) -> None:
         await self._run(_select_one, write=False)
