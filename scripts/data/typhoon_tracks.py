@@ -12,7 +12,7 @@ from stepping over the 0.25-degree cells it crosses::
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -55,7 +55,7 @@ class Track:
     north_ms: F64  # forward motion, northward component
 
     def select(self, keep: npt.NDArray[np.bool_]) -> Track:
-        return Track(*(getattr(self, name)[keep] for name in self.__slots__))
+        return Track(*(getattr(self, f.name)[keep] for f in fields(self)))
 
 
 def _key(year: I64, month: I64, day: I64, hour: I64, cy: I64) -> I64:
