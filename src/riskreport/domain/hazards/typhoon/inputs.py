@@ -1,10 +1,20 @@
-"""Typhoon inputs at a site: the 10-minute wind curve and the half-damage wind of the structure.
+"""Typhoon inputs at a site: today's 10-minute wind curve and the half-damage wind.
 
-The 100-year 10-minute wind at 10 m, inland and at the open coast by province, decaying inland
-over 10 km, with a Gumbel slope of 0.11 (V2 ~ 0.57 V100, V1000 ~ 1.25 V100); assumption anchored
-on the Korean design wind map (KDS 41 10 15) and KMA typhoon records [kma-typhoon].
-Half-damage wind by structure: 74.7 m/s is the published global default [emanuel-2011]; the
-spread around it by structure is an assumption.
+- Wind: the T-year 10-minute wind at 10 m from the Gumbel fits of ``typhoon_wind.npz``, derived
+  from the JTWC best tracks 1977-2021 [jtwc-best-track] (method, check values and limits in
+  ``docs/data/typhoon.md``; read by :mod:`riskreport.domain.geodata.typhoon`). Provenance:
+  derived.
+- Half-damage wind of the Emanuel function: 135.6 m/s, Eberenz et al. (2021)'s calibration for
+  the North-West Pacific region (WP4, RMSF-optimal) [eberenz-2021], used as printed for every
+  structure. That calibration is regional, against reported losses of whole economies; no
+  publication gives its spread by structure type, so none is applied (a user may override the
+  value for a particular building). Provenance: published.
+
+>>> import numpy as np
+>>> from riskreport.domain.site import site_batch
+>>> i = derive(site_batch(lat=np.array([33.2533]), lon=np.array([126.5597])))
+>>> float(i.v_half_ms[0]), i.wind_10min_ms.shape
+(135.6, (1, 9))
 """
 
 from __future__ import annotations
@@ -14,52 +24,17 @@ from typing import Any
 
 import numpy as np
 
-from riskreport.domain import regions as r
 from riskreport.domain.array import Array
-from riskreport.domain.damage import V_HALF_DEFAULT
+from riskreport.domain.damage import V_HALF_WP4_RMSF
+from riskreport.domain.geodata.typhoon import WIND_SOURCE, wind_10min_ms
 from riskreport.domain.hazards.base import Given, Override
 from riskreport.domain.hazards.block import InputBlock
 from riskreport.domain.losses import RETURN_PERIODS
 from riskreport.domain.quantity import Provenance
 from riskreport.domain.site import SiteBatch
-from riskreport.domain.sources import ASSUMPTIONS_KEY
 
 KEY = "typhoon"
-WIND_INLAND = r.by_province(
-    {
-        r.BUSAN: 32.0,
-        r.ULSAN: 30.0,
-        r.JEONNAM: 30.0,
-        r.GYEONGNAM: 30.0,
-        r.JEJU: 40.0,
-        r.GWANGJU: 28.0,
-        r.INCHEON: 28.0,
-        r.CHUNGBUK: 24.0,
-    },
-    26.0,
-)
-WIND_COAST = r.by_province(
-    {
-        r.SEOUL: 28.0,
-        r.INCHEON: 32.0,
-        r.GYEONGGI: 30.0,
-        r.GANGWON: 32.0,
-        r.CHUNGNAM: 32.0,
-        r.JEONBUK: 32.0,
-        r.JEONNAM: 38.0,
-        r.GYEONGBUK: 34.0,
-        r.GYEONGNAM: 38.0,
-        r.BUSAN: 40.0,
-        r.ULSAN: 36.0,
-        r.JEJU: 44.0,
-        r.GWANGJU: 28.0,
-    },
-    26.0,
-)
-WIND_COAST_DECAY_KM = 10.0
-WIND_GUMBEL_SLOPE = 0.11
-# By structure (STRUCTURES order).
-V_HALF_BY_STRUCTURE = np.array([84.0, 80.0, V_HALF_DEFAULT, 66.0, 62.0, 60.0])
+V_HALF_SOURCE = "eberenz-2021"
 OVERRIDES = (
     Override("wind_10min_ms", "wind_10min_ms", "10-min wind by RP, m/s", curve=True),
     Override(
@@ -80,24 +55,19 @@ class TyphoonInputs:
 
 
 def derive(site: SiteBatch) -> TyphoonInputs:
-    coast = np.maximum(site.coast_km, 0.0)
-    inland, sea = WIND_INLAND[site.province], WIND_COAST[site.province]
-    wind100 = inland + (sea - inland) * np.exp(-coast / WIND_COAST_DECAY_KM)
-    wind = wind100[:, None] * (1.0 + WIND_GUMBEL_SLOPE * np.log(RETURN_PERIODS / 100.0))
-    return TyphoonInputs(wind, V_HALF_BY_STRUCTURE[site.structure])
+    wind = wind_10min_ms(site.lat, site.lon, RETURN_PERIODS)
+    return TyphoonInputs(wind, np.full(site.size, V_HALF_WP4_RMSF))
 
 
 def report_block(site: SiteBatch, inputs: TyphoonInputs, given: Given) -> dict[str, Any]:
     b = InputBlock(KEY, given)
-    v_half = float(inputs.v_half_ms[0])
-    published = v_half == V_HALF_DEFAULT
+    curve = {
+        str(int(t)): b.one("wind_10min_ms", v, "m/s", WIND_SOURCE, Provenance.DERIVED)
+        for t, v in zip(RETURN_PERIODS, inputs.wind_10min_ms[0], strict=True)
+    }
     return {
-        "wind_10min_ms": b.curve("wind_10min_ms", inputs.wind_10min_ms[0], "m/s", ASSUMPTIONS_KEY),
+        "wind_10min_ms": curve,
         "v_half_ms": b.one(
-            "v_half_ms",
-            v_half,
-            "m/s",
-            "emanuel-2011",
-            Provenance.PUBLISHED if published else Provenance.ASSUMPTION,
+            "v_half_ms", inputs.v_half_ms[0], "m/s", V_HALF_SOURCE, Provenance.PUBLISHED
         ),
     }
