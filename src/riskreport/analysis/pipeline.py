@@ -13,10 +13,12 @@ from typing import Any
 
 from riskreport.analysis.hazard_data import HazardData, PackagedHazardData
 from riskreport.analysis.request import ReportRequest
+from riskreport.analysis.writers import narrate
 from riskreport.domain.cases import case_grid
 from riskreport.domain.model import run
 from riskreport.domain.portfolio import PortfolioResult, assess_portfolio, portfolio_site
-from riskreport.domain.report import LocationInfo, ReportInputs, build_report
+from riskreport.domain.report import build_report
+from riskreport.domain.report_inputs import LocationInfo, ReportInputs
 from riskreport.domain.scenarios import (
     DEFAULT_HORIZONS,
     DEFAULT_SCENARIOS,
@@ -56,7 +58,7 @@ def compute(
         report(0.1 + 0.8 * len(done) / n, f"hazard:{key}")
         done.append(key)
 
-    results = run(inputs.site, cases, a.hazards, progress=on_hazard)
+    results = run(inputs.site, cases, a.hazards, progress=on_hazard, overrides=inputs.overrides)
     report(0.92, "report")
     loc = a.location
     out = build_report(
@@ -96,10 +98,6 @@ def analyze(
     and the ``narrative`` (the template writer unless a prepared LLM writer is asked for).
     Raises ``pydantic.ValidationError`` naming the bad field.
     """
-    # The narrative stage imports this module (compute); importing it here, at call time,
-    # keeps that dependency one-way at import time.
-    from riskreport.analysis.job import narrate
-
     request = ReportRequest.model_validate(
         {
             "target_location": dict(target_location),

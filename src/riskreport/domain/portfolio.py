@@ -22,8 +22,8 @@ import numpy.typing as npt
 from riskreport.domain.array import Array
 from riskreport.domain.building import STRUCTURES, USES, Structure, Use
 from riskreport.domain.cases import case_grid
-from riskreport.domain.hazards import ACUTE, FLOOD_FAMILY, HAZARDS
-from riskreport.domain.hazards.flood import flood_family
+from riskreport.domain.hazards.flood_family import flood_family
+from riskreport.domain.hazards.registry import ACUTE, FLOOD_FAMILY, HAZARDS
 from riskreport.domain.losses import REPORTED_INDEX, eal_fraction
 from riskreport.domain.model import run
 from riskreport.domain.scores import acute_score, chronic_score

@@ -10,18 +10,18 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from riskreport.domain.building import Asset, Building
 from riskreport.domain.cases import CaseGrid
-from riskreport.domain.hazards import ACUTE, FLOOD_FAMILY, HAZARDS, HazardArrays
-from riskreport.domain.hazards.flood import flood_family
+from riskreport.domain.hazards.base import HazardArrays
+from riskreport.domain.hazards.flood_family import FAMILY, flood_family
+from riskreport.domain.hazards.registry import REGISTRY, Registry
 from riskreport.domain.losses import REPORTED_INDEX, REPORTED_RETURN_PERIODS, eal_fraction
 from riskreport.domain.quantity import Provenance, Quantity
-from riskreport.domain.report_inputs import hazard_inputs
+from riskreport.domain.report_inputs import LocationInfo, ReportInputs
 from riskreport.domain.report_parts import (
     assumptions_list,
     case_entry,
@@ -47,55 +47,32 @@ FLOOD_NOTE_KO = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class LocationInfo:
-    lat: Quantity
-    lon: Quantity
-    input: Mapping[str, Any]
-    resolution: str  # coordinates | municipality_centroid | province_centroid
-    matched: Mapping[str, str] | None
-    note_en: str
-    note_ko: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReportInputs:
-    location: LocationInfo
-    building: Building
-    asset: Asset
-    scenarios: tuple[str, ...]
-    horizons: tuple[int, ...]
-    hazards: tuple[str, ...]
-    language: str
-    site: SiteBatch
-    # "<hazard>.<input>" or "site.<fact>" -> (provenance, source) where not the default
-    input_provenance: Mapping[str, tuple[Provenance, str]] = field(default_factory=dict)
-    overridden_hazards: frozenset[str] = frozenset()
-
-
 def _q(value: float, unit: str, source: str, provenance: Provenance = _D) -> dict[str, object]:
     return Quantity(float(value), unit, provenance, source).as_dict()
 
 
 def build_report(
-    inputs: ReportInputs, results: Mapping[str, HazardArrays], cases: CaseGrid
+    inputs: ReportInputs,
+    results: Mapping[str, HazardArrays],
+    cases: CaseGrid,
+    registry: Registry = REGISTRY,
 ) -> dict[str, Any]:
     """The report dict (JSON-able, deterministic) for one building."""
     site = inputs.site
     hazards_out = []
     worst: dict[str, tuple[float, float]] = {}
-    for key in (h for h in HAZARDS if h in results):
-        h = results[key]
-        entries = [case_entry(h, site, cases, c, inputs) for c in range(cases.size)]
+    for hazard in (hz for hz in registry if hz.key in results):
+        key, h = hazard.key, results[hazard.key]
+        entries = [case_entry(h, site, cases, c, inputs, registry) for c in range(cases.size)]
         score_max = max(float(e["score"]["value"]) for e in entries[1:] or entries)
         loss_max = max(float(h.loss[0, c]) for c in range(cases.size))
         worst[key] = (score_max, loss_max)
         hazards_out.append(
             {
                 "hazard": key,
-                "kind": "acute" if key in ACUTE else "chronic",
+                "kind": hazard.kind,
                 "method_source": h.source,
-                "inputs": hazard_inputs(key, site, inputs),
+                "inputs": hazard.report_inputs(site, h.inputs, inputs.input_provenance),
                 "baseline": entries[0],
                 "results": entries[1:],
             }
@@ -122,10 +99,10 @@ def build_report(
             "overall_score": _q(overall, "score", ASSUMPTIONS_KEY),
             "dominant_hazards": dominant,
             "hazard_scores": {k: _q(v[0], "score", ASSUMPTIONS_KEY) for k, v in worst.items()},
-            **_totals(results, site, cases),
+            **_totals(results, site, cases, registry),
             "flood_family_note": {"en": FLOOD_NOTE_EN, "ko": FLOOD_NOTE_KO},
         },
-        "recommendations": recommendations(results, worst, dominant, site, cases),
+        "recommendations": recommendations(results, worst, dominant, site, registry),
         "assumptions": assumptions_list(inputs),
     }
     report["sources"] = cite(_source_keys(report))
@@ -137,10 +114,11 @@ def _label(case: tuple[str, str | int]) -> tuple[str, str]:
 
 
 def _totals(
-    results: Mapping[str, HazardArrays], site: SiteBatch, cases: CaseGrid
+    results: Mapping[str, HazardArrays], site: SiteBatch, cases: CaseGrid, registry: Registry
 ) -> dict[str, Any]:
     value = float(site.value_krw[0])
-    floods = [results[k] for k in FLOOD_FAMILY if k in results]
+    acute, family_keys = registry.acute, registry.family(FAMILY)
+    floods = [results[k] for k in family_keys if k in results]
     family_eal = np.zeros(cases.size)
     family: dict[str, dict[str, Any]] = {}
     if floods:
@@ -156,10 +134,10 @@ def _totals(
                 },
             }
     other_acute = sum(
-        (results[k].loss[0] for k in results if k in ACUTE and k not in FLOOD_FAMILY),
+        (results[k].loss[0] for k in results if k in acute and k not in family_keys),
         np.zeros(cases.size),
     )
-    chronic = sum((results[k].loss[0] for k in results if k not in ACUTE), np.zeros(cases.size))
+    chronic = sum((results[k].loss[0] for k in results if k not in acute), np.zeros(cases.size))
     total_eal: dict[str, dict[str, Any]] = {}
     total_cost: dict[str, dict[str, Any]] = {}
     retained: dict[str, dict[str, Any]] = {}

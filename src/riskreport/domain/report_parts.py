@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from riskreport.domain.cases import CaseGrid
-from riskreport.domain.drivers import drivers
-from riskreport.domain.hazards import HazardArrays
+from riskreport.domain.hazards.base import HazardArrays
+from riskreport.domain.hazards.registry import REGISTRY, Registry
 from riskreport.domain.losses import REPORTED_INDEX, REPORTED_RETURN_PERIODS
 from riskreport.domain.quantity import Provenance, Quantity
-from riskreport.domain.recommendations import measures_for
+from riskreport.domain.report_inputs import ReportInputs
 from riskreport.domain.scores import LEVELS_EN, LEVELS_KO, acute_score_of, chronic_score_of
 from riskreport.domain.site import SiteBatch
 from riskreport.domain.sources import ASSUMPTIONS_KEY, USER_KEY
-
-if TYPE_CHECKING:
-    from riskreport.domain.report import ReportInputs
 
 _D = Provenance.DERIVED
 MAX_DOMINANT = 3
@@ -39,8 +36,17 @@ def _change(now: float, base: float, unit_pct: bool, source: str) -> dict[str, o
     return _q((now - base) / base * 100.0, "%", source)
 
 
+def _drivers(keys: list[str], texts: Mapping[str, tuple[str, str]]) -> list[dict[str, object]]:
+    return [{"key": k, "text_en": texts[k][0], "text_ko": texts[k][1]} for k in keys]
+
+
 def case_entry(
-    h: HazardArrays, site: SiteBatch, cases: CaseGrid, c: int, inputs: ReportInputs
+    h: HazardArrays,
+    site: SiteBatch,
+    cases: CaseGrid,
+    c: int,
+    inputs: ReportInputs,
+    registry: Registry = REGISTRY,
 ) -> dict[str, Any]:
     scenario, horizon = cases.labels[c]
     loss, base = float(h.loss[0, c]), float(h.loss[0, 0])
@@ -85,7 +91,8 @@ def case_entry(
     entry["score"] = _q(score, "score", score_src)
     entry["level_en"] = LEVELS_EN[int(score)]
     entry["level_ko"] = LEVELS_KO[int(score)]
-    entry["drivers"] = [d.as_dict() for d in drivers(h, site, c)]
+    keys = registry.get(h.hazard).driver_keys(h, site, c)
+    entry["drivers"] = _drivers(keys, registry.driver_texts())
     return entry
 
 
@@ -104,7 +111,7 @@ def recommendations(
     worst: Mapping[str, tuple[float, float]],
     dominant: list[str],
     site: SiteBatch,
-    cases: CaseGrid,
+    registry: Registry = REGISTRY,
 ) -> list[dict[str, Any]]:
     """Measures for the dominant hazards and any other hazard scoring 3 or more."""
     chosen = dominant + [
@@ -113,10 +120,9 @@ def recommendations(
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for key in chosen:
-        h = results[key]
+        h, hazard = results[key], registry.get(key)
         c = int(np.argmax(h.loss[0]))
-        driver_keys = [d.key for d in drivers(h, site, c)]
-        for m in measures_for(key, driver_keys)[:MEASURES_PER_HAZARD]:
+        for m in hazard.measures_for(hazard.driver_keys(h, site, c))[:MEASURES_PER_HAZARD]:
             if m.key not in seen:
                 seen.add(m.key)
                 out.append(m.as_dict())
