@@ -1,4 +1,4 @@
-"""Vegetation-fire density and the annual chance that a point burns (``wildfire.npz``).
+"""Vegetation-fire density and the annual chance that a point burns (``fire_density.npz``).
 
 Steps (``docs/data/wildfire.md``):
 
@@ -135,7 +135,7 @@ def derive(shared: Path, out: Path) -> list[Path]:
         "detections_south_of_mdl": int(south_of_mdl(lat, lon).sum()),
     }
     path = write_grid(
-        out / "wildfire.npz",
+        out / "fire_density.npz",
         lat0=LAT0,
         lon0=LON0,
         step=STEP,

@@ -21,14 +21,28 @@ TABLE = "rainfall.npz"
 SOURCE = "open-meteo-era5"
 
 
-def daily_max_rain_mm(lat: Array, lon: Array, return_periods: Array) -> Array:
-    """(B, n_rp) daily rain (mm) reached once in each return period (years, > 1)."""
+def gumbel_mm(lat: Array, lon: Array) -> tuple[Array, Array]:
+    """Gumbel location and scale (mm) of the annual maximum daily rain, each (B,)."""
     grid = load_grid(TABLE)
     lat, lon = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
-    t = np.asarray(return_periods, dtype=np.float64)
+    return grid.sample("gumbel_loc_mm", lat, lon), grid.sample("gumbel_scale_mm", lat, lon)
+
+
+def gumbel_value(loc: Array, scale: Array, return_period: Array) -> Array:
+    """``loc - scale * ln(-ln(1 - 1/T))``, broadcast; every ``T`` must exceed 1 year.
+
+    >>> float(gumbel_value(np.array(100.0), np.array(10.0), np.array(2.0)).round(2))
+    103.67
+    """
+    t = np.asarray(return_period, dtype=np.float64)
     if np.any(t <= 1.0):
         raise ValueError("return periods must exceed 1 year")
-    loc = grid.sample("gumbel_loc_mm", lat, lon)
-    scale = grid.sample("gumbel_scale_mm", lat, lon)
-    result: Array = loc[:, None] - scale[:, None] * np.log(-np.log(1.0 - 1.0 / t))[None, :]
+    result: Array = loc - scale * np.log(-np.log(1.0 - 1.0 / t))
     return result
+
+
+def daily_max_rain_mm(lat: Array, lon: Array, return_periods: Array) -> Array:
+    """(B, n_rp) daily rain (mm) reached once in each return period (years, > 1)."""
+    loc, scale = gumbel_mm(lat, lon)
+    t = np.asarray(return_periods, dtype=np.float64)
+    return gumbel_value(loc[:, None], scale[:, None], t[None, :])

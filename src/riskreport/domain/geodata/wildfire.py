@@ -1,4 +1,4 @@
-"""Vegetation-fire density and the annual chance that a point burns (``wildfire.npz``).
+"""Vegetation-fire density and the annual chance that a point burns (``fire_density.npz``).
 
 Kernel density (Gaussian, sigma 10 km) of VIIRS type-0 detections 2020-2023 [nasa-firms]; the
 burn probability converts density with the burnt area per detection calibrated on the Korea
@@ -19,7 +19,7 @@ import numpy as np
 from riskreport.domain.array import Array
 from riskreport.domain.geodata.grid import load_grid
 
-TABLE = "wildfire.npz"
+TABLE = "fire_density.npz"
 SOURCE = "nasa-firms"
 
 
