@@ -44,8 +44,9 @@ def given_ground_m(site: SiteBatch) -> Array:
     A :class:`SiteBatch` fills an unknown ground level with a coastal rule (waterfront level plus
     10 m per km inland, at most 150 m) meant for coastal flood; heat and cold days need terrain
     instead, so where the batch holds exactly that rule's value the climate tables' own default
-    ground (ETOPO5 low ground) is used. ``tests/domain/hazards/test_climate_inputs.py`` keeps this
-    in step with :func:`riskreport.domain.site.site_batch`.
+    ground (ETOPO5 low ground) is used. ``tests/domain/hazards/test_observed_inputs.py`` keeps this
+    in step with :func:`riskreport.domain.site.site_batch`. (A user who types exactly the rule's
+    value is read as not having given one; the two then differ by the rule's error only.)
     """
     coastal_rule = np.minimum(
         r.WATERFRONT_GROUND_M[r.coast_segment(site.lat, site.lon)]

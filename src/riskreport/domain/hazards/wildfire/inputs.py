@@ -60,7 +60,8 @@ def given_forest_m(site: SiteBatch) -> Array:
     """The distance to forest where the user gave it, NaN where the batch holds its default.
 
     :func:`riskreport.domain.site.site_batch` fills an unknown distance with a default by urban
-    class; that default is no observation, so it does not refine the landscape's value.
+    class; that default is no observation, so it does not refine the landscape's value. (A user
+    who types exactly the default distance is read as not having given one.)
     """
     default = r.FOREST_DISTANCE_M[site.urban_class]
     result: Array = np.where(np.isclose(site.forest_m, default), np.nan, site.forest_m)
