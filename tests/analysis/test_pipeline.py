@@ -91,12 +91,18 @@ def test_busan_warehouse_dominated_by_coastal_flood_typhoon_above_seoul() -> Non
     assert {"near_coast", "sea_level_rise", "basement"} <= keys
 
 
-def test_gangwon_house_dominated_by_wildfire_and_cold() -> None:
+def test_gangwon_house_dominated_by_heat_and_cold_not_fire() -> None:
+    """Hongcheon's representative point (361 m): the satellite record holds no vegetation fire
+    within 10 km and 21 within 25 km in 2020-2023 (Seoul: 20 and 141), so wildfire stays minor
+    even with forest 20 m away; the user's forest distance is applied and tagged as theirs."""
     r = report("GANGWON")
-    assert r["summary"]["dominant_hazards"][:2] == ["wildfire", "cold_wave"]
+    assert r["summary"]["dominant_hazards"][:2] == ["heat_wave", "cold_wave"]
     fire = next(h for h in r["hazards"] if h["hazard"] == "wildfire")
     keys = {d["key"] for d in fire["results"][-1]["drivers"]}
     assert {"near_forest", "flammable_structure"} <= keys
+    assert "fire_prone_region" not in keys
+    assert fire["inputs"]["forest_factor"]["provenance"] == "user_input"
+    assert fire["inputs"]["forest_factor"]["value"] > 1.0
 
 
 def test_dominant_hazards_differ() -> None:

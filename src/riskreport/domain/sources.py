@@ -209,6 +209,24 @@ _ALL = (
         "52(1), 105-124 (Gumbel parameters from the first two L-moments).",
         "https://doi.org/10.1111/j.2517-6161.1990.tb01775.x",
     ),
+    Source(
+        "us-standard-atmosphere-1976",
+        "NOAA, NASA, US Air Force (1976). U.S. Standard Atmosphere, 1976 (NOAA-S/T 76-1562): "
+        "tropospheric temperature lapse rate 6.5 K/km (as in the ICAO standard atmosphere).",
+        "https://ntrs.nasa.gov/citations/19770009539",
+    ),
+    Source(
+        "hosking-wallis-1997",
+        "Hosking, J. R. M., Wallis, J. R. (1997). Regional Frequency Analysis: An Approach Based "
+        "on L-Moments. Cambridge University Press (the index-flood method of Dalrymple 1960).",
+        "https://doi.org/10.1017/CBO9780511529443",
+    ),
+    Source(
+        "kfs-wildfire-stats",
+        "Korea Forest Service (산림청). 산불통계연보 (annual wildfire statistics): forest area "
+        "burnt in South Korea by year, 2020-2023 (2,920 / 766 / 24,797 / 4,992 ha).",
+        "https://www.forest.go.kr/",
+    ),
     Source(USER_KEY, "Given by the user in the report request.", None),
     Source(
         ASSUMPTIONS_KEY,

@@ -1,5 +1,7 @@
 """Days past a threshold in a season, moved by warming: shared by heat wave and cold wave.
 
+Also :func:`site_elevation_m`, the ground elevation both read their day counts at.
+
 A logistic model of the seasonal daily extreme (assumption): today's count fixes the offset and
 a warming ``shift`` (degC) moves the distribution by ``shift / scale``.
 
@@ -12,7 +14,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from riskreport.domain import regions as r
 from riskreport.domain.array import Array
+from riskreport.domain.geodata.elevation import low_ground_m
+from riskreport.domain.hazards.base import Given
+from riskreport.domain.hazards.block import InputBlock
+from riskreport.domain.quantity import Provenance
+from riskreport.domain.site import SiteBatch
+from riskreport.domain.sources import USER_KEY
 
 POWER_KRW_KWH = 150.0  # assumption (KEPCO general-service average)
 
@@ -27,3 +36,36 @@ def shifted_days(base_days: Array, season: float, shift: Array, scale: float) ->
     z0 = np.log(season / b - 1.0)
     result: Array = season / (1.0 + np.exp(z0[None, :] - shift[:, None] / scale))
     return result
+
+
+def given_ground_m(site: SiteBatch) -> Array:
+    """The site's ground elevation where the user gave it, NaN where the batch holds its default.
+
+    A :class:`SiteBatch` fills an unknown ground level with a coastal rule (waterfront level plus
+    10 m per km inland, at most 150 m) meant for coastal flood; heat and cold days need terrain
+    instead, so where the batch holds exactly that rule's value the climate tables' own default
+    ground (ETOPO5 low ground) is used. ``tests/domain/hazards/test_observed_inputs.py`` keeps this
+    in step with :func:`riskreport.domain.site.site_batch`. (A user who types exactly the rule's
+    value is read as not having given one; the two then differ by the rule's error only.)
+    """
+    coastal_rule = np.minimum(
+        r.WATERFRONT_GROUND_M[r.coast_segment(site.lat, site.lon)]
+        + r.GROUND_RISE_PER_KM * np.maximum(site.coast_km, 0.0),
+        150.0,
+    )
+    result: Array = np.where(np.isclose(site.ground_m, coastal_rule), np.nan, site.ground_m)
+    return result
+
+
+def site_elevation_m(site: SiteBatch) -> Array:
+    """The user's ground elevation where given, else the ETOPO5 low ground (m) [etopo5]."""
+    given = given_ground_m(site)
+    result: Array = np.where(np.isnan(given), low_ground_m(site.lat, site.lon), given)
+    return result
+
+
+def elevation_quantity(b: InputBlock, elevation_m: float, given: Given) -> dict[str, object]:
+    """The ground elevation used: the user's, or the ETOPO5 low ground (an assumption)."""
+    if "site.ground_elevation_m" in given:
+        return b.one("elevation_m", elevation_m, "m", USER_KEY, Provenance.USER_INPUT)
+    return b.one("elevation_m", elevation_m, "m", "etopo5", Provenance.ASSUMPTION)

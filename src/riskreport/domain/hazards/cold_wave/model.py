@@ -40,7 +40,7 @@ def cold_wave(site: SiteBatch, inputs: ColdInputs, cases: CaseGrid) -> HazardArr
         probability=(1.0 - np.exp(-days / 2.0)).T,
         damage=None,
         intensity={
-            "cold_days": Intensity(days.T, "days", "kma-warnings"),
+            "cold_days": Intensity(days.T, "days", "open-meteo-era5"),
             "winter_warming_c": Intensity(
                 np.broadcast_to(shift[:, None], shape).T, "degC", "riskreport-assumptions"
             ),

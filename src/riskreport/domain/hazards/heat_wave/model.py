@@ -46,7 +46,7 @@ def heat_wave(site: SiteBatch, inputs: HeatInputs, cases: CaseGrid) -> HazardArr
         probability=(1.0 - np.exp(-days / 2.0)).T,
         damage=None,
         intensity={
-            "heat_days": Intensity(days.T, "days", "kma-warnings"),
+            "heat_days": Intensity(days.T, "days", "open-meteo-era5"),
             "cooling_degree_days": Intensity(cdd.T, "degC day", "physrisk-docs"),
             "hot_extreme_shift_c": Intensity(
                 np.broadcast_to(shift[:, None], shape).T, "degC", "ipcc-ar6-wg1-spm-f6"

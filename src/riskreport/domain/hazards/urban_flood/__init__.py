@@ -25,6 +25,7 @@ HAZARD: Hazard[inputs.UrbanInputs] = Hazard(
             "100년 빈도 침수 깊이(방재시설 없을 때)",
         ),
         "protection_rp": ("flood defence standard", "방재시설 설계 빈도"),
+        "rain_100yr_mm": ("100-year daily rain", "100년 빈도 일강수량"),
         "frequency_multiplier": ("frequency multiplier", "발생 빈도 배수"),
     },
     overrides=inputs.OVERRIDES,

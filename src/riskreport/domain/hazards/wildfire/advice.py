@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from riskreport.domain.hazards.base import HazardArrays, Measure
-from riskreport.domain.hazards.wildfire.inputs import FIRE_PROBABILITY, FireInputs, in_fire_group
+from riskreport.domain.hazards.wildfire.inputs import (
+    FIRE_PRONE_PROBABILITY,
+    FireInputs,
+    given_forest_m,
+)
 from riskreport.domain.site import SiteBatch
 
 DRIVER_TEXTS: dict[str, tuple[str, str]] = {
@@ -25,9 +29,9 @@ DRIVER_TEXTS: dict[str, tuple[str, str]] = {
 
 def drivers(h: HazardArrays, s: SiteBatch, inputs: FireInputs, c: int) -> list[str]:
     out: list[str] = []
-    out += ["near_forest"] if s.forest_m[0] < 200 else []
-    regional = FIRE_PROBABILITY[s.province[0]]
-    out += ["fire_prone_region"] if regional >= 0.002 or in_fire_group(s)[0] > 0 else []
+    out += ["near_forest"] if given_forest_m(s)[0] < 200 else []  # NaN (unknown) compares False
+    prone = inputs.landscape_probability[0] >= FIRE_PRONE_PROBABILITY
+    out += ["fire_prone_region"] if prone else []
     out += ["flammable_structure"] if int(s.structure[0]) in (3, 5) else []
     out += ["drier_climate"] if h.intensity["frequency_multiplier"].values[0, c] > 1.2 else []
     return out

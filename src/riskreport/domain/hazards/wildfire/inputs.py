@@ -1,8 +1,16 @@
 """Wildfire inputs at a site: the annual probability that a fire reaches the building today.
 
-A regional anchor at the forest edge (by province, with Gangwon's east and North Gyeongsang's
-fire-prone east apart), decaying with the distance to forest, times a susceptibility by structure
-(all assumption).
+Three factors, each tagged in the report:
+
+- the landscape's annual burn probability from satellite fire detections (VIIRS type 0,
+  2020-2023, Gaussian kernel sigma 10 km) calibrated on the Korea Forest Service's burnt area
+  [nasa-firms, kfs-wildfire-stats] (``docs/data/wildfire.md``): derived;
+- the distance to forest, *only where the user gives it*: no land-cover data is packaged, so
+  without it the building takes the landscape's value. Given, a point in the forest burns
+  1 / FOREST_SHARE times as often as the landscape (fires burn forest, about 63 % of the land),
+  and the chance falls as exp(-d / 150 m) away from it (assumption);
+- a susceptibility by structure (assumption): wood and EPS-cored sandwich panels burn, concrete
+  does not.
 """
 
 from __future__ import annotations
@@ -14,32 +22,19 @@ import numpy as np
 
 from riskreport.domain import regions as r
 from riskreport.domain.array import Array
+from riskreport.domain.geodata.wildfire import annual_burn_probability
 from riskreport.domain.hazards.base import Given, Override
 from riskreport.domain.hazards.block import InputBlock
 from riskreport.domain.quantity import Provenance
 from riskreport.domain.site import SiteBatch
-from riskreport.domain.sources import ASSUMPTIONS_KEY
+from riskreport.domain.sources import ASSUMPTIONS_KEY, USER_KEY
 
 KEY = "wildfire"
 FIRE_DAMAGE_RATIO = 0.7  # damage given a fire, share of value [physrisk-docs]
-# Annual probability that a wildfire reaches a building at the forest edge; assumption.
-FIRE_PROBABILITY = r.by_province(
-    {
-        r.GANGWON: 0.003,
-        r.GYEONGBUK: 0.002,
-        r.GYEONGNAM: 0.0015,
-        r.JEONNAM: 0.0015,
-        r.CHUNGBUK: 0.0015,
-        r.CHUNGNAM: 0.0015,
-        r.JEONBUK: 0.0012,
-        r.GYEONGGI: 0.0012,
-        r.JEJU: 0.0005,
-    },
-    0.0008,
-)
-FIRE_PROBABILITY_GANGWON_EAST = 0.006
-FIRE_PROBABILITY_GYEONGBUK_FIRE = 0.005
-FOREST_DECAY_M = 150.0
+FOREST_DECAY_M = 150.0  # assumption
+FOREST_SHARE = 0.63  # forest share of South Korea's land (KFS forest statistics); assumption
+# Twice the national mean burn probability 2020-2023 (0.084 %/yr of land, docs/data/wildfire.md).
+FIRE_PRONE_PROBABILITY = 0.0017
 # Susceptibility by structure (STRUCTURES order; assumption): wood and EPS-cored sandwich
 # panels burn, concrete does not.
 FIRE_STRUCTURE = np.array([0.6, 0.8, 0.8, 1.5, 1.1, 1.4])
@@ -56,31 +51,57 @@ OVERRIDES = (
 @dataclass(frozen=True, slots=True)
 class FireInputs:
     fire_probability: Array  # (B,) annual, at this building, today
+    landscape_probability: Array  # (B,) annual burn probability of the surrounding landscape
+    forest_factor: Array  # (B,) 1 where the distance to forest is unknown
+    structure_factor: Array  # (B,)
 
 
-def in_fire_group(site: SiteBatch) -> Array:
-    """1.0 where the municipality is in a group of large spring fires, else 0.0."""
-    result: Array = r.in_group(site.muni_code, r.GANGWON_EAST + r.GYEONGBUK_FIRE)
+def given_forest_m(site: SiteBatch) -> Array:
+    """The distance to forest where the user gave it, NaN where the batch holds its default.
+
+    :func:`riskreport.domain.site.site_batch` fills an unknown distance with a default by urban
+    class; that default is no observation, so it does not refine the landscape's value. (A user
+    who types exactly the default distance is read as not having given one.)
+    """
+    default = r.FOREST_DISTANCE_M[site.urban_class]
+    result: Array = np.where(np.isclose(site.forest_m, default), np.nan, site.forest_m)
     return result
 
 
 def derive(site: SiteBatch) -> FireInputs:
-    east = r.in_group(site.muni_code, r.GANGWON_EAST)
-    gb_fire = r.in_group(site.muni_code, r.GYEONGBUK_FIRE)
-    base = np.where(
-        east > 0,
-        FIRE_PROBABILITY_GANGWON_EAST,
-        np.where(gb_fire > 0, FIRE_PROBABILITY_GYEONGBUK_FIRE, FIRE_PROBABILITY[site.province]),
+    landscape = annual_burn_probability(site.lat, site.lon)
+    d = given_forest_m(site)
+    forest = np.where(
+        np.isnan(d), 1.0, np.exp(-np.maximum(np.nan_to_num(d), 0.0) / FOREST_DECAY_M) / FOREST_SHARE
     )
-    decay = np.exp(-np.maximum(site.forest_m, 0.0) / FOREST_DECAY_M)
-    return FireInputs(base * decay * FIRE_STRUCTURE[site.structure])
+    structure = FIRE_STRUCTURE[site.structure]
+    return FireInputs(landscape * forest * structure, landscape, forest, structure)
 
 
 def report_block(site: SiteBatch, inputs: FireInputs, given: Given) -> dict[str, Any]:
     b = InputBlock(KEY, given)
+    d, a = Provenance.DERIVED, Provenance.ASSUMPTION
+    forest_given = "site.distance_to_forest_m" in given
     return {
         "fire_probability_today": b.one(
-            "fire_probability", inputs.fire_probability[0], "1/yr", ASSUMPTIONS_KEY
+            "fire_probability", inputs.fire_probability[0], "1/yr", "nasa-firms", d
+        ),
+        "landscape_burn_probability": b.one(
+            "landscape_burn_probability",
+            inputs.landscape_probability[0],
+            "1/yr",
+            "kfs-wildfire-stats",
+            d,
+        ),
+        "forest_factor": b.one(
+            "forest_factor",
+            inputs.forest_factor[0],
+            "x",
+            USER_KEY if forest_given else ASSUMPTIONS_KEY,
+            Provenance.USER_INPUT if forest_given else a,
+        ),
+        "structure_factor": b.one(
+            "structure_factor", inputs.structure_factor[0], "x", ASSUMPTIONS_KEY, a
         ),
         "damage_ratio": b.one(
             "damage_ratio", FIRE_DAMAGE_RATIO, "fraction", "physrisk-docs", Provenance.PUBLISHED

@@ -1,8 +1,9 @@
 """Wildfire: annual probability that a fire reaches the building, times 0.7 damage.
 
 physrisk's wildfire model [physrisk-docs]: damage given a fire is 0.7 of value, so the expected
-annual damage is 0.7 x the annual probability. The probability rises with warming like the
-frequency of agricultural drought, Figure SPM.6 (a fire-weather proxy; tagged assumption).
+annual damage is 0.7 x the annual probability (from observed fires, ``inputs.py``). The
+probability rises with warming like the frequency of agricultural drought, Figure SPM.6 (a
+fire-weather proxy; tagged assumption).
 """
 
 from __future__ import annotations
@@ -32,9 +33,7 @@ def wildfire(site: SiteBatch, inputs: FireInputs, cases: CaseGrid) -> HazardArra
         probability=probability,
         damage=curve,
         intensity={
-            "fire_probability": Intensity(
-                probability, "1/yr", "riskreport-assumptions", "assumption"
-            ),
+            "fire_probability": Intensity(probability, "1/yr", "nasa-firms"),
             "frequency_multiplier": Intensity(
                 np.broadcast_to(m[None, :], probability.shape).copy(), "x", "ipcc-ar6-wg1-spm-f6"
             ),

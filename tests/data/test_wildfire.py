@@ -1,0 +1,81 @@
+"""Wildfire: the raw detection counts, the kernel density and the burn-probability calibration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scripts.data.interpolation import grid_axes, km_between
+from scripts.data.wildfire import (
+    KFS_BURNT_HA,
+    LAT0,
+    LAT1,
+    LON0,
+    LON1,
+    STEP,
+    density,
+    read_detections,
+    south_of_mdl,
+)
+
+from riskreport.domain.geodata.wildfire import annual_burn_probability, fire_density
+
+
+@pytest.fixture(scope="module")
+def detections(shared_data: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return read_detections(shared_data)
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "within_10", "within_25"),
+    [(37.5665, 126.978, 20, 141), (35.163, 129.163, 19, 763), (37.0, 129.4, 815, None)],
+)
+def test_raw_counts_check_values(
+    detections: tuple[np.ndarray, np.ndarray, np.ndarray],
+    lat: float,
+    lon: float,
+    within_10: int,
+    within_25: int | None,
+) -> None:
+    """The README's Uljin point is (37.0, 129.4); at (36.99, 129.40) the count is 718."""
+    d = km_between(lat, lon, detections[0], detections[1])
+    assert int((d <= 10).sum()) == within_10
+    if within_25 is not None:
+        assert int((d <= 25).sum()) == within_25
+
+
+def test_kernel_density_keeps_the_count(
+    detections: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    lat, lon, _ = detections
+    lats, lons = grid_axes(LAT0, LAT1, LON0, LON1, STEP)
+    d = density(lat, lon, lats, lons, 10.0)
+    cell_km2 = (STEP * 111.195) ** 2 * np.cos(np.radians(lats))[:, None]
+    # Mass lost off the grid's edges only (the box holds every detection).
+    assert float((d * cell_km2).sum()) == pytest.approx(lat.size, rel=0.03)
+
+
+def test_contrast_uljin_far_above_central_seoul() -> None:
+    lat, lon = np.array([37.5665, 37.0]), np.array([126.978, 129.4])
+    density_seoul, density_uljin = fire_density(lat, lon)
+    assert density_uljin > 10 * density_seoul
+    p_seoul, p_uljin = annual_burn_probability(lat, lon)
+    assert p_uljin > 10 * p_seoul
+
+
+def test_burn_fraction_matches_the_forest_statistics(
+    detections: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    """Over South Korea's cells the mean burn probability is the KFS burnt area over the land
+    (about 100,000 km2): 0.084 %/yr of land 2020-2023 (0.13 % of 6.3 Mha forest; 2022 was
+    extreme); without 2022 it would be 0.03 %/yr."""
+    lats, lons = grid_axes(LAT0, LAT1, LON0, LON1, STEP)
+    glat, glon = np.meshgrid(lats, lons, indexing="ij")
+    p = annual_burn_probability(glat.ravel(), glon.ravel())
+    cell_km2 = (STEP * 111.195) ** 2 * np.cos(np.radians(glat.ravel()))
+    south = south_of_mdl(glat.ravel(), glon.ravel())
+    burnt_km2 = float((p * cell_km2)[south].sum())
+    kfs_km2 = sum(KFS_BURNT_HA.values()) / 100.0 / 4.0
+    assert burnt_km2 == pytest.approx(kfs_km2, rel=0.1)
+    assert 1e-4 < burnt_km2 / 100_000 < 1e-3
