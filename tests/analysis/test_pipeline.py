@@ -138,7 +138,7 @@ def test_every_number_has_provenance_and_a_resolvable_source(name: str) -> None:
 def test_report_shape() -> None:
     r = report("SEOUL")
     assert [h["hazard"] for h in r["hazards"]] == list(HAZARDS)
-    assert r["location"]["resolution"] == "municipality_centroid"
+    assert r["location"]["resolution"] == "municipality_point"
     assert r["location"]["matched"]["code"] == "11020"
     urban = next(h for h in r["hazards"] if h["hazard"] == "urban_flood")
     assert len(urban["results"]) == 6

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from riskreport.domain.gazetteer import AddressError, resolve_address
+from riskreport.domain.address import AddressError, resolve_address
 
 
 @pytest.mark.parametrize(
@@ -31,7 +31,8 @@ def test_resolves(address: str, code: str) -> None:
 def test_street_part_and_note() -> None:
     m = resolve_address("서울특별시 중구 세종대로 110")
     assert m.street_part == "세종대로 110"
-    assert "Street address" in m.note_en
+    assert "No 읍면동" in m.note_en
+    assert "lat/lon gives|lat/lon" in m.note_en or "lat/lon" in m.note_en
 
 
 def test_renamed_provinces_use_current_names() -> None:

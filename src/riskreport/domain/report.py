@@ -52,10 +52,11 @@ class LocationInfo:
     lat: Quantity
     lon: Quantity
     input: Mapping[str, Any]
-    resolution: str  # coordinates | municipality_centroid | province_centroid
+    resolution: str  # coordinates | emd_point | municipality_point | province_point
     matched: Mapping[str, str] | None
     note_en: str
     note_ko: str
+    levels: tuple[Mapping[str, str], ...] = ()  # province, municipality, emd, ri as present
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +189,7 @@ def _location(loc: LocationInfo) -> dict[str, Any]:
         "note": loc.note_en,
         "note_en": loc.note_en,
         "note_ko": loc.note_ko,
+        "levels": [dict(level) for level in loc.levels],
     }
 
 
