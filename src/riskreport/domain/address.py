@@ -215,7 +215,7 @@ def resolve_address(address: str, gazetteer: Gazetteer | None = None) -> Address
             g.province(place.parent_code),
             street,
             f"Resolved to the centre of {place.name_ko} (all its districts); give the district "
-            "(구) or the 읍면동 for a closer point, or lat/lon for the exact site.",
+            "(gu) or the eup/myeon/dong for a closer point, or lat/lon for the exact site.",
             f"{place.name_ko} 전체의 중심점으로 찾았습니다. 더 가까운 위치는 구나 읍면동을, "
             "정확한 위치는 위도·경도를 적어 주십시오.",
         )
@@ -259,7 +259,8 @@ def _matched(
             ko += " 정확한 위치는 위도·경도를 적어 주십시오."
     elif street:
         en = (
-            f"No 읍면동 was recognised in the address ('{street}'): located at the representative "
+            f"No eup/myeon/dong was recognised in the address ('{street}'): located at the "
+            "representative "
             f"point of {place.name_en}. Give lat/lon for the exact site."
         )
         ko = (

@@ -113,8 +113,7 @@ def locate_coordinates(lat: float, lon: float, found: PointAreas) -> Location:
     """A point given by the user, with the areas the boundary lookup found there."""
     if found.muni_code <= 0:
         raise LocationError(
-            f"({lat}, {lon}) is not within {found.offshore_km:.0f} km of any mapped Korean "
-            "읍면동: at sea or outside South Korea"
+            f"({lat}, {lon}) is not near any mapped Korean 읍면동: at sea or outside South Korea"
         )
     g, a = load_gazetteer(), load_legal_areas()
     m = g.municipality(str(found.muni_code))
@@ -134,7 +133,7 @@ def locate_coordinates(lat: float, lon: float, found: PointAreas) -> Location:
         en = (
             f"Coordinates as given; the point lies {found.offshore_km:.1f} km outside the mapped "
             f"boundaries (at sea or on an islet the data lacks) and was placed in the nearest "
-            f"읍면동: {place_en}."
+            f"eup/myeon/dong: {place_en}."
         )
         ko = (
             f"입력한 좌표를 썼습니다. 경계 자료 밖 {found.offshore_km:.1f} km"

@@ -11,7 +11,7 @@ unplaced (code 0).
 
 >>> found = locate(np.array([37.5665, 35.163]), np.array([126.978, 129.163]))
 >>> found.emd_code.tolist(), found.muni_code.tolist()
-([11140116, 26350105], [11020, 21090])
+([11140103, 26350106], [11020, 21090])
 """
 
 from __future__ import annotations
