@@ -7,9 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import shapely
 from pydantic import ValidationError
 
 from riskreport.analysis.location import locate, municipality_codes, point_areas
+from riskreport.analysis.location.boundaries import boundaries
 from riskreport.analysis.pipeline import analyze, analyze_portfolio
 from riskreport.analysis.request import ReportRequest
 from riskreport.domain.gazetteer import MOVED
@@ -90,6 +92,20 @@ def test_a_point_at_sea_near_the_coast_takes_the_nearest_emd_with_a_note() -> No
     assert "바다" in loc.note_ko
     inland = locate_coordinates(35.163, 129.163, point_areas(35.163, 129.163))
     assert "outside" not in inland.note_en
+
+
+def test_outline_pieces_find_the_same_nearest_polygon_as_whole_polygons() -> None:
+    b = boundaries()
+    rng = np.random.default_rng(11)
+    lat, lon = rng.uniform(34.0, 35.5, 4000), rng.uniform(126.0, 129.5, 4000)
+    points = np.asarray(shapely.points(lon, lat), dtype=object)
+    outside = points[b.emd.within(points) < 0][:300]  # the southern seas and their islands
+    assert len(outside) > 100
+    whole = b.emd.tree.query_nearest(outside, max_distance=0.1, all_matches=False)
+    which, poly, _ = b.edges.nearest(outside, 0.1)
+    assert dict(zip(which.tolist(), poly.tolist(), strict=True)) == dict(
+        zip(whole[0].tolist(), whole[1].tolist(), strict=True)
+    )
 
 
 def test_far_at_sea_is_refused_and_north_korea_is_not_placed() -> None:

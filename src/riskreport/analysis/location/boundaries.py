@@ -45,9 +45,7 @@ class Found:
 
     emd_code: IntArray
     muni_code: IntArray
-    offshore_km: (
-        Array  # 0 inside a polygon; the distance to the nearest one otherwise; inf unplaced
-    )
+    offshore_km: Array  # 0 inside; else the distance to the nearest polygon; inf: unplaced
     ri_code: IntArray  # 0 where the point is in no 리 (cities) or 리 were not asked for
 
 
@@ -136,7 +134,12 @@ class Boundaries:
     def _nearest(
         self, points: npt.NDArray[np.object_], lat: Array, lon: Array
     ) -> tuple[IntArray, Array]:
-        """Nearest 읍면동 within MAX_OFFSHORE_KM (-1 beyond) and the distance to it in km."""
+        """Nearest 읍면동 within MAX_OFFSHORE_KM (-1 beyond) and the distance to it in km.
+
+        "Nearest" is measured in degrees as the tree does (a degree of longitude counted like one
+        of latitude); over the few km this serves, it picks the same neighbour but for points
+        almost equidistant from two. The distance is in km (equirectangular: exact enough over 10 km).
+        """
         idx = np.full(points.shape[0], -1, dtype=np.int64)
         km = np.full(points.shape[0], np.inf)
         which, poly, piece = self.edges.nearest(points, _SEARCH_DEG)
