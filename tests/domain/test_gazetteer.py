@@ -49,6 +49,9 @@ def test_resolves_the_municipality(address: str, code: str) -> None:
         ("인천 미추홀구 도화동", "23030", "도화동", "legal"),  # renamed 2018 (남구)
         ("대구광역시 군위군 군위읍", "37310", "군위읍", "admin"),  # moved to 대구 2023
         ("부산 해운대구 중동 1394", "21090", "중동", "legal"),
+        ("서울 강남구 역삼 1동", "11230", "역삼1동", "admin"),  # written apart
+        ("Yeoksam-dong, Gangnam-gu, Seoul", "11230", "역삼동", "legal"),  # romanized
+        ("Taepyeongno 1-ga, Jung-gu, Seoul", "11020", "태평로1가", "legal"),
     ],
 )
 def test_resolves_the_named_emd(address: str, municipality: str, emd: str, kind: str) -> None:

@@ -129,9 +129,23 @@ def _find_municipality(
     return [], set(), None
 
 
+def _words(tokens: list[str], used: set[int]) -> list[tuple[int, int, str]]:
+    """(first token, tokens, word) that may name a 읍면동, a word split in two first
+    ('역삼 1동', 'Taepyeongno 1-ga')."""
+    out: list[tuple[int, int, str]] = []
+    for i, tok in enumerate(tokens):
+        if i in used:
+            continue
+        if i + 1 < len(tokens) and i + 1 not in used and _looks_like_dong(tokens[i + 1]):
+            out.append((i, 2, tok + tokens[i + 1]))
+        if _looks_like_dong(tok):
+            out.append((i, 1, tok))
+    return out
+
+
 def _looks_like_dong(tok: str) -> bool:
     return bool(re.search(r"(동|가|읍|면|로)$", tok)) or tok.lower().endswith(
-        ("dong", "eup", "myeon")
+        ("dong", "eup", "myeon", "ga")
     )
 
 
@@ -152,14 +166,24 @@ def _dongs(tok: str, munis: set[str] | None, prov: str | None, g: Gazetteer) -> 
                 Dong("admin", p.name_ko, p.name_en, p.code, legal, p.parent_code, p.lat, p.lon)
             )
     a = load_legal_areas()
-    for i in np.flatnonzero(a.emd_name == tok):
+    for i in _legal_index().get(key, ()):
         muni = str(int(a.emd_muni[i]))
         if not wanted(muni) or any(d.muni_code == muni for d in out):
             continue  # an administrative 읍면동 of the same name there is the same place
-        lat, lon = float(a.emd_lat[i]), float(a.emd_lon[i])
+        name, lat, lon = str(a.emd_name[i]), float(a.emd_lat[i]), float(a.emd_lon[i])
         legal = str(int(a.emd_code[i]))
-        out.append(Dong("legal", tok, romanize(tok), "", legal, muni, lat, lon))
+        out.append(Dong("legal", name, romanize(name), "", legal, muni, lat, lon))
     return out
+
+
+@cache
+def _legal_index() -> dict[str, tuple[int, ...]]:
+    """Rows of the legal 읍면동 by name, Korean or romanized ('Yeoksam-dong'), normalised."""
+    index: dict[str, list[int]] = {}
+    for i, name in enumerate(load_legal_areas().emd_name.tolist()):
+        for written in {norm(name), norm(romanize(name))}:
+            index.setdefault(written, []).append(i)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 @cache
@@ -208,9 +232,7 @@ def resolve_address(address: str, gazetteer: Gazetteer | None = None) -> Address
     dong: Dong | None = None
     ri: tuple[str, str] | None = None
     munis = {m.code for m in candidates} if candidates else None
-    for i, tok in enumerate(tokens):
-        if i in used or not _looks_like_dong(tok):
-            continue
+    for i, span, tok in _words(tokens, used):
         found = _dongs(tok, munis, prov, g)
         if not found:
             continue
@@ -221,11 +243,11 @@ def resolve_address(address: str, gazetteer: Gazetteer | None = None) -> Address
                 "add the province and municipality"
             )
         dong = found[0]
-        used.add(i)
-        if i + 1 < len(tokens):
-            ri = _ri(tokens[i + 1], dong)
+        used |= set(range(i, i + span))
+        if i + span < len(tokens):
+            ri = _ri(tokens[i + span], dong)
             if ri is not None:
-                used.add(i + 1)
+                used.add(i + span)
         candidates = [g.municipality(dong.muni_code)]
         break
     street = " ".join(t for i, t in enumerate(tokens) if i not in used)

@@ -138,7 +138,7 @@ class Boundaries:
 
         "Nearest" is measured in degrees as the tree does (a degree of longitude counted like one
         of latitude); over the few km this serves, it picks the same neighbour but for points
-        almost equidistant from two. The distance is in km (equirectangular: exact enough over 10 km).
+        almost equidistant from two. The distance is in km (equirectangular, exact enough here).
         """
         idx = np.full(points.shape[0], -1, dtype=np.int64)
         km = np.full(points.shape[0], np.inf)
