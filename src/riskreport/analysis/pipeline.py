@@ -133,7 +133,9 @@ def analyze_portfolio(
     ``building_info``, ``asset_info``; each validated like ``analyze``) or columns of equal
     length (``lat``, ``lon`` and optional ``structure``, ``use``, ``floors_above`` ... see
     ``riskreport.domain.portfolio.NUMERIC_COLUMNS``; NaN means unknown). The columnar form is
-    the fast one. Returns a :class:`PortfolioResult` of arrays (``.to_records()`` for dicts).
+    the fast one; without a ``muni_code`` column each building's municipality comes from the
+    polygons of the legal boundaries (``riskreport.analysis.location``). Returns a
+    :class:`PortfolioResult` of arrays (``.to_records()`` for dicts).
     """
     for s in scenarios:
         if s not in SCENARIOS:

@@ -84,8 +84,6 @@ class AddressError(ValueError):
     """The address could not be resolved to one Korean province or municipality."""
 
 
-# Source errata and renamings since 2018 (README of the reference gazetteer).
-_EN_CORRECTIONS = {"32360": "Cheorwon-gun"}
 # Current names of provinces renamed since 2018 (2023, 2024); the 2018 names stay as aliases.
 _RENAMED = {"32": ("강원특별자치도", "Gangwon State"), "35": ("전북특별자치도", "Jeonbuk State")}
 PROVINCE_ALIASES: dict[str, tuple[str, ...]] = {
@@ -138,7 +136,7 @@ def parse_gazetteer(text: str) -> Gazetteer:
                 level=row["level"],
                 code=row["code"],
                 name_ko=name_ko,
-                name_en=_EN_CORRECTIONS.get(row["code"]) or name_en,
+                name_en=name_en,
                 parent_code=row["parent_code"],
                 lat=float(row["lat"]),
                 lon=float(row["lon"]),
