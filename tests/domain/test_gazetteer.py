@@ -137,6 +137,16 @@ def test_the_province_or_city_given_settles_ambiguity() -> None:
         resolve_address("중구 태평로1가")
 
 
+def test_districts_newer_than_2018_map_to_their_2018_municipality() -> None:
+    assert resolve_address("경기도 화성시 동탄구").place.code == "31240"
+    assert resolve_address("부천시 소사구").place.code == "31050"
+    assert resolve_address("인천 영종구 운서동").place.code == "23010"
+    # 제물포구 spans the 2018 중구 and 동구: the 읍면동 decides, else it is ambiguous.
+    assert resolve_address("인천 제물포구 송림동").place.code == "23020"
+    with pytest.raises(AddressError, match="add the 읍면동"):
+        resolve_address("인천 제물포구")
+
+
 def test_unknown() -> None:
     with pytest.raises(AddressError, match="no Korean province"):
         resolve_address("1600 Pennsylvania Avenue, Washington")

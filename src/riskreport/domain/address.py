@@ -88,11 +88,28 @@ def _index(g: Gazetteer) -> dict[str, tuple[str, ...]]:
             names.add(m.name_ko[len(city) :])  # '분당구' alone; ambiguity is settled later
         for name in names:
             index.setdefault(norm(name), []).append(m.code)
-    # Districts created after 2018 in a city that then had none: the city's code.
-    for name in ("원미구", "소사구", "오정구"):  # 부천시, 2024
-        index.setdefault(norm(name), []).append("31050")
-    index.setdefault(norm("미추홀구"), []).append("23030")  # 인천 남구, renamed 2018
+    for (city, district), codes in NEW_DISTRICTS.items():
+        for name in (district, city + district):
+            index.setdefault(norm(name), []).extend(codes)
     return {k: tuple(v) for k, v in index.items()}
+
+
+# Districts that the 2018 table does not have, as written -> the 2018 municipalities they lie in
+# (several where a new district spans more than one: the 읍면동 or the province then decides).
+NEW_DISTRICTS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("인천광역시", "미추홀구"): ("23030",),  # 남구 renamed, 2018
+    ("부천시", "원미구"): ("31050",),  # 부천시's districts, restored 2024
+    ("부천시", "소사구"): ("31050",),
+    ("부천시", "오정구"): ("31050",),
+    ("화성시", "만세구"): ("31240",),  # 화성시's districts, 2026
+    ("화성시", "효행구"): ("31240",),
+    ("화성시", "병점구"): ("31240",),
+    ("화성시", "동탄구"): ("31240",),
+    ("인천광역시", "제물포구"): ("23010", "23020"),  # 인천's districts redrawn, 2026
+    ("인천광역시", "영종구"): ("23010",),
+    ("인천광역시", "검단구"): ("23080",),
+    ("인천광역시", "서해구"): ("23080",),
+}
 
 
 @cache
@@ -263,7 +280,10 @@ def resolve_address(address: str, gazetteer: Gazetteer | None = None) -> Address
             "정확한 위치는 위도·경도를 적어 주십시오.",
         )
     if len(candidates) > 1:
-        raise AddressError(f"the address is ambiguous; add the province: {_options(candidates, g)}")
+        more = "the 읍면동" if prov is not None else "the province"
+        raise AddressError(
+            f"the address is ambiguous; add {more}: it may be {_options(candidates, g)}"
+        )
     if len(candidates) == 1:
         return _matched(candidates[0], prov, street, dong, ri, g)
     if prov is not None:
