@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 
@@ -27,12 +26,17 @@ from riskreport.domain.gazetteer import (
     AddressError,
     Gazetteer,
     Place,
-    city_name,
     in_province,
     load_gazetteer,
     load_legal_areas,
     norm,
     province_code,
+)
+from riskreport.domain.place_names import (
+    admin_index,
+    city_index,
+    legal_index,
+    municipality_index,
 )
 from riskreport.domain.romanize import romanize
 
@@ -78,56 +82,11 @@ def _find_province(tokens: list[str], g: Gazetteer) -> tuple[str | None, set[int
     return None, set()
 
 
-@cache
-def _index(g: Gazetteer) -> dict[str, tuple[str, ...]]:
-    index: dict[str, list[str]] = {}
-    for m in g.municipalities:
-        names = {m.name_ko, m.name_en}
-        city = city_name(m)
-        if city is not None:
-            names.add(m.name_ko[len(city) :])  # '분당구' alone; ambiguity is settled later
-        for name in names:
-            index.setdefault(norm(name), []).append(m.code)
-    for (city, district), codes in NEW_DISTRICTS.items():
-        for name in (district, city + district):
-            index.setdefault(norm(name), []).extend(codes)
-    return {k: tuple(v) for k, v in index.items()}
-
-
-# Districts that the 2018 table does not have, as written -> the 2018 municipalities they lie in
-# (several where a new district spans more than one: the 읍면동 or the province then decides).
-NEW_DISTRICTS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("인천광역시", "미추홀구"): ("23030",),  # 남구 renamed, 2018
-    ("부천시", "원미구"): ("31050",),  # 부천시's districts, restored 2024
-    ("부천시", "소사구"): ("31050",),
-    ("부천시", "오정구"): ("31050",),
-    ("화성시", "만세구"): ("31240",),  # 화성시's districts, 2026
-    ("화성시", "효행구"): ("31240",),
-    ("화성시", "병점구"): ("31240",),
-    ("화성시", "동탄구"): ("31240",),
-    ("인천광역시", "제물포구"): ("23010", "23020"),  # 인천's districts redrawn, 2026
-    ("인천광역시", "영종구"): ("23010",),
-    ("인천광역시", "검단구"): ("23080",),
-    ("인천광역시", "서해구"): ("23080",),
-}
-
-
-@cache
-def _cities(g: Gazetteer) -> dict[str, tuple[Place, ...]]:
-    """Districts by their city's name: '수원시' -> the four districts of 수원시."""
-    out: dict[str, list[Place]] = {}
-    for m in g.municipalities:
-        city = city_name(m)
-        if city is not None:
-            out.setdefault(city, []).append(m)
-    return {k: tuple(v) for k, v in out.items()}
-
-
 def _find_municipality(
     tokens: list[str], used: set[int], g: Gazetteer
 ) -> tuple[list[Place], set[int], int | None]:
     """Candidate municipalities, the tokens they used and the city token (a city named alone)."""
-    index = _index(g)
+    index = municipality_index(g)
     for i, tok in enumerate(tokens):
         if i in used:
             continue
@@ -136,7 +95,7 @@ def _find_municipality(
             return [g.municipality(c) for c in index[pair]], {i, i + 1}, None
         if norm(tok) in index:
             return [g.municipality(c) for c in index[norm(tok)]], {i}, None
-        city_parts = list(_cities(g).get(tok, ()))
+        city_parts = list(city_index(g).get(tok, ()))
         if city_parts:
             nxt = norm(tokens[i + 1]) if i + 1 < len(tokens) else ""
             sub = [m for m in city_parts if norm(m.name_ko[len(tok) :]) == nxt]
@@ -176,14 +135,14 @@ def _dongs(tok: str, munis: set[str] | None, prov: str | None, g: Gazetteer) -> 
             return muni in munis
         return prov is None or in_province(g.municipality(muni), prov)
 
-    for p in _admin_index(g).get(key, ()):
+    for p in admin_index(g).get(key, ()):
         if wanted(p.parent_code):
             legal = _legal_code(p.name_ko, p.parent_code)
             out.append(
                 Dong("admin", p.name_ko, p.name_en, p.code, legal, p.parent_code, p.lat, p.lon)
             )
     a = load_legal_areas()
-    for i in _legal_index().get(key, ()):
+    for i in legal_index().get(key, ()):
         muni = str(int(a.emd_muni[i]))
         if not wanted(muni) or any(d.muni_code == muni for d in out):
             continue  # an administrative 읍면동 of the same name there is the same place
@@ -191,26 +150,6 @@ def _dongs(tok: str, munis: set[str] | None, prov: str | None, g: Gazetteer) -> 
         legal = str(int(a.emd_code[i]))
         out.append(Dong("legal", name, romanize(name), "", legal, muni, lat, lon))
     return out
-
-
-@cache
-def _legal_index() -> dict[str, tuple[int, ...]]:
-    """Rows of the legal 읍면동 by name, Korean or romanized ('Yeoksam-dong'), normalised."""
-    index: dict[str, list[int]] = {}
-    for i, name in enumerate(load_legal_areas().emd_name.tolist()):
-        for written in {norm(name), norm(romanize(name))}:
-            index.setdefault(written, []).append(i)
-    return {k: tuple(v) for k, v in index.items()}
-
-
-@cache
-def _admin_index(g: Gazetteer) -> dict[str, tuple[Place, ...]]:
-    """The 2018 administrative 읍면동 by written name (Korean or English), normalised."""
-    index: dict[str, list[Place]] = {}
-    for p in g.submunicipalities:
-        for name in {norm(p.name_ko), norm(p.name_en)}:
-            index.setdefault(name, []).append(p)
-    return {k: tuple(v) for k, v in index.items()}
 
 
 def _legal_code(name: str, muni: str) -> str:
