@@ -82,7 +82,7 @@ def test_defaults_and_domain_conversion() -> None:
     assert a.horizons == (2050, 2100)
     assert len(a.hazards) == 9
     assert a.language == "ko"
-    assert a.location.resolution == "municipality_centroid"
+    assert a.location.resolution == "municipality_point"
     assert a.location.lat.provenance is Provenance.DATA
     assert a.building.structure.provenance is Provenance.USER_INPUT
     assert a.building.use.provenance is Provenance.ASSUMPTION

@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from riskreport.analysis.hazard_data import HazardData, PackagedHazardData
+from riskreport.analysis.location import municipality_codes
 from riskreport.analysis.request import ReportRequest
 from riskreport.analysis.writers import narrate
 from riskreport.domain.cases import case_grid
@@ -64,7 +67,14 @@ def compute(
     out = build_report(
         ReportInputs(
             location=LocationInfo(
-                loc.lat, loc.lon, loc.input, loc.resolution, loc.matched, loc.note_en, loc.note_ko
+                loc.lat,
+                loc.lon,
+                loc.input,
+                loc.resolution,
+                loc.matched,
+                loc.note_en,
+                loc.note_ko,
+                tuple(level.as_dict() for level in loc.levels),
             ),
             building=a.building,
             asset=a.asset,
@@ -121,7 +131,9 @@ def analyze_portfolio(
     ``building_info``, ``asset_info``; each validated like ``analyze``) or columns of equal
     length (``lat``, ``lon`` and optional ``structure``, ``use``, ``floors_above`` ... see
     ``riskreport.domain.portfolio.NUMERIC_COLUMNS``; NaN means unknown). The columnar form is
-    the fast one. Returns a :class:`PortfolioResult` of arrays (``.to_records()`` for dicts).
+    the fast one; without a ``muni_code`` column each building's municipality comes from the
+    polygons of the legal boundaries (``riskreport.analysis.location``). Returns a
+    :class:`PortfolioResult` of arrays (``.to_records()`` for dicts).
     """
     for s in scenarios:
         if s not in SCENARIOS:
@@ -130,7 +142,14 @@ def analyze_portfolio(
         if isinstance(h, bool) or not isinstance(h, int) or not FIRST_YEAR <= h <= LAST_YEAR:
             raise ValueError(f"horizon {h!r} is not a year {FIRST_YEAR}-{LAST_YEAR}")
     if isinstance(buildings, Mapping):
-        site = portfolio_site(buildings)
+        columns = dict(buildings)
+        if "muni_code" not in columns and "lat" in columns and "lon" in columns:
+            # The municipality by polygon; 0 (beyond MAX_OFFSHORE_KM) leaves it to the grid.
+            columns["muni_code"] = municipality_codes(
+                np.asarray(columns["lat"], dtype=np.float64),
+                np.asarray(columns["lon"], dtype=np.float64),
+            )
+        site = portfolio_site(columns)
     else:
         site = portfolio_site(_columns(buildings))
     return assess_portfolio(site, tuple(scenarios), tuple(horizons))

@@ -6,8 +6,9 @@ Used as the body of ``POST /v1/reports`` and by ``riskreport.analyze(...)``. Err
 >>> r = ReportRequest.model_validate(
 ...     {"target_location": {"address": "서울특별시 중구 세종대로 110"},
 ...      "building_info": {"use": "office"}, "language": "en"})
->>> r.to_domain().location.matched["municipality_en"]
-'Jung-gu'
+>>> loc = r.to_domain().location
+>>> loc.matched["municipality_en"], loc.resolution
+('Jung-gu', 'municipality_point')
 """
 
 from __future__ import annotations
@@ -29,16 +30,13 @@ from pydantic import (
     model_validator,
 )
 
-from riskreport.domain.assessment import (
-    Assessment,
-    OverrideValue,
-    locate_address,
-    locate_coordinates,
-)
+from riskreport.analysis.location import MAX_OFFSHORE_KM, point_areas
+from riskreport.domain.address import AddressError, AddressMatch, resolve_address
+from riskreport.domain.assessment import Assessment, OverrideValue
 from riskreport.domain.building import Structure, Use, make_asset, make_building
-from riskreport.domain.gazetteer import AddressError, AddressMatch, resolve_address
 from riskreport.domain.hazards.base import CurvePoints, Override
 from riskreport.domain.hazards.registry import HAZARDS, REGISTRY, Registry
+from riskreport.domain.location import locate_address, locate_coordinates
 from riskreport.domain.scenarios import (
     DEFAULT_HORIZONS,
     FIRST_YEAR,
@@ -52,7 +50,9 @@ if TYPE_CHECKING:
 else:
     # The registry's keys, as a Literal: the schema lists them and validation names them.
     HazardKey = Literal[HAZARDS]
-MAX_AT_SEA_KM = 10.0  # a point further out at sea than this is not a building site
+# A point further out at sea than this (on the packaged land/sea grid) is refused at validation;
+# the same limit bounds the fallback to the nearest 읍면동 polygon (analysis/location).
+MAX_AT_SEA_KM = MAX_OFFSHORE_KM
 
 
 def _horizon(value: Any) -> int | str:
@@ -101,7 +101,7 @@ class TargetLocation(_Strict):
         default=None,
         min_length=2,
         max_length=300,
-        description="Korean address; resolved offline to its municipality (시군구)",
+        description="Korean address; resolved offline to its 읍면동 (or 시군구, or 시도) point",
     )
 
     @field_validator("lat")
@@ -335,7 +335,7 @@ class ReportRequest(_Strict):
         else:
             assert loc.lat is not None
             assert loc.lon is not None
-            location = locate_coordinates(loc.lat, loc.lon)
+            location = locate_coordinates(loc.lat, loc.lon, point_areas(loc.lat, loc.lon))
         b = self.building_info
         building = make_building(**b.model_dump(exclude_none=True))
         asset = make_asset(building, **self.asset_info.model_dump(exclude_none=True))

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
+from riskreport.analysis import location
 from riskreport.analysis.config import AnalysisConfig
 from riskreport.analysis.documents.formats import DocumentFormat
 from riskreport.analysis.narrative.llm import LlmWriter, build_client
@@ -68,7 +69,8 @@ class Writers:
         return replace(narrative, fallback_reason=refusal) if refusal else narrative
 
     def warm(self) -> None:
-        """Templates, prompts, fonts, matplotlib and WeasyPrint: load them all now."""
+        """Boundaries, templates, prompts, fonts, matplotlib and WeasyPrint: load them all now."""
+        location.warm()
         self.template.warm()
         PromptBook().warm()
         if self.config.documents:

@@ -166,6 +166,7 @@ def _location(loc: LocationInfo) -> dict[str, Any]:
         "note": loc.note_en,
         "note_en": loc.note_en,
         "note_ko": loc.note_ko,
+        "levels": [dict(level) for level in loc.levels],
     }
 
 

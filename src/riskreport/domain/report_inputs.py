@@ -19,10 +19,11 @@ class LocationInfo:
     lat: Quantity
     lon: Quantity
     input: Mapping[str, Any]
-    resolution: str  # coordinates | municipality_centroid | province_centroid
+    resolution: str  # coordinates | emd_point | municipality_point | province_point
     matched: Mapping[str, str] | None
     note_en: str
     note_ko: str
+    levels: tuple[Mapping[str, str], ...] = ()  # province, municipality, emd, ri as present
 
 
 @dataclass(frozen=True, slots=True)
