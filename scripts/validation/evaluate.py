@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import riskreport
-
 from scripts.validation.sites import ASSET, BUILDING, HORIZON, SCENARIO, Catalogue, Record
 
 # The intensity shown per hazard: the first key found in today's ``intensity``, else the first
@@ -157,11 +156,17 @@ def ranks(outcomes: Sequence[Outcome]) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Verdict:
-    """How the model's ranking meets the record: high-low pairs in order, tied, reversed."""
+    """How the model's ranking meets the record.
+
+    ``in_order`` / ``tied`` / ``reversed`` count the (record-high, record-low) pairs of sites by
+    today's loss; ``high_ranks`` are the ranks of the record-high sites among ``n_sites``.
+    """
 
     in_order: int
     tied: int
     reversed: int
+    high_ranks: tuple[int, ...]
+    n_sites: int
 
     @property
     def pairs(self) -> int:
@@ -169,8 +174,10 @@ class Verdict:
 
     @property
     def word(self) -> str:
-        """``agrees`` (every pair in order), ``disagrees`` (none), else ``partly``."""
-        if self.in_order == self.pairs:
+        """``agrees``: every pair in order and every record-high site in the upper half;
+        ``disagrees``: no pair in order; else ``partly``."""
+        upper = all(2 * r <= self.n_sites for r in self.high_ranks)
+        if self.in_order == self.pairs and upper:
             return "agrees"
         return "disagrees" if self.in_order == 0 else "partly"
 
@@ -179,14 +186,18 @@ def verdict(record: Record, outcomes: Sequence[Outcome]) -> Verdict:
     """Compare today's loss of every (record-high, record-low) pair of sites.
 
     >>> o = [Outcome(k, "h", "acute", None, None, "", v, v, None)
-    ...      for k, v in (("a", 2.0), ("b", 0.0), ("c", 0.0))]
-    >>> verdict(Record("h", ("a", "b"), ("c",), ""), o)
-    Verdict(in_order=1, tied=1, reversed=0)
+    ...      for k, v in (("a", 2.0), ("b", 0.0), ("c", 0.0), ("d", 1.0))]
+    >>> v = verdict(Record("h", ("a", "b"), ("c",), ""), o)
+    >>> v.in_order, v.tied, v.reversed, v.high_ranks, v.word
+    (1, 1, 0, (1, 3), 'partly')
     """
     loss = {o.site: o.loss_today for o in outcomes}
+    rank = ranks(outcomes)
     pairs = [(loss[h], loss[lo]) for h in record.high for lo in record.low]
     return Verdict(
         in_order=sum(h > lo for h, lo in pairs),
         tied=sum(h == lo for h, lo in pairs),
         reversed=sum(h < lo for h, lo in pairs),
+        high_ranks=tuple(rank[h] for h in record.high),
+        n_sites=len(outcomes),
     )
