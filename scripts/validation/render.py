@@ -16,6 +16,8 @@ BEGIN = "<!-- validation:begin -->"
 END = "<!-- validation:end -->"
 COMMAND = "python -m scripts.validation"
 
+PHRASE = {"agrees": "**agrees**", "partly": "**partly agrees**", "disagrees": "**disagrees**"}
+
 TITLES = {
     "heat_wave": "Heat wave",
     "cold_wave": "Cold wave",
@@ -77,7 +79,7 @@ def _summary(cat: Catalogue, ev: Evaluation) -> list[str]:
         high = "; ".join(f"{names[k]} ({r[k]})" for k in rec.high)
         low = "; ".join(f"{names[k]} ({r[k]})" for k in rec.low)
         lines.append(
-            f"| {TITLES.get(hazard, hazard)} | {high} | {low} | **{v.word}** "
+            f"| {TITLES.get(hazard, hazard)} | {high} | {low} | {PHRASE[v.word]} "
             f"| {v.in_order} / {v.tied} / {v.reversed} of {v.pairs} |"
         )
     return lines
@@ -112,7 +114,8 @@ def _hazard_table(cat: Catalogue, ev: Evaluation, hazard: str) -> list[str]:
     lines = [f"#### {title} (`{hazard}`)", ""]
     if rec is not None:
         v = verdict(rec, rows)
-        lines += [f"The record: {rec.says}", "", f"The model **{v.word}**: {_pairs_text(v)}", ""]
+        said = f"The model {PHRASE[v.word]}: {_pairs_text(v)}"
+        lines += [f"The record: {rec.says}", "", said, ""]
     lines += [
         f"| rank | site | today: `{key}` ({unit}) | today: {loss} (million KRW) "
         f"| {SCENARIO} {HORIZON} (million KRW) | score today | record |",

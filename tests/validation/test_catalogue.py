@@ -30,7 +30,7 @@ def test_at_least_twelve_sites_each_with_a_cited_event() -> None:
             assert e.cite.publisher, s.key
             # a year at least, not in the future
             year = int(e.cite.date[:4])
-            assert 1990 <= year <= date.today().year, (s.key, e.cite.date)
+            assert 1900 <= year <= date.today().year, (s.key, e.cite.date)
 
 
 def test_events_cover_floods_typhoons_fires_heat_and_cold() -> None:

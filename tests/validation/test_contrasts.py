@@ -74,7 +74,7 @@ def test_urban_flood_gangnam_station_not_below_taebaek(today: Losses) -> None:
 
 @pytest.mark.parametrize("near", ["pohang_posco", "osong_underpass"])
 def test_river_flood_by_a_major_river_above_far_from_rivers(today: Losses, near: str) -> None:
-    # The Naengcheon at the Hyeongsan mouth (2022) and the Miho river (2023) overflowed;
+    # The Naengcheon by the POSCO works (2022) and the Miho river (2023) overflowed;
     # Seogwipo's old town has no perennial river.
     river = today["river_flood"]
     assert river[near] > river["seogwipo"]
