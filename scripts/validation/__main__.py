@@ -1,7 +1,9 @@
 """``python -m scripts.validation``: rewrite the generated part of docs/validation.md.
 
 Options: ``--doc PATH`` (default docs/validation.md), ``--check`` (exit 1 if the document is
-not up to date, write nothing), ``--stdout`` (print the section instead of writing it).
+not up to date, write nothing), ``--stdout`` (print the section instead of writing it),
+``--shared PATH`` (the shared observations, default ``../shared/data`` beside the worktree; when
+absent the observed distances are left out).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import sys
 from pathlib import Path
 
 from scripts.validation.evaluate import evaluate
+from scripts.validation.geography import SHARED_DATA, observed
 from scripts.validation.render import render, replace_between, verdict_words
 from scripts.validation.sites import load_catalogue
 
@@ -22,10 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--doc", type=Path, default=DEFAULT_DOC)
     parser.add_argument("--check", action="store_true", help="fail if the document is stale")
     parser.add_argument("--stdout", action="store_true", help="print the section only")
+    parser.add_argument(
+        "--shared", type=Path, default=SHARED_DATA, help="the shared observations folder"
+    )
     args = parser.parse_args(argv)
     catalogue = load_catalogue()
     ev = evaluate(catalogue)
-    body = render(catalogue, ev)
+    body = render(catalogue, ev, observed(catalogue.sites, args.shared))
     if args.stdout:
         sys.stdout.write(body)
         return 0

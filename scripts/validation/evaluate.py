@@ -53,6 +53,20 @@ class Outcome:
     score_today: int | None
 
 
+# What the report says about the site itself (docs/report-schema.md, ``site``), shown beside
+# the observed geography so that a surprising flood result can be traced to its input.
+SITE_KEYS = ("distance_to_coast_m", "ground_elevation_m", "distance_to_river_m")
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the model puts a site: the municipality it matched and its site inputs."""
+
+    site: str
+    municipality: str
+    inputs: dict[str, float | None]
+
+
 @dataclass(frozen=True)
 class Evaluation:
     """All outcomes, in site order then hazard order, and the model version that made them."""
@@ -60,6 +74,7 @@ class Evaluation:
     model_version: str
     hazards: tuple[str, ...]
     outcomes: tuple[Outcome, ...]
+    placements: tuple[Placement, ...] = ()
 
     def by_hazard(self, hazard: str) -> list[Outcome]:
         """The outcomes of one hazard, in site order."""
@@ -123,9 +138,18 @@ def outcomes_of(site: str, report: Mapping[str, Any]) -> list[Outcome]:
     return out
 
 
+def placement_of(site: str, report: Mapping[str, Any]) -> Placement:
+    """The matched municipality and the site inputs of one report (missing keys give None)."""
+    matched = (report.get("location") or {}).get("matched") or {}
+    name = " ".join(str(matched[k]) for k in ("province_en", "municipality_en") if matched.get(k))
+    given = report.get("site") or {}
+    return Placement(site, name, {k: _number(given.get(k)) for k in SITE_KEYS})
+
+
 def evaluate(catalogue: Catalogue) -> Evaluation:
     """Analyze the one validation building at every site (baseline and SSP2-4.5 2050)."""
     outcomes: list[Outcome] = []
+    placements: list[Placement] = []
     version = ""
     hazards: tuple[str, ...] = ()
     for site in catalogue.sites:
@@ -140,7 +164,8 @@ def evaluate(catalogue: Catalogue) -> Evaluation:
         rows = outcomes_of(site.key, report)
         hazards = hazards or tuple(o.hazard for o in rows)
         outcomes.extend(rows)
-    return Evaluation(version, hazards, tuple(outcomes))
+        placements.append(placement_of(site.key, report))
+    return Evaluation(version, hazards, tuple(outcomes), tuple(placements))
 
 
 def ranks(outcomes: Sequence[Outcome]) -> dict[str, int]:

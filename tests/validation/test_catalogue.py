@@ -7,8 +7,9 @@ import re
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
-from scripts.validation import evaluate, render, sites
+from scripts.validation import evaluate, geography, render, sites
 from scripts.validation.evaluate import Outcome, ranks, verdict
 from scripts.validation.sites import Record, load_catalogue
 
@@ -83,7 +84,20 @@ def test_document_has_the_markers_and_the_command() -> None:
         render.replace_between("no markers here", "body")
 
 
-@pytest.mark.parametrize("module", [evaluate, render, sites])
+def test_observed_geography_is_optional(tmp_path: Path) -> None:
+    assert geography.observed(load_catalogue().sites, tmp_path) is None
+
+
+def test_distance_to_a_segment_is_to_its_nearest_point() -> None:
+    seg = np.array([[127.0, 37.0, 127.1, 37.0]])  # along 37 N
+    assert geography.nearest_km(37.01, 127.05, seg) == pytest.approx(1.112, abs=1e-3)
+    # beyond the end: distance to the end point
+    assert geography.nearest_km(37.0, 127.2, seg) == pytest.approx(
+        0.1 * 111.2 * np.cos(np.radians(37.0)), rel=1e-9
+    )
+
+
+@pytest.mark.parametrize("module", [evaluate, geography, render, sites])
 def test_doctests(module: object) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
     assert result.failed == 0
