@@ -8,7 +8,7 @@ PORT ?= 8000
 # PDF documents, pdftotext to read them back.
 SYSTEM_PACKAGES := chromium fonts-nanum poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: help venv install install-dev system-deps serve test lint typecheck unit bench screenshots data clean
+.PHONY: help venv install install-dev system-deps serve test lint typecheck unit bench screenshots data validation clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -60,6 +60,9 @@ bench: install-dev  ## benchmarks; they write their tables to docs/benchmarks.md
 
 data: install-dev  ## derive the packaged tables in src/riskreport/domain/data from ../shared/data
 	$(BIN)/python -m scripts.data
+
+validation: install-dev  ## rank real Korean sites per hazard against the record: docs/validation.md
+	$(BIN)/python -m scripts.validation
 
 screenshots: install-dev system-deps  ## the screenshots in docs/img (headless Chromium)
 	$(BIN)/python -m scripts.screenshots
