@@ -135,7 +135,8 @@ def test_the_llm_writes_within_the_jobs_remaining_time(monkeypatch: pytest.Monke
     output = run_report(payload(), Context(left=7.5))
     assert output.result["narrative"]["writer"] == "llm"
     assert output.result["narrative"]["model"] == "stub-model"
-    assert seen[0].extensions["timeout"]["read"] == pytest.approx(7.5)
+    # the whole call is bounded by the job's 7.5 s (the 30 s timeout would be longer)
+    assert seen[0].extensions["timeout"]["read"] == pytest.approx(7.5, abs=0.1)
 
 
 def test_a_request_may_ask_for_the_template(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -158,7 +159,7 @@ def test_a_request_may_ask_for_the_llm(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(job, "_writers", llm_writers(server, default="template"))
     output = run_report(payload(narrative="llm"), Context())
     assert len(answers) == 1
-    assert output.result["narrative"]["fallback_reason"] == "error: InternalServerError (500)"
+    assert output.result["narrative"]["fallback_reason"] == "error: HTTP 500"
 
 
 def test_narrate_adds_the_narrative_to_a_computed_report() -> None:

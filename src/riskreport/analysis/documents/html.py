@@ -1,7 +1,9 @@
 """The HTML document: one self-contained, print-friendly page with the charts inline.
 
-The narrative's Markdown becomes HTML with raw HTML switched off, so text from a request (an
-address) or from an LLM can never inject markup. Charts are SVG ``data:`` URIs::
+The narrative's Markdown becomes HTML with raw HTML and images switched off; text from a request
+(an address) or from an LLM reaches it already escaped (:mod:`..narrative.inert`), so it can never
+inject markup, a link or a remote image. The page carries a Content-Security-Policy that lets it
+load nothing but its inline style and ``data:`` images. Charts are SVG ``data:`` URIs::
 
     page = to_html(report)  # "<!doctype html>..."
 """
@@ -21,6 +23,7 @@ from riskreport.analysis.documents.fonts import css_font_stack
 from riskreport.analysis.documents.markdown import writer_note
 from riskreport.analysis.documents.narrative import narrative_of
 from riskreport.analysis.narrative.environment import labels
+from riskreport.analysis.narrative.inert import one_line
 from riskreport.analysis.narrative.view import ReportView
 from riskreport.analysis.narrative.writer import SECTIONS
 
@@ -49,9 +52,24 @@ def _css() -> str:
     return (resources.files(PACKAGE) / "templates" / "report.css").read_text("utf-8")
 
 
+# What a served page may load: its own inline style and data: images, nothing remote; no
+# script, no form, no frame. The same policy is sent as a header with the page
+# (``riskreport.interfaces.api``) and written into the page for a copy opened from disk.
+CONTENT_SECURITY_POLICY: Final = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
 @functools.cache
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    # No raw HTML and no images: text that reaches the page can neither add markup nor make
+    # the reader's browser (or the PDF renderer) fetch anything.
+    return (
+        MarkdownIt("commonmark", {"html": False, "typographer": False})
+        .enable("table")
+        .disable("image")
+    )
 
 
 def warm() -> None:
@@ -66,7 +84,7 @@ def _place(view: ReportView) -> str:
     location = view.location
     given = location.get("input") or {}
     if given.get("address"):
-        return str(given["address"])
+        return one_line(str(given["address"]))
     matched = location.get("matched")
     if matched:
         key = "ko" if view.language == "ko" else "en"
@@ -109,6 +127,7 @@ def to_html(
             model_version=str(report.get("model_version", "")),
             image=image,
             css=_css(),
+            csp=CONTENT_SECURITY_POLICY,
             font_stack=css_font_stack(),
         )
     )

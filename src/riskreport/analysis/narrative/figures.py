@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from riskreport.analysis.narrative.inert import inline
+
 # One number: 1,234,567.89 or 1234.5 or 12; not the tail of a word or code (CO2, v0.1).
 _NUMBER: Final = r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 # Korean place words after a number: 1.2조, 34억, 1,200만, 3천 (each may be followed by 원).
@@ -190,6 +192,8 @@ class ResultFigures:
         verbatim = {
             text.strip() for text in strings if _DIGIT.search(text) and _as_number(text) is None
         }
+        # A document prints such a string escaped (an address with brackets): mask that too.
+        verbatim |= {inline(text) for text in verbatim}
         # Longest first, so that a citation is masked before a scenario name inside it.
         return cls(
             values=tuple(sorted(values)),
