@@ -34,6 +34,8 @@ log = logging.getLogger("riskreport.bootstrap")
 REPORT_KIND = "report"
 REPORT_FUNCTION = "riskreport.analysis.job:run_report"
 REPORT_PREPARE = "riskreport.analysis.job:prepare"
+DOCUMENT_KIND = "report.document"
+DOCUMENT_FUNCTION = "riskreport.analysis.job:render_document"
 MEMORY_URL = "memory://"
 
 
@@ -91,8 +93,18 @@ def report_initializer(settings: Settings) -> Initializer:
         llm_api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
         llm_timeout=settings.llm_timeout,
         documents=tuple(name.value for name in settings.documents),
+        eager_documents=settings.documents_eager,
     )
     return Initializer(REPORT_PREPARE, (config,))
+
+
+def report_renderers(settings: Settings) -> dict[str, JobSpec]:
+    """Documents of a finished report render on request in the report's runner."""
+    if not settings.documents:
+        return {}
+    return {
+        REPORT_KIND: JobSpec(DOCUMENT_KIND, DOCUMENT_FUNCTION, RunnerKind(settings.runner.value))
+    }
 
 
 def check_settings(settings: Settings) -> None:
@@ -187,8 +199,10 @@ async def open_services(
     An ``initializer`` without ``specs`` warms up the production report job instead of its own
     warm-up.
     """
+    renderers: dict[str, JobSpec] = {}
     if specs is None:
         specs = report_specs(settings)
+        renderers = report_renderers(settings)
         if initializer is None:
             initializer = report_initializer(settings)
     store = build_store(settings)
@@ -201,6 +215,7 @@ async def open_services(
             queue_limit=settings.queue_limit,
             job_timeout=settings.job_timeout,
             shutdown_grace=settings.shutdown_grace,
+            renderers=renderers,
         )
         startup = StartUp()
         startup.task = asyncio.create_task(_start(engine, startup), name="riskreport-start-up")

@@ -4,9 +4,12 @@ The engine runs :func:`run_report` off the event loop (``"riskreport.analysis.jo
 after :func:`prepare` warmed the worker up once::
 
     prepare(AnalysisConfig())                       # once per worker, at start-up
-    output = run_report(payload, ctx)               # per job
+    output = run_report(payload, ctx)               # per job: the result, no documents
     output.result["narrative"]["writer"]            # "template" or "llm"
-    output.artifacts["pdf"]                         # ("application/pdf", b"%PDF-...")
+    render_document({"result": output.result, "name": "pdf"}, ctx).artifacts["pdf"]
+    # ("application/pdf", b"%PDF-..."), on a document's first request
+
+With ``AnalysisConfig(eager_documents=True)`` the report job renders its documents itself.
 
 The job reports its stages through ``ctx.report`` and calls ``ctx.check()`` between them, so a
 cancelled or late job stops at the next stage; the LLM call is bounded by ``ctx.remaining()``.
@@ -181,6 +184,9 @@ def run_report(payload: Mapping[str, Any], ctx: JobContext) -> ReportOutput:
     narrative = writers.write(report, requested, ctx)
     ctx.check()
     result = {**report, "narrative": narrative.to_dict()}
+    if not writers.config.eager_documents:
+        # Done: documents are rendered on their first request (render_document).
+        return ReportOutput(result=result, artifacts={})
 
     documents = [d for d in writers.config.documents if d != DocumentFormat.JSON]
     step = (1.0 - STAGES["documents"]) / max(len(documents), 1)
@@ -195,3 +201,19 @@ def run_report(payload: Mapping[str, Any], ctx: JobContext) -> ReportOutput:
     artifacts = render_documents(result, documents, before_each=before_each)
     ctx.check()
     return ReportOutput(result=result, artifacts=artifacts)
+
+
+def render_document(payload: Mapping[str, Any], ctx: JobContext) -> ReportOutput:
+    """The ``report.document`` call: one document of a finished report, rendered on request.
+
+    ``payload`` is ``{"result": <the report's result>, "name": "pdf"}``; the engine runs it in
+    a runner when a document is first asked for and stores what it returns::
+
+        render_document({"result": result, "name": "pdf"}, ctx).artifacts["pdf"]
+    """
+    name = DocumentFormat(str(payload["name"]))
+    ctx.report(0.0, "documents")
+    artifacts = render_documents(payload["result"], [name], before_each=lambda _: ctx.check())
+    return ReportOutput(
+        result={"name": name.value, "bytes": len(artifacts[name][1])}, artifacts=artifacts
+    )
