@@ -5,7 +5,6 @@ with an ETag, a file name, its media type and (for the page) a Content-Security-
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -35,8 +34,8 @@ async def finished_report(client: httpx.AsyncClient) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def app() -> AsyncIterator[FastAPI]:
-    yield create_app(settings(runner="thread", job_timeout=60.0))
+def app() -> FastAPI:
+    return create_app(settings(runner="thread", job_timeout=60.0))
 
 
 async def test_the_first_request_renders_and_the_second_comes_from_the_store(app: FastAPI) -> None:
