@@ -104,7 +104,7 @@ class Writers:
         return replace(narrative, fallback_reason=refusal) if refusal else narrative
 
     def warm(self) -> None:
-        """Templates, prompts, fonts, matplotlib and WeasyPrint: load them all now."""
+        """Templates, prompts, fonts, matplotlib and Typst: load them all now."""
         self.template.warm()
         PromptBook().warm()
         if self.config.documents:

@@ -1,13 +1,13 @@
-"""The report's charts, drawn server-side with matplotlib as SVG (HTML) and PNG (PDF).
+"""The report's charts, drawn server-side with matplotlib, once, as SVG for the page and the PDF.
 
 Three charts: annual loss by hazard and scenario (the headline horizon, with today's climate),
 the total expected annual loss over the horizons, and the hazard score matrix. They use
 ``matplotlib.figure.Figure`` directly, never pyplot: no display, no global figure registry,
-safe to draw from worker threads. The PDF takes the PNG: WeasyPrint lays out an SVG with
-text drawn as paths about ten times slower than a bitmap::
+safe to draw from worker threads. Text is drawn as paths, so the SVG looks the same wherever it
+is shown, with or without the font::
 
     for chart in draw_charts(report):
-        html += f'<img alt="{chart.title}" src="{chart.data_uri("svg")}">'
+        html += f'<img alt="{chart.title}" src="{chart.data_uri()}">'
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ import base64
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
+from matplotlib import rc_context
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -29,41 +30,36 @@ from riskreport.analysis.narrative.view import HazardView, ReportView, loss_of
 
 # Okabe-Ito colours: distinguishable with colour-blindness and in greyscale print.
 _PALETTE = ("#999999", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+# Tallest chart, inches: four scenarios of nine hazards still fit half an A4 page.
+_MAX_HEIGHT = 6.0
 # Score 1 (very low) to 5 (very high).
 _SCORE_COLOURS = ListedColormap(["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"])
 
 
-ImageFormat = Literal["svg", "png"]
-_MEDIA: dict[ImageFormat, str] = {"svg": "image/svg+xml", "png": "image/png"}
-_PNG_DPI = 150  # sharp enough on paper at the printed size (about 17 cm wide)
-
-
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """One drawn chart: a stable name, its title in the report's language and its images."""
+    """One drawn chart: a stable name, its title in the report's language and its SVG."""
 
     name: str
     title: str
     svg: bytes
-    png: bytes
 
-    def data_uri(self, image: ImageFormat = "svg") -> str:
+    def data_uri(self) -> str:
         """The image as a ``data:`` URI, so that the page stays one self-contained file."""
-        data = self.svg if image == "svg" else self.png
-        return f"data:{_MEDIA[image]};base64," + base64.b64encode(data).decode("ascii")
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode("ascii")
 
 
 def _fonts() -> list[str]:
     return [cjk_family()]
 
 
-def _images(figure: Figure) -> tuple[bytes, bytes]:
-    svg, png = io.BytesIO(), io.BytesIO()
-    # The layout is fixed once (constrained layout at the first draw), so each format costs
-    # one draw; bbox_inches="tight" would draw every figure twice per format.
-    figure.savefig(svg, format="svg", metadata={"Date": None})
-    figure.savefig(png, format="png", dpi=_PNG_DPI, metadata={"Software": None})
-    return svg.getvalue(), png.getvalue()
+def _images(figure: Figure) -> bytes:
+    svg = io.BytesIO()
+    # One draw: bbox_inches="tight" would draw every figure twice. A fixed salt makes the
+    # SVG's element ids, and so its bytes, the same at every draw of the same report.
+    with rc_context({"svg.hashsalt": "riskreport"}):
+        figure.savefig(svg, format="svg", metadata={"Date": None})
+    return svg.getvalue()
 
 
 def _loss(row: Mapping[str, Any] | None) -> float:
@@ -77,11 +73,11 @@ def draw_charts(report: Mapping[str, Any]) -> list[Chart]:
     words = labels(view.language)["charts"]
     charts: list[Chart] = []
     if view.hazards and view.scenarios:
-        charts.append(Chart("eal_by_hazard", words["eal_by_hazard"], *_eal_by_hazard(view)))
+        charts.append(Chart("eal_by_hazard", words["eal_by_hazard"], _eal_by_hazard(view)))
     if view.scenarios and len(view.horizons) > 1:
-        charts.append(Chart("total_by_horizon", words["total_by_horizon"], *_total(view)))
+        charts.append(Chart("total_by_horizon", words["total_by_horizon"], _total(view)))
     if view.hazards:
-        charts.append(Chart("score_matrix", words["score_matrix"], *_score_matrix(view)))
+        charts.append(Chart("score_matrix", words["score_matrix"], _score_matrix(view)))
     return charts
 
 
@@ -107,7 +103,7 @@ def _krw_axis(view: ReportView, largest: float) -> tuple[FuncFormatter, str]:
     return FuncFormatter(lambda value, _pos: f"{value / divisor:,.4g}"), label
 
 
-def _eal_by_hazard(view: ReportView) -> tuple[bytes, bytes]:
+def _eal_by_hazard(view: ReportView) -> bytes:
     _, horizon = view.headline
 
     def any_loss(hazard: HazardView) -> bool:
@@ -124,7 +120,10 @@ def _eal_by_hazard(view: ReportView) -> tuple[bytes, bytes]:
             (f"{scenario} {horizon}", [_loss(h.result(scenario, horizon)) for h in hazards])
         )
     fonts = _fonts()
-    figure = Figure(layout="constrained", figsize=(7.0, 1.2 + 0.22 * len(hazards) * len(series)))
+    figure = Figure(
+        layout="constrained",
+        figsize=(7.0, min(1.2 + 0.22 * len(hazards) * len(series), _MAX_HEIGHT)),
+    )
     axes = figure.add_subplot()
     positions = np.arange(len(hazards))
     height = 0.8 / len(series)
@@ -147,7 +146,7 @@ def _eal_by_hazard(view: ReportView) -> tuple[bytes, bytes]:
     return _images(figure)
 
 
-def _total(view: ReportView) -> tuple[bytes, bytes]:
+def _total(view: ReportView) -> bytes:
     fonts = _fonts()
     figure = Figure(layout="constrained", figsize=(7.0, 3.2))
     axes = figure.add_subplot()
@@ -192,7 +191,7 @@ def _total(view: ReportView) -> tuple[bytes, bytes]:
     return _images(figure)
 
 
-def _score_matrix(view: ReportView) -> tuple[bytes, bytes]:
+def _score_matrix(view: ReportView) -> bytes:
     hazards = list(view.ranked)
     columns: list[tuple[str, list[Mapping[str, Any] | None]]] = [
         (labels(view.language)["words"]["baseline"], [h.baseline for h in hazards])

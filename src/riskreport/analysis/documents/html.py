@@ -18,22 +18,16 @@ from typing import Any, Final
 import jinja2
 from markdown_it import MarkdownIt
 
-from riskreport.analysis.documents.charts import Chart, ImageFormat, draw_charts
+from riskreport.analysis.documents.charts import Chart, draw_charts
 from riskreport.analysis.documents.fonts import css_font_stack
 from riskreport.analysis.documents.markdown import writer_note
 from riskreport.analysis.documents.narrative import narrative_of
+from riskreport.analysis.documents.page import CHART_PLACES, place_of
 from riskreport.analysis.narrative.environment import labels
-from riskreport.analysis.narrative.inert import one_line
 from riskreport.analysis.narrative.view import ReportView
 from riskreport.analysis.narrative.writer import SECTIONS
 
 PACKAGE: Final = "riskreport.analysis.documents"
-# Which section each chart follows.
-CHART_PLACES: Final = {
-    "eal_by_hazard": "discussion",
-    "total_by_horizon": "scenarios",
-    "score_matrix": "grade",
-}
 
 
 @functools.cache
@@ -80,23 +74,8 @@ def warm() -> None:
     css_font_stack()
 
 
-def _place(view: ReportView) -> str:
-    location = view.location
-    given = location.get("input") or {}
-    if given.get("address"):
-        return one_line(str(given["address"]))
-    matched = location.get("matched")
-    if matched:
-        key = "ko" if view.language == "ko" else "en"
-        return f"{matched[f'municipality_{key}']}, {matched[f'province_{key}']}"
-    return f"{location.get('lat')}, {location.get('lon')}"
-
-
-def to_html(
-    report: Mapping[str, Any], charts: list[Chart] | None = None, image: ImageFormat = "svg"
-) -> str:
-    """The page for ``report``; pass ``charts`` to reuse ones already drawn, ``image="png"``
-    for the page the PDF is laid out from."""
+def to_html(report: Mapping[str, Any], charts: list[Chart] | None = None) -> str:
+    """The page for ``report``; pass ``charts`` to reuse ones already drawn (by the PDF)."""
     view = ReportView.of(report)
     narrative = narrative_of(report)
     words = labels(view.language)
@@ -119,13 +98,12 @@ def to_html(
         .render(
             language=view.language,
             words=words["document"],
-            place=_place(view),
+            place=place_of(view),
             grade=grade,
             grade_word=words["grades"].get(grade, ""),
             sections=sections,
             writer_note=writer_note(report, narrative),
             model_version=str(report.get("model_version", "")),
-            image=image,
             css=_css(),
             csp=CONTENT_SECURITY_POLICY,
             font_stack=css_font_stack(),

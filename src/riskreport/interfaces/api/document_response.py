@@ -15,7 +15,7 @@ from fastapi import Request, Response
 
 # What a served page may load: its own inline style and data: images, nothing remote. The page
 # states the same policy in a <meta> tag (riskreport.analysis.documents.html, which this layer
-# may not import: it loads WeasyPrint); a test holds the two equal.
+# may not import: it loads matplotlib and Typst); a test holds the two equal.
 CONTENT_SECURITY_POLICY: Final = (
     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
