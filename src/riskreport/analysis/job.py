@@ -203,17 +203,26 @@ def run_report(payload: Mapping[str, Any], ctx: JobContext) -> ReportOutput:
     return ReportOutput(result=result, artifacts=artifacts)
 
 
+# Documents that share the charts: asking for one renders the others offered with it, so the
+# charts are drawn once per report, not once per document (they cost more than either layout).
+_CHARTED: Final = (DocumentFormat.HTML, DocumentFormat.PDF)
+
+
 def render_document(payload: Mapping[str, Any], ctx: JobContext) -> ReportOutput:
-    """The ``report.document`` call: one document of a finished report, rendered on request.
+    """The ``report.document`` call: a document of a finished report, rendered on request.
 
     ``payload`` is ``{"result": <the report's result>, "name": "pdf"}``; the engine runs it in
-    a runner when a document is first asked for and stores what it returns::
+    a runner when a document is first asked for and stores every document it returns. The HTML
+    page and the PDF come together when both are offered (one drawing of the charts)::
 
-        render_document({"result": result, "name": "pdf"}, ctx).artifacts["pdf"]
+        render_document({"result": result, "name": "pdf"}, ctx).artifacts  # {"html", "pdf"}
     """
     name = DocumentFormat(str(payload["name"]))
+    offered = current_writers().config.documents
+    names = [name]
+    if name in _CHARTED:
+        names += [f for f in _CHARTED if f != name and f in offered]
     ctx.report(0.0, "documents")
-    artifacts = render_documents(payload["result"], [name], before_each=lambda _: ctx.check())
-    return ReportOutput(
-        result={"name": name.value, "bytes": len(artifacts[name][1])}, artifacts=artifacts
-    )
+    artifacts = render_documents(payload["result"], names, before_each=lambda _: ctx.check())
+    sizes = {fmt: len(data) for fmt, (_, data) in artifacts.items()}
+    return ReportOutput(result={"name": name.value, "bytes": sizes}, artifacts=artifacts)

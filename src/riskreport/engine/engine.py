@@ -269,6 +269,10 @@ class Engine:
             code = error.code if error else outcome.status.value
             message = error.message if error else "the renderer made no such artifact"
             raise RenderFailed(job.id, name, code, message)
+        # A renderer may make more than was asked for (documents that share their charts).
+        for other in outcome.artifacts:
+            if other is not made:
+                await self._store.put_artifact(job.id, other)
         return await self._store.put_artifact(job.id, made)
 
     async def cancel(self, job_id: str) -> Job:

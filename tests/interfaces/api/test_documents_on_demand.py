@@ -59,6 +59,10 @@ async def test_the_first_request_renders_and_the_second_comes_from_the_store(app
         assert second.content == first.content
         assert second.headers["etag"] == first.headers["etag"]
         assert engine.renders_started == 1  # from the store
+        # the page shares the PDF's charts: it was made with it, drawn once
+        page = await client.get(job["links"]["document"], params={"format": "html"})
+        assert page.status_code == 200
+        assert engine.renders_started == 1
 
         unchanged = await client.get(
             job["links"]["document"],
