@@ -1,7 +1,8 @@
 """The report's charts, drawn server-side with matplotlib, once, as SVG for the page and the PDF.
 
 Three charts: annual loss by hazard and scenario (the headline horizon, with today's climate),
-the total expected annual loss over the horizons, and the hazard score matrix. They use
+the total expected annual loss over the horizons, and the hazard score matrix (SVG written
+directly, :mod:`.score_matrix`). They use
 ``matplotlib.figure.Figure`` directly, never pyplot: no display, no global figure registry,
 safe to draw from worker threads. Text is drawn as paths, so the SVG looks the same wherever it
 is shown, with or without the font::
@@ -20,11 +21,11 @@ from typing import Any
 
 import numpy as np
 from matplotlib import rc_context
-from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from riskreport.analysis.documents.fonts import cjk_family
+from riskreport.analysis.documents.score_matrix import score_matrix_svg, text_width
 from riskreport.analysis.narrative.environment import labels
 from riskreport.analysis.narrative.view import HazardView, ReportView, loss_of
 
@@ -32,8 +33,6 @@ from riskreport.analysis.narrative.view import HazardView, ReportView, loss_of
 _PALETTE = ("#999999", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 # Tallest chart, inches: four scenarios of nine hazards still fit half an A4 page.
 _MAX_HEIGHT = 6.0
-# Score 1 (very low) to 5 (very high).
-_SCORE_COLOURS = ListedColormap(["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +80,24 @@ def draw_charts(report: Mapping[str, Any]) -> list[Chart]:
     return charts
 
 
+# Label sizes, points; the margins below are reckoned from them.
+_TICK_SIZE = 8.0
+
+
+def _margins(
+    figure: Figure, *, left: float, bottom: float, top: float = 8, right: float = 10
+) -> None:
+    """Fixed margins in points around the one axes, reckoned from the labels' sizes.
+
+    Matplotlib's constrained layout finds them by laying every label out once more, which
+    took a third of the charts' time; the labels here are few and their sizes known.
+    """
+    width, height = (size * 72 for size in figure.get_size_inches())
+    figure.subplots_adjust(
+        left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height
+    )
+
+
 def _hazard_names(view: ReportView, hazards: Sequence[HazardView]) -> list[str]:
     names = labels(view.language)["hazards"]
     return [names.get(h.key, h.key.replace("_", " ")) for h in hazards]
@@ -120,10 +137,9 @@ def _eal_by_hazard(view: ReportView) -> bytes:
             (f"{scenario} {horizon}", [_loss(h.result(scenario, horizon)) for h in hazards])
         )
     fonts = _fonts()
-    figure = Figure(
-        layout="constrained",
-        figsize=(7.0, min(1.2 + 0.22 * len(hazards) * len(series), _MAX_HEIGHT)),
-    )
+    figure = Figure(figsize=(7.0, min(1.2 + 0.22 * len(hazards) * len(series), _MAX_HEIGHT)))
+    names = _hazard_names(view, hazards)
+    _margins(figure, left=max(text_width(n, _TICK_SIZE) for n in names) + 10, bottom=34)
     axes = figure.add_subplot()
     positions = np.arange(len(hazards))
     height = 0.8 / len(series)
@@ -135,11 +151,11 @@ def _eal_by_hazard(view: ReportView) -> bytes:
             label=name,
             color=_PALETTE[index % len(_PALETTE)],
         )
-    axes.set_yticks(positions, _hazard_names(view, hazards))
+    axes.set_yticks(positions, names)
     formatter, label = _krw_axis(view, max(max(v) for _, v in series))
     axes.xaxis.set_major_formatter(formatter)
     axes.set_xlabel(label, fontfamily=fonts)
-    axes.tick_params(labelfontfamily=fonts, labelsize=8)
+    axes.tick_params(labelfontfamily=fonts, labelsize=_TICK_SIZE)
     axes.legend(prop={"family": fonts, "size": 8}, loc="lower right")
     axes.grid(axis="x", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
@@ -148,7 +164,9 @@ def _eal_by_hazard(view: ReportView) -> bytes:
 
 def _total(view: ReportView) -> bytes:
     fonts = _fonts()
-    figure = Figure(layout="constrained", figsize=(7.0, 3.2))
+    figure = Figure(figsize=(7.0, 3.2))
+    # Tick labels of at most six characters ("12,345"), the axis label beside them.
+    _margins(figure, left=6 * 0.6 * _TICK_SIZE + 26, bottom=34)
     axes = figure.add_subplot()
     years = [float(h) for h in view.horizons]
     for index, scenario in enumerate(view.scenarios):
@@ -184,7 +202,7 @@ def _total(view: ReportView) -> bytes:
     axes.set_ylabel(label, fontfamily=fonts)
     axes.set_ylim(bottom=0)
     axes.set_xlabel(labels(view.language)["charts"]["horizon_axis"], fontfamily=fonts)
-    axes.tick_params(labelfontfamily=fonts, labelsize=8)
+    axes.tick_params(labelfontfamily=fonts, labelsize=_TICK_SIZE)
     axes.legend(prop={"family": fonts, "size": 8})
     axes.grid(alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
@@ -201,24 +219,11 @@ def _score_matrix(view: ReportView) -> bytes:
             columns.append(
                 (f"{scenario}\n{horizon}", [h.result(scenario, horizon) for h in hazards])
             )
-    scores = np.full((len(hazards), len(columns)), np.nan)
+    scores: list[list[float | None]] = [[None] * len(columns) for _ in hazards]
     for col, (_, rows) in enumerate(columns):
         for row, result in enumerate(rows):
             if result and isinstance(result.get("score"), Mapping):
-                scores[row, col] = float(result["score"]["value"])
-    fonts = _fonts()
-    figure = Figure(
-        layout="constrained", figsize=(1.0 + 0.85 * len(columns), 0.9 + 0.38 * len(hazards))
+                scores[row][col] = float(result["score"]["value"])
+    return score_matrix_svg(
+        _hazard_names(view, hazards), [name for name, _ in columns], scores, fonts=_fonts()
     )
-    axes = figure.add_subplot()
-    axes.imshow(scores, cmap=_SCORE_COLOURS, vmin=0.5, vmax=5.5, aspect="auto")
-    for (row, col), score in np.ndenumerate(scores):
-        if not np.isnan(score):
-            axes.text(col, row, f"{score:g}", ha="center", va="center", fontsize=8)
-    axes.set_xticks(range(len(columns)), [name for name, _ in columns])
-    axes.set_yticks(range(len(hazards)), _hazard_names(view, hazards))
-    axes.tick_params(labelfontfamily=fonts, labelsize=8, length=0)
-    axes.xaxis.tick_top()
-    for spine in axes.spines.values():
-        spine.set_visible(False)
-    return _images(figure)
