@@ -167,7 +167,7 @@ def service_app(
     eager: bool = False,
 ) -> FastAPI:
     from riskreport.analysis.config import AnalysisConfig
-    from riskreport.bootstrap import report_specs
+    from riskreport.bootstrap import report_renderers, report_specs
     from riskreport.engine.spec import Initializer
     from riskreport.interfaces.api.app import create_app
     from riskreport.settings import NarrativeName, RunnerName, Settings
@@ -199,7 +199,12 @@ def service_app(
     warmup = Initializer("riskreport.analysis.job:prepare", (config,))
     # The production specs, passed along: without specs, create_app takes the production
     # warm-up too, ignoring this one.
-    return create_app(settings, specs=report_specs(settings), initializer=warmup)
+    return create_app(
+        settings,
+        specs=report_specs(settings),
+        initializer=warmup,
+        renderers=report_renderers(settings),
+    )
 
 
 def app_from_env() -> FastAPI:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -191,18 +191,20 @@ async def open_services(
     *,
     specs: Sequence[JobSpec] | None = None,
     initializer: Initializer | None = None,
+    renderers: Mapping[str, JobSpec] | None = None,
 ) -> AsyncIterator[Services]:
     """Open the store, build and start the engine in the background; close all on exit.
 
     ``specs`` (with an optional warm-up ``initializer``) replaces the production specs and
     warm-up: tests and benchmarks run stand-in jobs through the same engine, store and backend.
     An ``initializer`` without ``specs`` warms up the production report job instead of its own
-    warm-up.
+    warm-up. ``renderers`` (job kind -> spec) render artifacts on request; without ``specs``
+    they default to the report's documents (:func:`report_renderers`).
     """
-    renderers: dict[str, JobSpec] = {}
     if specs is None:
         specs = report_specs(settings)
-        renderers = report_renderers(settings)
+        if renderers is None:
+            renderers = report_renderers(settings)
         if initializer is None:
             initializer = report_initializer(settings)
     store = build_store(settings)

@@ -13,12 +13,13 @@ from typing import Final
 
 from fastapi import Request, Response
 
-# What a served page may load: its own inline style and data: images, nothing remote. The page
+# What a served page may load: its own inline style and data: images, nothing remote; only the
+# service's own pages may frame it (the web page shows the report in a frame). The page
 # states the same policy in a <meta> tag (riskreport.analysis.documents.html, which this layer
 # may not import: it loads matplotlib and Typst); a test holds the two equal.
 CONTENT_SECURITY_POLICY: Final = (
     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
 )
 # Browsers revalidate with the ETag before each use; shared caches keep nothing (reports are
 # the client's own).
