@@ -47,8 +47,9 @@ def _css() -> str:
 
 
 # What a served page may load: its own inline style and data: images, nothing remote; no
-# script, no form; only the service's own pages may frame it (the web page shows it in one). The same policy is sent as a header with the page
-# (``riskreport.interfaces.api``) and written into the page for a copy opened from disk.
+# script, no form; only the service's own pages may frame it (the web page shows it in one).
+# The same policy is sent as a header with the page (``riskreport.interfaces.api``) and
+# written into the page for a copy opened from disk.
 CONTENT_SECURITY_POLICY: Final = (
     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
