@@ -127,7 +127,13 @@ _NUMERIC: Final = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+")
 _DIGIT: Final = re.compile(r"\d")
 
 
+_NUMBER_START: Final = frozenset("0123456789-. ")
+
+
 def _as_number(text: str) -> float | None:
+    # Most strings of a report are words: the first character rules them out without a regex.
+    if not text or text[0] not in _NUMBER_START:
+        return None
     return float(text.replace(",", "")) if _NUMERIC.fullmatch(text.strip()) else None
 
 
