@@ -165,6 +165,7 @@ def test_a_report_job_through_the_real_server(llm_url: str) -> None:
         llm_max_retries=0,
         llm_max_tokens=96,
         documents=("md",),
+        eager_documents=True,
     )
     job.prepare(config)
     try:
