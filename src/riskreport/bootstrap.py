@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -34,6 +34,8 @@ log = logging.getLogger("riskreport.bootstrap")
 REPORT_KIND = "report"
 REPORT_FUNCTION = "riskreport.analysis.job:run_report"
 REPORT_PREPARE = "riskreport.analysis.job:prepare"
+DOCUMENT_KIND = "report.document"
+DOCUMENT_FUNCTION = "riskreport.analysis.job:render_document"
 MEMORY_URL = "memory://"
 
 
@@ -91,8 +93,18 @@ def report_initializer(settings: Settings) -> Initializer:
         llm_api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
         llm_timeout=settings.llm_timeout,
         documents=tuple(name.value for name in settings.documents),
+        eager_documents=settings.documents_eager,
     )
     return Initializer(REPORT_PREPARE, (config,))
+
+
+def report_renderers(settings: Settings) -> dict[str, JobSpec]:
+    """Documents of a finished report render on request in the report's runner."""
+    if not settings.documents:
+        return {}
+    return {
+        REPORT_KIND: JobSpec(DOCUMENT_KIND, DOCUMENT_FUNCTION, RunnerKind(settings.runner.value))
+    }
 
 
 def check_settings(settings: Settings) -> None:
@@ -179,16 +191,20 @@ async def open_services(
     *,
     specs: Sequence[JobSpec] | None = None,
     initializer: Initializer | None = None,
+    renderers: Mapping[str, JobSpec] | None = None,
 ) -> AsyncIterator[Services]:
     """Open the store, build and start the engine in the background; close all on exit.
 
     ``specs`` (with an optional warm-up ``initializer``) replaces the production specs and
     warm-up: tests and benchmarks run stand-in jobs through the same engine, store and backend.
     An ``initializer`` without ``specs`` warms up the production report job instead of its own
-    warm-up.
+    warm-up. ``renderers`` (job kind -> spec) render artifacts on request; without ``specs``
+    they default to the report's documents (:func:`report_renderers`).
     """
     if specs is None:
         specs = report_specs(settings)
+        if renderers is None:
+            renderers = report_renderers(settings)
         if initializer is None:
             initializer = report_initializer(settings)
     store = build_store(settings)
@@ -201,6 +217,7 @@ async def open_services(
             queue_limit=settings.queue_limit,
             job_timeout=settings.job_timeout,
             shutdown_grace=settings.shutdown_grace,
+            renderers=renderers,
         )
         startup = StartUp()
         startup.task = asyncio.create_task(_start(engine, startup), name="riskreport-start-up")

@@ -94,8 +94,13 @@ class Settings(BaseSettings):
     # -- documents -------------------------------------------------------------------------
     documents: Annotated[tuple[DocumentName, ...], NoDecode] = Field(
         (DocumentName.HTML, DocumentName.MD, DocumentName.PDF),
-        description="Documents rendered with every report, comma-separated (html,md,pdf); "
-        "empty renders none (the JSON report is always there).",
+        description="Documents offered for every report, comma-separated (html,md,pdf), each "
+        "rendered on its first request; empty offers none (the JSON report is always there).",
+    )
+    documents_eager: bool = Field(
+        False,
+        description="Render the documents inside the report job, before it is done, instead "
+        "of on their first request.",
     )
 
     @field_validator("documents", mode="before")

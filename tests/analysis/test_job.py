@@ -13,7 +13,14 @@ from pydantic import ValidationError
 
 from riskreport.analysis import job, writers
 from riskreport.analysis.config import AnalysisConfig
-from riskreport.analysis.job import NOT_CONFIGURED, Writers, narrate, prepare, run_report
+from riskreport.analysis.job import (
+    NOT_CONFIGURED,
+    Writers,
+    narrate,
+    prepare,
+    render_document,
+    run_report,
+)
 from riskreport.analysis.narrative import TemplateWriter
 from riskreport.analysis.narrative.llm import LlmWriter
 from tests.analysis.narrative import llm_stub
@@ -65,10 +72,25 @@ def payload(name: str = "seoul_office", **params: Any) -> dict[str, Any]:
 
 @pytest.fixture(autouse=True)
 def quick_documents() -> Iterator[None]:
-    """Markdown and HTML only: the PDF has its own tests."""
-    prepare(AnalysisConfig(documents=("md", "html")))
+    """Markdown and HTML only, rendered in the job (eager): the PDF has its own tests."""
+    prepare(AnalysisConfig(documents=("md", "html"), eager_documents=True))
     yield
     prepare(AnalysisConfig())
+
+
+def test_by_default_a_report_is_done_with_its_result_and_renders_documents_on_request() -> None:
+    prepare(AnalysisConfig(documents=("md", "html", "pdf")))
+    ctx = Context()
+    output = run_report(payload(), ctx)
+    assert ctx.stages == ["inputs", "hazards", "narrative"]
+    assert output.artifacts == {}
+    assert output.result["narrative"]["writer"] == "template"
+    # a PDF request renders the page with it: both share one drawing of the charts
+    made = render_document({"result": output.result, "name": "pdf"}, Context())
+    assert set(made.artifacts) == {"pdf", "html"}
+    assert made.artifacts["pdf"][1].startswith(b"%PDF-")
+    markdown = render_document({"result": output.result, "name": "md"}, Context())
+    assert set(markdown.artifacts) == {"md"}
 
 
 def test_a_report_goes_through_every_stage_and_carries_its_documents() -> None:
@@ -135,7 +157,8 @@ def test_the_llm_writes_within_the_jobs_remaining_time(monkeypatch: pytest.Monke
     output = run_report(payload(), Context(left=7.5))
     assert output.result["narrative"]["writer"] == "llm"
     assert output.result["narrative"]["model"] == "stub-model"
-    assert seen[0].extensions["timeout"]["read"] == pytest.approx(7.5)
+    # the whole call is bounded by the job's 7.5 s (the 30 s timeout would be longer)
+    assert seen[0].extensions["timeout"]["read"] == pytest.approx(7.5, abs=0.1)
 
 
 def test_a_request_may_ask_for_the_template(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -158,7 +181,7 @@ def test_a_request_may_ask_for_the_llm(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(writers, "_writers", llm_writers(server, default="template"))
     output = run_report(payload(narrative="llm"), Context())
     assert len(answers) == 1
-    assert output.result["narrative"]["fallback_reason"] == "error: InternalServerError (500)"
+    assert output.result["narrative"]["fallback_reason"] == "error: HTTP 500"
 
 
 def test_narrate_adds_the_narrative_to_a_computed_report() -> None:

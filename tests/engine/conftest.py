@@ -97,6 +97,7 @@ def build(
         queue_limit=queue_limit,
         job_timeout=job_timeout,
         shutdown_grace=shutdown_grace,
+        renderers={"echo": JobSpec("echo.render", "tests.engine.jobfuncs:render_named", runner)},
     )
     return Harness(engine=engine, store=store, backend=backend_name, capacity=capacity)
 

@@ -124,3 +124,14 @@ def killed(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
     os.kill(os.getpid(), signal.SIGKILL)
     time.sleep(5)
     return {}
+
+
+def render_named(payload: Mapping[str, Any], ctx: JobContext) -> Output:
+    """Renderer of ``echo`` jobs: the artifact ``name`` made from the job's result; "broken"
+    fails."""
+    name = str(payload["name"])
+    if name == "broken":
+        raise ValueError("cannot render broken")
+    time.sleep(0.1)  # long enough for concurrent requests to meet
+    data = repr(sorted(payload["result"].items())).encode()
+    return Output(result={"name": name}, artifacts={name: ("text/plain", data)})

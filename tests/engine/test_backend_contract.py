@@ -6,6 +6,7 @@ ratios with generous margins (2-core CI machine).
 
 from __future__ import annotations
 
+import asyncio
 import math
 import statistics
 import time
@@ -22,6 +23,7 @@ from riskreport.engine.errors import (
     IllegalTransition,
     JobNotFound,
     QueueFull,
+    RenderFailed,
     ShuttingDown,
     UnknownJobKind,
 )
@@ -88,6 +90,42 @@ async def test_artifacts_are_stored_with_the_result(make: Make) -> None:
     assert (pdf.media_type, pdf.data) == ("application/pdf", b"%PDF-1.7 stand-in\x00\xff")
     with pytest.raises(ArtifactNotFound):
         await harness.engine.artifact(job.id, "report.html")
+
+
+async def test_an_artifact_is_rendered_on_first_request_once_then_stored(make: Make) -> None:
+    harness = await make()
+    job = await run(harness.engine, "echo", {"x": 1})
+    assert job.status is JobStatus.SUCCEEDED
+    engine = harness.engine
+    with pytest.raises(ArtifactNotFound):
+        await harness.store.get_artifact(job.id, "page")
+    if harness.inline:
+        first = await engine.artifact(job.id, "page")
+        second = await engine.artifact(job.id, "page")
+        together = [first, second]
+    else:
+        together = list(await asyncio.gather(*(engine.artifact(job.id, "page") for _ in range(3))))
+    assert engine.renders_started == 1
+    assert all(a == together[0] for a in together)
+    assert together[0].media_type == "text/plain"
+    assert await harness.store.get_artifact(job.id, "page") == together[0]
+    assert (await engine.artifact(job.id, "page")) == together[0]
+    assert engine.renders_started == 1
+    # the render stored nothing but the artifact: no job for it
+    assert [j.kind for j in (await engine.list()).items] == ["echo"]
+
+
+async def test_a_failed_render_says_how_and_stores_nothing(make: Make) -> None:
+    harness = await make()
+    job = await run(harness.engine, "echo", {"x": 1})
+    with pytest.raises(RenderFailed, match="cannot render broken"):
+        await harness.engine.artifact(job.id, "broken")
+    with pytest.raises(ArtifactNotFound):
+        await harness.store.get_artifact(job.id, "broken")
+    # a job of a kind without a renderer has only what it stored
+    files = await run(harness.engine, "with_files")
+    with pytest.raises(ArtifactNotFound):
+        await harness.engine.artifact(files.id, "report.html")
 
 
 async def test_progress_is_stored_and_streamed_in_order(make: Make) -> None:

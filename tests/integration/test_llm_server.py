@@ -29,7 +29,7 @@ pytestmark = pytest.mark.llm
 
 MODEL = "smollm2-135m"
 # Reasons that mean the model answered and its answer failed a check (not a transport failure).
-CHECKS = ("number_mismatch", "format", "language")
+CHECKS = ("number_mismatch", "format", "language", "contradiction", "refusal")
 
 
 def smollm2_gguf() -> Path:
@@ -165,6 +165,7 @@ def test_a_report_job_through_the_real_server(llm_url: str) -> None:
         llm_max_retries=0,
         llm_max_tokens=96,
         documents=("md",),
+        eager_documents=True,
     )
     job.prepare(config)
     try:

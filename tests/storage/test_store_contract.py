@@ -102,6 +102,21 @@ async def test_a_job_runs_and_succeeds_with_result_and_artifacts(store: JobStore
         await store.get_artifact("nope", "report.pdf")
 
 
+async def test_an_artifact_added_later_keeps_the_first_one_stored(store: JobStore) -> None:
+    await store.create(job("a"))
+    await store.transition("a", JobStatus.RUNNING, at=T0)
+    await store.transition("a", JobStatus.SUCCEEDED, at=T0, result={"grade": "B"})
+    with pytest.raises(ArtifactNotFound):
+        await store.get_artifact("a", "pdf")
+    first = Artifact("pdf", "application/pdf", b"%PDF first")
+    assert await store.put_artifact("a", first) == first
+    # a second renderer (another process) gets the first one back; readers see one document
+    assert await store.put_artifact("a", Artifact("pdf", "application/pdf", b"%PDF 2")) == first
+    assert await store.get_artifact("a", "pdf") == first
+    with pytest.raises(JobNotFound):
+        await store.put_artifact("nope", first)
+
+
 async def test_failure_keeps_the_error(store: JobStore) -> None:
     await finished(store, "a", JobStatus.RUNNING)
     error = JobError("error", "ValueError: boom")

@@ -30,7 +30,10 @@ class AnalysisConfig:
     llm_timeout: float = 30.0  # seconds one LLM call may take (capped by the job's deadline)
     llm_max_retries: int = 2  # the openai client's retries of 429 and 5xx answers
     llm_max_tokens: int = 700  # longest answer asked for (the two prose sections)
-    documents: tuple[str, ...] = DOCUMENTS  # artifacts rendered per report, among DOCUMENTS
+    documents: tuple[str, ...] = DOCUMENTS  # documents offered per report, among DOCUMENTS
+    # Render ``documents`` inside the report job, before it is done (the older behaviour); by
+    # default each is rendered on its first request (``render_document``).
+    eager_documents: bool = False
 
     def __post_init__(self) -> None:
         if self.narrative not in NARRATIVES:

@@ -4,9 +4,12 @@ The engine runs :func:`run_report` off the event loop (``"riskreport.analysis.jo
 after :func:`prepare` warmed the worker up once::
 
     prepare(AnalysisConfig())                       # once per worker, at start-up
-    output = run_report(payload, ctx)               # per job
+    output = run_report(payload, ctx)               # per job: the result, no documents
     output.result["narrative"]["writer"]            # "template" or "llm"
-    output.artifacts["pdf"]                         # ("application/pdf", b"%PDF-...")
+    render_document({"result": output.result, "name": "pdf"}, ctx).artifacts["pdf"]
+    # ("application/pdf", b"%PDF-..."), on a document's first request
+
+With ``AnalysisConfig(eager_documents=True)`` the report job renders its documents itself.
 
 The job reports its stages through ``ctx.report`` and calls ``ctx.check()`` between them, so a
 cancelled or late job stops at the next stage; the LLM call is bounded by ``ctx.remaining()``.
@@ -87,6 +90,9 @@ def run_report(payload: Mapping[str, Any], ctx: JobContext) -> ReportOutput:
     narrative = writers.write(report, requested, ctx)
     ctx.check()
     result = {**report, "narrative": narrative.to_dict()}
+    if not writers.config.eager_documents:
+        # Done: documents are rendered on their first request (render_document).
+        return ReportOutput(result=result, artifacts={})
 
     documents = [d for d in writers.config.documents if d != DocumentFormat.JSON]
     step = (1.0 - STAGES["documents"]) / max(len(documents), 1)
@@ -101,3 +107,28 @@ def run_report(payload: Mapping[str, Any], ctx: JobContext) -> ReportOutput:
     artifacts = render_documents(result, documents, before_each=before_each)
     ctx.check()
     return ReportOutput(result=result, artifacts=artifacts)
+
+
+# Documents that share the charts: asking for one renders the others offered with it, so the
+# charts are drawn once per report, not once per document (they cost more than either layout).
+_CHARTED: Final = (DocumentFormat.HTML, DocumentFormat.PDF)
+
+
+def render_document(payload: Mapping[str, Any], ctx: JobContext) -> ReportOutput:
+    """The ``report.document`` call: a document of a finished report, rendered on request.
+
+    ``payload`` is ``{"result": <the report's result>, "name": "pdf"}``; the engine runs it in
+    a runner when a document is first asked for and stores every document it returns. The HTML
+    page and the PDF come together when both are offered (one drawing of the charts)::
+
+        render_document({"result": result, "name": "pdf"}, ctx).artifacts  # {"html", "pdf"}
+    """
+    name = DocumentFormat(str(payload["name"]))
+    offered = current_writers().config.documents
+    names = [name]
+    if name in _CHARTED:
+        names += [f for f in _CHARTED if f != name and f in offered]
+    ctx.report(0.0, "documents")
+    artifacts = render_documents(payload["result"], names, before_each=lambda _: ctx.check())
+    sizes = {fmt: len(data) for fmt, (_, data) in artifacts.items()}
+    return ReportOutput(result={"name": name.value, "bytes": sizes}, artifacts=artifacts)

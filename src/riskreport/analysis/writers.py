@@ -69,7 +69,7 @@ class Writers:
         return replace(narrative, fallback_reason=refusal) if refusal else narrative
 
     def warm(self) -> None:
-        """Boundaries, templates, prompts, fonts, matplotlib and WeasyPrint: load them all now."""
+        """Boundaries, templates, prompts, fonts, matplotlib and Typst: load them all now."""
         location.warm()
         self.template.warm()
         PromptBook().warm()

@@ -73,6 +73,12 @@ class Backend(Protocol):
         returns when the job is final.
         """
 
+    async def call(self, job: Job, spec: JobSpec, *, job_timeout: float) -> Outcome:
+        """Run ``spec``'s function on ``job.payload`` in the spec's runner, under its limit and
+        ``job_timeout``, and return the outcome without storing anything (``job`` is never
+        stored). For work derived from a finished job, such as a document rendered on request.
+        """
+
     async def cancel(self, job_id: str) -> None:
         """Stop a job the store already records as cancelled: drop it from the queue, kill its
         process, or set its thread's cancel token. Unknown ids are ignored."""

@@ -25,7 +25,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from riskreport.engine.backend import Backend
-from riskreport.engine.errors import QueueFull, ShuttingDown, UnknownJobKind
+from riskreport.engine.errors import (
+    ArtifactNotFound,
+    QueueFull,
+    RenderFailed,
+    ShuttingDown,
+    UnknownJobKind,
+)
 from riskreport.engine.events.notifier import LocalNotifier, woken
 from riskreport.engine.jobs import (
     Artifact,
@@ -84,7 +90,14 @@ class Engine:
         queue_limit: int,
         job_timeout: float,
         shutdown_grace: float,
+        renderers: Mapping[str, JobSpec] | None = None,
     ) -> None:
+        """``renderers`` maps a job kind to the spec of the function that renders its artifacts
+        on request (see :meth:`artifact`)."""
+        self._renderers = dict(renderers or {})
+        # Renders in flight in this process, so that concurrent requests share one.
+        self._renders: dict[tuple[str, str], asyncio.Task[Artifact]] = {}
+        self.renders_started = 0  # renders this process began (tests and metrics read it)
         self._specs: dict[str, JobSpec] = {}
         for spec in specs:
             if spec.kind in self._specs:
@@ -132,7 +145,8 @@ class Engine:
         if self._backend.exclusive:
             await recover_unfinished(self._store)
         self._admitting = True
-        await self._backend.start(self._specs, self._recorder)
+        runnable = {**self._specs, **{spec.kind: spec for spec in self._renderers.values()}}
+        await self._backend.start(runnable, self._recorder)
         log.info("engine ready: %s", self.stats())
 
     async def shutdown(self) -> None:
@@ -143,6 +157,8 @@ class Engine:
         if self._closing:
             return
         self._closing = True
+        for render in list(self._renders.values()):
+            render.cancel()
         await self._backend.shutdown(self._shutdown_grace)
         await self._recorder.aclose()
 
@@ -217,7 +233,47 @@ class Engine:
         return await self._store.list(status=status, limit=limit, cursor=cursor)
 
     async def artifact(self, job_id: str, name: str) -> Artifact:
-        return await self._store.get_artifact(job_id, name)
+        """The job's artifact ``name``: stored, or rendered now and stored.
+
+        When the store has none and the job succeeded, the renderer of its kind (if any) makes
+        it in the backend's runner, under the runners' limit and the job timeout, never on the
+        loop. Concurrent requests in this process share one render; the store keeps the first
+        copy, so processes sharing a store serve the same bytes. Raises ``JobNotFound``,
+        ``ArtifactNotFound`` or ``RenderFailed``.
+        """
+        try:
+            return await self._store.get_artifact(job_id, name)
+        except ArtifactNotFound:
+            job = await self._store.get(job_id)
+            renderer = self._renderers.get(job.kind)
+            if renderer is None or job.status is not JobStatus.SUCCEEDED or self._closing:
+                raise
+        key = (job_id, name)
+        render = self._renders.get(key)
+        if render is None:
+            render = asyncio.create_task(self._render(job, name, renderer), name=f"render-{key}")
+            self._renders[key] = render
+            render.add_done_callback(lambda _: self._renders.pop(key, None))
+        # One client leaving must not cancel the render the others wait for.
+        return await asyncio.shield(render)
+
+    async def _render(self, job: Job, name: str, spec: JobSpec) -> Artifact:
+        self.renders_started += 1
+        call = Job(
+            id=f"{job.id}.{name}", kind=spec.kind, payload={"result": job.result, "name": name}
+        )
+        outcome = await self._backend.call(call, spec, job_timeout=self._job_timeout)
+        made = next((a for a in outcome.artifacts if a.name == name), None)
+        if outcome.status is not JobStatus.SUCCEEDED or made is None:
+            error = outcome.error
+            code = error.code if error else outcome.status.value
+            message = error.message if error else "the renderer made no such artifact"
+            raise RenderFailed(job.id, name, code, message)
+        # A renderer may make more than was asked for (documents that share their charts).
+        for other in outcome.artifacts:
+            if other is not made:
+                await self._store.put_artifact(job.id, other)
+        return await self._store.put_artifact(job.id, made)
 
     async def cancel(self, job_id: str) -> Job:
         """Cancel a queued or running job; ``IllegalTransition`` if it is already final.

@@ -35,6 +35,16 @@ class ArtifactNotFound(EngineError):
         self.name = name
 
 
+class RenderFailed(EngineError):
+    """An artifact rendered on request could not be made; ``code`` says how it ended."""
+
+    def __init__(self, job_id: str, name: str, code: str, message: str) -> None:
+        super().__init__(f"rendering {name!r} of job {job_id!r} failed ({code}): {message}")
+        self.job_id = job_id
+        self.name = name
+        self.code = code
+
+
 class IllegalTransition(EngineError):
     def __init__(self, old: str, new: str) -> None:
         super().__init__(f"a job cannot move from {old!r} to {new!r}")

@@ -57,6 +57,14 @@ class JobStore(Protocol):
     async def get_artifact(self, job_id: str, name: str) -> Artifact:
         """Return one artifact; raise ``JobNotFound`` or ``ArtifactNotFound``."""
 
+    async def put_artifact(self, job_id: str, artifact: Artifact) -> Artifact:
+        """Store an artifact made after the job finished (a document rendered on request).
+
+        The first one stored under a name wins: when two processes render the same document,
+        the second gets the first's back, so every reader sees the same bytes. Raises
+        ``JobNotFound``.
+        """
+
     async def set_progress(self, job_id: str, progress: Progress) -> None:
         """Record progress of a running job; ignored (no error) once the job is final."""
 

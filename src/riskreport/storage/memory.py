@@ -102,6 +102,10 @@ class MemoryJobStore:
         except KeyError:
             raise ArtifactNotFound(job_id, name) from None
 
+    async def put_artifact(self, job_id: str, artifact: Artifact) -> Artifact:
+        self._find(job_id)
+        return self._artifacts.setdefault((job_id, artifact.name), artifact)
+
     async def set_progress(self, job_id: str, progress: Progress) -> None:
         job = self._find(job_id)
         if job.status is JobStatus.RUNNING:

@@ -192,6 +192,28 @@ class SqlJobStore:
 
         return await self._run(work, write=True)
 
+    async def put_artifact(self, job_id: str, artifact: Artifact) -> Artifact:
+        row = {
+            "job_id": job_id,
+            "name": artifact.name,
+            "media_type": artifact.media_type,
+            "data": artifact.data,
+        }
+
+        def work(conn: Connection) -> Artifact:
+            self._get(conn, job_id)  # JobNotFound
+            found = conn.execute(self._statements.get_artifact, row).first()
+            if found is not None:
+                return Artifact(artifact.name, found.media_type, bytes(found.data))
+            conn.execute(self._statements.insert_artifacts, [row])
+            return artifact
+
+        try:
+            return await self._run(work, write=True)
+        except IntegrityError:
+            # Another process stored it between the read and the insert (PostgreSQL): theirs.
+            return await self.get_artifact(job_id, artifact.name)
+
     async def set_progress(self, job_id: str, progress: Progress) -> None:
         params = {"job_id": job_id, f"{NEW}progress": _progress_json(progress)}
 

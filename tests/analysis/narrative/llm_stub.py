@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-import openai
 
+from riskreport.analysis.narrative.chat import ChatClient
 from riskreport.analysis.narrative.llm import build_client
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -39,13 +39,9 @@ def prose(summary: str, discussion: str) -> str:
     return json.dumps({"summary": summary, "discussion": discussion}, ensure_ascii=False)
 
 
-def client(handler: Handler, max_retries: int = 0) -> openai.OpenAI:
-    transport = httpx.MockTransport(handler)
+def client(handler: Handler, max_retries: int = 0) -> ChatClient:
     return build_client(
-        "http://llm.test/v1",
-        None,
-        max_retries=max_retries,
-        http_client=httpx.Client(transport=transport),
+        "http://llm.test/v1", None, max_retries=max_retries, transport=httpx.MockTransport(handler)
     )
 
 

@@ -4,6 +4,7 @@ replaced by the template on a wrong figure, a timeout, a server error or a cance
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from riskreport.analysis.narrative import TemplateWriter, Unlimited, WriterName
+from riskreport.analysis.narrative.inert import block
 from riskreport.analysis.narrative.llm import LlmWriter, Refusal, hangul_share, parse_sections
 from riskreport.analysis.narrative.view import ReportView
 from tests.analysis.narrative import llm_stub
@@ -70,7 +72,8 @@ def test_text_whose_figures_check_out_is_used(language: str) -> None:
     assert narrative.fallback_reason is None
     assert narrative.model == "stub-model"  # the configured name
     template = TemplateWriter().write(report, Unlimited())
-    assert narrative.sections["summary"] == json.loads(narrative.draft or "")["summary"]
+    # the model's prose, escaped as text: its Markdown (**E**) shows as written, never as markup
+    assert narrative.sections["summary"] == block(json.loads(narrative.draft or "")["summary"])
     # structural sections stay templated, and the document holds the model's prose
     for name in ("grade", "hazards", "scenarios", "recommendations", "assumptions", "sources"):
         assert narrative.sections[name] == template.sections[name]
@@ -116,7 +119,7 @@ def test_a_timeout_falls_back_to_the_template() -> None:
     server = Server([httpx.ReadTimeout("the model is thinking")])
     narrative = writer(server).write(report, Budget())
     assert narrative.writer is WriterName.TEMPLATE
-    assert narrative.fallback_reason == "timeout"
+    assert (narrative.fallback_reason or "").startswith("timeout")
     assert narrative.sections == TemplateWriter().write(report, Unlimited()).sections
 
 
@@ -129,7 +132,7 @@ def test_a_server_error_is_retried_then_falls_back() -> None:
     narrative = writer(server, max_retries=1).write(report, Budget())
     assert len(server.requests) == 2  # the client's own retry
     assert narrative.writer is WriterName.TEMPLATE
-    assert narrative.fallback_reason == "error: InternalServerError (500)"
+    assert narrative.fallback_reason == "error: HTTP 500"
 
 
 def test_a_rate_limit_is_retried_by_the_client() -> None:
@@ -147,25 +150,19 @@ def test_an_unreachable_server_falls_back() -> None:
     report = report_of("seoul_office", "en")
     server = Server([httpx.ConnectError("connection refused")])
     narrative = writer(server).write(report, Budget())
-    assert narrative.fallback_reason == "error: APIConnectionError"
+    assert narrative.fallback_reason == "error: ConnectError"
 
 
 def test_the_call_never_outlives_the_job() -> None:
     report = report_of("seoul_office", "en")
-    server = Server(
-        [httpx.Response(503, json={"error": {"message": "busy"}}, headers={"retry-after-ms": "1"})]
-    )
-    # 2.5 s left of the job, 30 s allowed per call: the call gets 2.5 s and no retry
-    writer(server, timeout=30.0, max_retries=2).write(report, Budget(left=2.5))
-    (request,) = server.requests
-    assert request.extensions["timeout"]["read"] == pytest.approx(2.5)
-
-
-def test_the_configured_timeout_bounds_a_call_when_the_job_has_time() -> None:
-    report = report_of("seoul_office", "en")
-    server = Server([llm_stub.completion(faithful_answer(report))])
-    writer(server, timeout=4.0).write(report, Budget(left=600.0))
-    assert server.requests[0].extensions["timeout"]["read"] == pytest.approx(4.0)
+    server = Server([httpx.Response(503, json={"error": {"message": "busy"}})])
+    # 0.3 s left of the job, 30 s allowed per call, retries allowed: the retries and the waits
+    # between them all fit in the 0.3 s, then the call gives up
+    started = time.monotonic()
+    narrative = writer(server, timeout=30.0, max_retries=5).write(report, Budget(left=0.3))
+    assert time.monotonic() - started < 0.6
+    assert 1 <= len(server.requests) <= 3
+    assert (narrative.fallback_reason or "").startswith("timeout")
 
 
 def test_no_call_without_time_left() -> None:

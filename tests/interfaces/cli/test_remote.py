@@ -61,7 +61,15 @@ def test_submit_watch_follows_to_the_end(runner: CliRunner, server: str, tmp_pat
 
 
 def test_a_cancelled_job_is_a_failure_for_status_and_watch(runner: CliRunner, server: str) -> None:
-    job_id = runner.invoke(app, ["submit", *BUILDING, "--server", server]).stdout.strip()
+    # A report is done in a fraction of a second (documents render on request); one whose LLM
+    # never answers runs until it is cancelled.
+    body = {
+        "target_location": {"address": "서울특별시 종로구 세종대로 175"},
+        "analysis_params": {"narrative": "llm"},
+    }
+    submitted = httpx.post(f"{server}/v1/reports", json=body)
+    assert submitted.status_code == 202, submitted.text
+    job_id = submitted.json()["id"]
     cancelled = runner.invoke(app, ["cancel", job_id, "--server", server])
     assert cancelled.exit_code == ExitCode.OK, cancelled.output
     assert f"job {job_id} is cancelled" in cancelled.stderr

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, sync_playwright
 
-from riskreport.bootstrap import report_initializer
+from riskreport.bootstrap import report_initializer, report_renderers
 from riskreport.engine.spec import JobSpec
 from riskreport.interfaces.api.app import create_app
 from tests.interfaces.cli.live_server import live_server, server_settings
@@ -90,6 +90,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         settings,
         specs=[JobSpec("report", PACED)],
         initializer=report_initializer(settings),
+        renderers=report_renderers(settings),
     )
     with live_server(app) as base_url:
         yield base_url

@@ -1,13 +1,14 @@
-"""The report's charts, drawn server-side with matplotlib as SVG (HTML) and PNG (PDF).
+"""The report's charts, drawn server-side with matplotlib, once, as SVG for the page and the PDF.
 
 Three charts: annual loss by hazard and scenario (the headline horizon, with today's climate),
-the total expected annual loss over the horizons, and the hazard score matrix. They use
+the total expected annual loss over the horizons, and the hazard score matrix (SVG written
+directly, :mod:`.score_matrix`). They use
 ``matplotlib.figure.Figure`` directly, never pyplot: no display, no global figure registry,
-safe to draw from worker threads. The PDF takes the PNG: WeasyPrint lays out an SVG with
-text drawn as paths about ten times slower than a bitmap::
+safe to draw from worker threads. Text is drawn as paths, so the SVG looks the same wherever it
+is shown, with or without the font::
 
     for chart in draw_charts(report):
-        html += f'<img alt="{chart.title}" src="{chart.data_uri("svg")}">'
+        html += f'<img alt="{chart.title}" src="{chart.data_uri()}">'
 """
 
 from __future__ import annotations
@@ -16,54 +17,48 @@ import base64
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
-from matplotlib.colors import ListedColormap
+from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from riskreport.analysis.documents.fonts import cjk_family
+from riskreport.analysis.documents.score_matrix import score_matrix_svg, text_width
 from riskreport.analysis.narrative.environment import labels
 from riskreport.analysis.narrative.view import HazardView, ReportView, loss_of
 
 # Okabe-Ito colours: distinguishable with colour-blindness and in greyscale print.
 _PALETTE = ("#999999", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
-# Score 1 (very low) to 5 (very high).
-_SCORE_COLOURS = ListedColormap(["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"])
-
-
-ImageFormat = Literal["svg", "png"]
-_MEDIA: dict[ImageFormat, str] = {"svg": "image/svg+xml", "png": "image/png"}
-_PNG_DPI = 150  # sharp enough on paper at the printed size (about 17 cm wide)
+# Tallest chart, inches: four scenarios of nine hazards still fit half an A4 page.
+_MAX_HEIGHT = 6.0
 
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """One drawn chart: a stable name, its title in the report's language and its images."""
+    """One drawn chart: a stable name, its title in the report's language and its SVG."""
 
     name: str
     title: str
     svg: bytes
-    png: bytes
 
-    def data_uri(self, image: ImageFormat = "svg") -> str:
+    def data_uri(self) -> str:
         """The image as a ``data:`` URI, so that the page stays one self-contained file."""
-        data = self.svg if image == "svg" else self.png
-        return f"data:{_MEDIA[image]};base64," + base64.b64encode(data).decode("ascii")
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode("ascii")
 
 
 def _fonts() -> list[str]:
     return [cjk_family()]
 
 
-def _images(figure: Figure) -> tuple[bytes, bytes]:
-    svg, png = io.BytesIO(), io.BytesIO()
-    # The layout is fixed once (constrained layout at the first draw), so each format costs
-    # one draw; bbox_inches="tight" would draw every figure twice per format.
-    figure.savefig(svg, format="svg", metadata={"Date": None})
-    figure.savefig(png, format="png", dpi=_PNG_DPI, metadata={"Software": None})
-    return svg.getvalue(), png.getvalue()
+def _images(figure: Figure) -> bytes:
+    svg = io.BytesIO()
+    # One draw: bbox_inches="tight" would draw every figure twice. A fixed salt makes the
+    # SVG's element ids, and so its bytes, the same at every draw of the same report.
+    with rc_context({"svg.hashsalt": "riskreport"}):
+        figure.savefig(svg, format="svg", metadata={"Date": None})
+    return svg.getvalue()
 
 
 def _loss(row: Mapping[str, Any] | None) -> float:
@@ -77,12 +72,30 @@ def draw_charts(report: Mapping[str, Any]) -> list[Chart]:
     words = labels(view.language)["charts"]
     charts: list[Chart] = []
     if view.hazards and view.scenarios:
-        charts.append(Chart("eal_by_hazard", words["eal_by_hazard"], *_eal_by_hazard(view)))
+        charts.append(Chart("eal_by_hazard", words["eal_by_hazard"], _eal_by_hazard(view)))
     if view.scenarios and len(view.horizons) > 1:
-        charts.append(Chart("total_by_horizon", words["total_by_horizon"], *_total(view)))
+        charts.append(Chart("total_by_horizon", words["total_by_horizon"], _total(view)))
     if view.hazards:
-        charts.append(Chart("score_matrix", words["score_matrix"], *_score_matrix(view)))
+        charts.append(Chart("score_matrix", words["score_matrix"], _score_matrix(view)))
     return charts
+
+
+# Label sizes, points; the margins below are reckoned from them.
+_TICK_SIZE = 8.0
+
+
+def _margins(
+    figure: Figure, *, left: float, bottom: float, top: float = 8, right: float = 10
+) -> None:
+    """Fixed margins in points around the one axes, reckoned from the labels' sizes.
+
+    Matplotlib's constrained layout finds them by laying every label out once more, which
+    took a third of the charts' time; the labels here are few and their sizes known.
+    """
+    width, height = (size * 72 for size in figure.get_size_inches())
+    figure.subplots_adjust(
+        left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height
+    )
 
 
 def _hazard_names(view: ReportView, hazards: Sequence[HazardView]) -> list[str]:
@@ -107,7 +120,7 @@ def _krw_axis(view: ReportView, largest: float) -> tuple[FuncFormatter, str]:
     return FuncFormatter(lambda value, _pos: f"{value / divisor:,.4g}"), label
 
 
-def _eal_by_hazard(view: ReportView) -> tuple[bytes, bytes]:
+def _eal_by_hazard(view: ReportView) -> bytes:
     _, horizon = view.headline
 
     def any_loss(hazard: HazardView) -> bool:
@@ -124,7 +137,9 @@ def _eal_by_hazard(view: ReportView) -> tuple[bytes, bytes]:
             (f"{scenario} {horizon}", [_loss(h.result(scenario, horizon)) for h in hazards])
         )
     fonts = _fonts()
-    figure = Figure(layout="constrained", figsize=(7.0, 1.2 + 0.22 * len(hazards) * len(series)))
+    figure = Figure(figsize=(7.0, min(1.2 + 0.22 * len(hazards) * len(series), _MAX_HEIGHT)))
+    names = _hazard_names(view, hazards)
+    _margins(figure, left=max(text_width(n, _TICK_SIZE) for n in names) + 10, bottom=34)
     axes = figure.add_subplot()
     positions = np.arange(len(hazards))
     height = 0.8 / len(series)
@@ -136,20 +151,22 @@ def _eal_by_hazard(view: ReportView) -> tuple[bytes, bytes]:
             label=name,
             color=_PALETTE[index % len(_PALETTE)],
         )
-    axes.set_yticks(positions, _hazard_names(view, hazards))
+    axes.set_yticks(positions, names)
     formatter, label = _krw_axis(view, max(max(v) for _, v in series))
     axes.xaxis.set_major_formatter(formatter)
     axes.set_xlabel(label, fontfamily=fonts)
-    axes.tick_params(labelfontfamily=fonts, labelsize=8)
+    axes.tick_params(labelfontfamily=fonts, labelsize=_TICK_SIZE)
     axes.legend(prop={"family": fonts, "size": 8}, loc="lower right")
     axes.grid(axis="x", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
     return _images(figure)
 
 
-def _total(view: ReportView) -> tuple[bytes, bytes]:
+def _total(view: ReportView) -> bytes:
     fonts = _fonts()
-    figure = Figure(layout="constrained", figsize=(7.0, 3.2))
+    figure = Figure(figsize=(7.0, 3.2))
+    # Tick labels of at most six characters ("12,345"), the axis label beside them.
+    _margins(figure, left=6 * 0.6 * _TICK_SIZE + 26, bottom=34)
     axes = figure.add_subplot()
     years = [float(h) for h in view.horizons]
     for index, scenario in enumerate(view.scenarios):
@@ -185,14 +202,14 @@ def _total(view: ReportView) -> tuple[bytes, bytes]:
     axes.set_ylabel(label, fontfamily=fonts)
     axes.set_ylim(bottom=0)
     axes.set_xlabel(labels(view.language)["charts"]["horizon_axis"], fontfamily=fonts)
-    axes.tick_params(labelfontfamily=fonts, labelsize=8)
+    axes.tick_params(labelfontfamily=fonts, labelsize=_TICK_SIZE)
     axes.legend(prop={"family": fonts, "size": 8})
     axes.grid(alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
     return _images(figure)
 
 
-def _score_matrix(view: ReportView) -> tuple[bytes, bytes]:
+def _score_matrix(view: ReportView) -> bytes:
     hazards = list(view.ranked)
     columns: list[tuple[str, list[Mapping[str, Any] | None]]] = [
         (labels(view.language)["words"]["baseline"], [h.baseline for h in hazards])
@@ -202,24 +219,11 @@ def _score_matrix(view: ReportView) -> tuple[bytes, bytes]:
             columns.append(
                 (f"{scenario}\n{horizon}", [h.result(scenario, horizon) for h in hazards])
             )
-    scores = np.full((len(hazards), len(columns)), np.nan)
+    scores: list[list[float | None]] = [[None] * len(columns) for _ in hazards]
     for col, (_, rows) in enumerate(columns):
         for row, result in enumerate(rows):
             if result and isinstance(result.get("score"), Mapping):
-                scores[row, col] = float(result["score"]["value"])
-    fonts = _fonts()
-    figure = Figure(
-        layout="constrained", figsize=(1.0 + 0.85 * len(columns), 0.9 + 0.38 * len(hazards))
+                scores[row][col] = float(result["score"]["value"])
+    return score_matrix_svg(
+        _hazard_names(view, hazards), [name for name, _ in columns], scores, fonts=_fonts()
     )
-    axes = figure.add_subplot()
-    axes.imshow(scores, cmap=_SCORE_COLOURS, vmin=0.5, vmax=5.5, aspect="auto")
-    for (row, col), score in np.ndenumerate(scores):
-        if not np.isnan(score):
-            axes.text(col, row, f"{score:g}", ha="center", va="center", fontsize=8)
-    axes.set_xticks(range(len(columns)), [name for name, _ in columns])
-    axes.set_yticks(range(len(hazards)), _hazard_names(view, hazards))
-    axes.tick_params(labelfontfamily=fonts, labelsize=8, length=0)
-    axes.xaxis.tick_top()
-    for spine in axes.spines.values():
-        spine.set_visible(False)
-    return _images(figure)

@@ -14,7 +14,7 @@ from typing import Final
 
 from matplotlib import font_manager
 
-# Preferred first. The PDF's CSS names the same list, so WeasyPrint (through fontconfig) and
+# Preferred first. The page's CSS and the PDF name the same list, so the browser, Typst and
 # matplotlib pick the same face.
 CJK_FAMILIES: Final = (
     "NanumGothic",
@@ -45,6 +45,16 @@ def cjk_family() -> str:
         "no Korean font found (tried "
         + ", ".join(CJK_FAMILIES)
         + "); install one, e.g. `apt-get install fonts-nanum` or `make system-deps`"
+    )
+
+
+@functools.cache
+def cjk_font_file() -> str:
+    """The path of the regular face of :func:`cjk_family` (Typst reads its folder)."""
+    return str(
+        font_manager.findfont(
+            font_manager.FontProperties(family=cjk_family()), fallback_to_default=False
+        )
     )
 
 

@@ -3,7 +3,7 @@
     artifacts = render_documents(report, ("html", "md", "pdf"))
     artifacts["pdf"]  # ("application/pdf", b"%PDF-...")
 
-The HTML and the PDF share one drawing of the charts (SVG in the page, PNG in the PDF).
+The HTML and the PDF share one drawing of the charts, as SVG.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class DocumentFormat(StrEnum):
 
     JSON = "json"  # the structured report
     HTML = "html"  # one self-contained, print-friendly page with SVG charts
-    PDF = "pdf"  # the HTML page laid out for A4 by WeasyPrint
+    PDF = "pdf"  # the report typeset for A4 by Typst, with the same SVG charts
     MD = "md"  # the narrative as Markdown
 
     @property
@@ -63,8 +63,8 @@ def render_documents(
         else:
             charts = charts if charts is not None else draw_charts(report)
             if fmt is DocumentFormat.HTML:
-                data = to_html(report, charts, image="svg").encode("utf-8")
+                data = to_html(report, charts).encode("utf-8")
             else:
-                data = to_pdf(to_html(report, charts, image="png"))
+                data = to_pdf(report, charts)
         documents[fmt.value] = (fmt.media_type, data)
     return documents

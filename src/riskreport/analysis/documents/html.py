@@ -1,7 +1,9 @@
 """The HTML document: one self-contained, print-friendly page with the charts inline.
 
-The narrative's Markdown becomes HTML with raw HTML switched off, so text from a request (an
-address) or from an LLM can never inject markup. Charts are SVG ``data:`` URIs::
+The narrative's Markdown becomes HTML with raw HTML and images switched off; text from a request
+(an address) or from an LLM reaches it already escaped (:mod:`..narrative.inert`), so it can never
+inject markup, a link or a remote image. The page carries a Content-Security-Policy that lets it
+load nothing but its inline style and ``data:`` images. Charts are SVG ``data:`` URIs::
 
     page = to_html(report)  # "<!doctype html>..."
 """
@@ -16,21 +18,16 @@ from typing import Any, Final
 import jinja2
 from markdown_it import MarkdownIt
 
-from riskreport.analysis.documents.charts import Chart, ImageFormat, draw_charts
+from riskreport.analysis.documents.charts import Chart, draw_charts
 from riskreport.analysis.documents.fonts import css_font_stack
 from riskreport.analysis.documents.markdown import writer_note
 from riskreport.analysis.documents.narrative import narrative_of
+from riskreport.analysis.documents.page import CHART_PLACES, place_of
 from riskreport.analysis.narrative.environment import labels
 from riskreport.analysis.narrative.view import ReportView
 from riskreport.analysis.narrative.writer import SECTIONS
 
 PACKAGE: Final = "riskreport.analysis.documents"
-# Which section each chart follows.
-CHART_PLACES: Final = {
-    "eal_by_hazard": "discussion",
-    "total_by_horizon": "scenarios",
-    "score_matrix": "grade",
-}
 
 
 @functools.cache
@@ -49,9 +46,25 @@ def _css() -> str:
     return (resources.files(PACKAGE) / "templates" / "report.css").read_text("utf-8")
 
 
+# What a served page may load: its own inline style and data: images, nothing remote; no
+# script, no form; only the service's own pages may frame it (the web page shows it in one).
+# The same policy is sent as a header with the page (``riskreport.interfaces.api``) and
+# written into the page for a copy opened from disk.
+CONTENT_SECURITY_POLICY: Final = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+)
+
+
 @functools.cache
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    # No raw HTML and no images: text that reaches the page can neither add markup nor make
+    # the reader's browser (or the PDF renderer) fetch anything.
+    return (
+        MarkdownIt("commonmark", {"html": False, "typographer": False})
+        .enable("table")
+        .disable("image")
+    )
 
 
 def warm() -> None:
@@ -62,23 +75,8 @@ def warm() -> None:
     css_font_stack()
 
 
-def _place(view: ReportView) -> str:
-    location = view.location
-    given = location.get("input") or {}
-    if given.get("address"):
-        return str(given["address"])
-    matched = location.get("matched")
-    if matched:
-        key = "ko" if view.language == "ko" else "en"
-        return f"{matched[f'municipality_{key}']}, {matched[f'province_{key}']}"
-    return f"{location.get('lat')}, {location.get('lon')}"
-
-
-def to_html(
-    report: Mapping[str, Any], charts: list[Chart] | None = None, image: ImageFormat = "svg"
-) -> str:
-    """The page for ``report``; pass ``charts`` to reuse ones already drawn, ``image="png"``
-    for the page the PDF is laid out from."""
+def to_html(report: Mapping[str, Any], charts: list[Chart] | None = None) -> str:
+    """The page for ``report``; pass ``charts`` to reuse ones already drawn (by the PDF)."""
     view = ReportView.of(report)
     narrative = narrative_of(report)
     words = labels(view.language)
@@ -101,14 +99,14 @@ def to_html(
         .render(
             language=view.language,
             words=words["document"],
-            place=_place(view),
+            place=place_of(view),
             grade=grade,
             grade_word=words["grades"].get(grade, ""),
             sections=sections,
             writer_note=writer_note(report, narrative),
             model_version=str(report.get("model_version", "")),
-            image=image,
             css=_css(),
+            csp=CONTENT_SECURITY_POLICY,
             font_stack=css_font_stack(),
         )
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from riskreport.analysis.documents.narrative import narrative_of
 from riskreport.analysis.narrative.environment import labels
+from riskreport.analysis.narrative.inert import inline, one_line
 
 
 def writer_note(report: Mapping[str, Any], narrative: Mapping[str, Any]) -> str:
@@ -22,10 +23,11 @@ def writer_note(report: Mapping[str, Any], narrative: Mapping[str, Any]) -> str:
     reason = narrative.get("fallback_reason")
     if reason:
         note += " " + words["fallback"].format(model=model, reason=reason)
-    return note
+    return one_line(note)
 
 
 def to_markdown(report: Mapping[str, Any]) -> str:
     narrative = narrative_of(report)
     body = str(narrative["markdown"]).rstrip()
-    return f"{body}\n\n---\n\n_{writer_note(report, narrative)}_\n"
+    # The note may quote an LLM's figures or the model's name: escaped like any outside text.
+    return f"{body}\n\n---\n\n_{inline(writer_note(report, narrative))}_\n"

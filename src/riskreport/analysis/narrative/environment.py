@@ -3,7 +3,7 @@
 Templates and prompts are files inside the package (``templates/{ko,en}/``, ``prompts/``).
 Each environment carries the language's filters, so a template writes ``{{ q | krw }}``,
 ``{{ name | josa("이/가") }}`` or ``{{ key | label("hazards") }}`` and never formats a number
-itself::
+itself; text from a request goes through ``inert`` (Markdown) or ``quoted`` (prompts)::
 
     env = environment("ko")
     env.get_template("ko/report.md.j2").render(view=view, sections=sections)
@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import jinja2
 
+from riskreport.analysis.narrative.inert import inline, quoted
 from riskreport.analysis.narrative.korean import josa, particle
 from riskreport.analysis.narrative.numbers import number_format, significant
 from riskreport.domain.hazards.registry import REGISTRY
@@ -74,6 +75,8 @@ def environment(language: str) -> jinja2.Environment:
         label=_label_filter(language),
         josa=josa,
         particle=particle,
+        inert=inline,
+        quoted=quoted,
     )
     env.globals.update(language=language, labels=labels(language))
     return env

@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from riskreport.analysis.narrative.inert import inline
+
 # One number: 1,234,567.89 or 1234.5 or 12; not the tail of a word or code (CO2, v0.1).
 _NUMBER: Final = r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 # Korean place words after a number: 1.2조, 34억, 1,200만, 3천 (each may be followed by 원).
@@ -125,7 +127,13 @@ _NUMERIC: Final = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+")
 _DIGIT: Final = re.compile(r"\d")
 
 
+_NUMBER_START: Final = frozenset("0123456789-. ")
+
+
 def _as_number(text: str) -> float | None:
+    # Most strings of a report are words: the first character rules them out without a regex.
+    if not text or text[0] not in _NUMBER_START:
+        return None
     return float(text.replace(",", "")) if _NUMERIC.fullmatch(text.strip()) else None
 
 
@@ -190,6 +198,8 @@ class ResultFigures:
         verbatim = {
             text.strip() for text in strings if _DIGIT.search(text) and _as_number(text) is None
         }
+        # A document prints such a string escaped (an address with brackets): mask that too.
+        verbatim |= {inline(text) for text in verbatim}
         # Longest first, so that a citation is masked before a scenario name inside it.
         return cls(
             values=tuple(sorted(values)),

@@ -2,17 +2,18 @@
 
 Any server that speaks the chat completions API works (OpenAI, vLLM, llama.cpp's server,
 Ollama). The model writes the prose sections only (:data:`PROSE_SECTIONS`); tables, lists and
-sources stay templated. Its text is used only when every figure in it is a figure of the result
-(:mod:`.figures`), it is in the report's language and it arrives in time; otherwise the template's
-text is used and the narrative says why (``fallback_reason``)::
+sources stay templated. Its text is used only when it arrives in time, is a JSON object of the
+asked shape and size, is no refusal, is in the report's language, every figure in it is a figure
+of the result (:mod:`.figures`) and no word in it contradicts the result (:mod:`.claims`);
+otherwise the template's text is used and the narrative says why (``fallback_reason``)::
 
     client = build_client(base_url="http://127.0.0.1:8080/v1", api_key=None)
     writer = LlmWriter(client, model="qwen2.5-7b-instruct", timeout=30.0, template=TemplateWriter())
     narrative = writer.write(report, ctx)  # ctx: the job context, or Unlimited()
 
-The call is blocking I/O: it runs in the engine's runner, off the event loop, and its timeout is
-the smaller of the configured timeout and the job's remaining time. Retries of 429 and 5xx
-answers are the openai client's own (``max_retries``).
+The call is blocking I/O: it runs in the engine's runner, off the event loop. ``timeout`` bounds
+the whole call, every try and every byte included (:mod:`.chat`), and is itself capped by the
+job's remaining time. The model's text enters the documents escaped (:mod:`.inert`).
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from dataclasses import replace
 from typing import Any, Final
 
 import httpx
-import openai
-from openai.types.shared_params import ResponseFormatJSONSchema
+from openai.types.chat import ChatCompletionMessageParam
 
+from riskreport.analysis.narrative.chat import ChatClient, ChatFailure
+from riskreport.analysis.narrative.claims import contradiction
 from riskreport.analysis.narrative.figures import ResultFigures
+from riskreport.analysis.narrative.inert import block
 from riskreport.analysis.narrative.prompts import PromptBook
 from riskreport.analysis.narrative.template import TemplateWriter
 from riskreport.analysis.narrative.writer import (
@@ -47,10 +50,19 @@ _MIN_CALL_SECONDS: Final = 0.05
 _MIN_HANGUL_SHARE_KO: Final = 0.3
 _MAX_HANGUL_SHARE_EN: Final = 0.3
 _FENCE: Final = re.compile(r"^```(?:json)?\s*|\s*```$")
+# Characters of prose accepted per token asked for: a token is at most a few characters, so an
+# answer far longer than max_tokens allows is not an answer to this prompt.
+_CHARS_PER_TOKEN: Final = 6
+# What a model writes when it declines (inside the JSON when decoding is constrained).
+_DECLINES: Final = re.compile(
+    r"\b(?:I(?:'m| am) sorry|I can(?:no|')t (?:help|assist|provide|write)|I am unable"
+    r"|as an AI\b)|죄송합니다|죄송하지만|도와드릴 수 없|작성할 수 없|AI 언어 모델",
+    re.IGNORECASE,
+)
 # The answer's shape as a JSON schema, within the subset every structured-output server takes
 # (OpenAI strict mode, vLLM, llama.cpp, Ollama): all fields required, no extra fields, no
 # length limits. Constrained decoding keeps even a small model's answer parseable.
-RESPONSE_FORMAT: Final[ResponseFormatJSONSchema] = {
+RESPONSE_FORMAT: Final[Mapping[str, Any]] = {
     "type": "json_schema",
     "json_schema": {
         "name": "report_prose",
@@ -78,21 +90,14 @@ def build_client(
     api_key: str | None,
     *,
     max_retries: int = 2,
-    http_client: httpx.Client | None = None,
-) -> openai.OpenAI:
-    """An OpenAI client for ``base_url`` (e.g. ``http://127.0.0.1:8080/v1``).
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> ChatClient:
+    """A chat client for ``base_url`` (e.g. ``http://127.0.0.1:8080/v1``).
 
-    Local servers need no key; the client insists on one, so a placeholder is sent. Build it
-    once per worker (``prepare``) and share it: it holds a connection pool and is thread-safe.
+    Build it once per worker (``prepare``) and share it; ``transport`` replaces the network in
+    tests.
     """
-    # openai>=2 annotates http_client as its own httpx fork yet accepts an httpx.Client.
-    client_arg: Any = http_client
-    return openai.OpenAI(
-        base_url=base_url,
-        api_key=api_key or "not-needed",
-        max_retries=max_retries,
-        http_client=client_arg,
-    )
+    return ChatClient(base_url, api_key, max_retries=max_retries, transport=transport)
 
 
 class LlmWriter:
@@ -100,7 +105,7 @@ class LlmWriter:
 
     def __init__(
         self,
-        client: openai.OpenAI,
+        client: ChatClient,
         model: str,
         *,
         timeout: float,
@@ -131,18 +136,22 @@ class LlmWriter:
         """The narrative with the model's prose, or the template's with the reason it was used."""
         templated = self._template.write(report, budget)
         answer: str | None = None
+        messages = self._prompts.messages(report)
         try:
-            answer, finish_reason = self.ask(report, budget)
+            answer, finish_reason = self.ask(report, budget, messages)
             if finish_reason == "length":
                 raise Refusal(f"format: the answer was cut off at max_tokens ({self._max_tokens})")
-            prose = parse_sections(answer)
-            self._check(report, prose)
+            if finish_reason == "content_filter":
+                raise Refusal("refusal: the server's content filter stopped the answer")
+            prose = parse_sections(answer, max_chars=_CHARS_PER_TOKEN * self._max_tokens)
+            self._check(report, str(messages[-1]["content"]), prose)
         except Refusal as refusal:
             log.info("narrative falls back to the template: %s", refusal.reason)
             return replace(
                 templated, fallback_reason=refusal.reason, model=self._model, draft=answer
             )
-        sections = {**templated.sections, **prose}
+        # The model was asked for plain sentences: whatever Markdown it wrote stays text.
+        sections = {**templated.sections, **{name: block(text) for name, text in prose.items()}}
         return Narrative(
             writer=WriterName.LLM,
             language=templated.language,
@@ -152,49 +161,47 @@ class LlmWriter:
             draft=answer,
         )
 
-    def ask(self, report: Mapping[str, Any], budget: Budget) -> tuple[str, str | None]:
+    def ask(
+        self,
+        report: Mapping[str, Any],
+        budget: Budget,
+        messages: list[ChatCompletionMessageParam] | None = None,
+    ) -> tuple[str, str | None]:
         """The model's raw answer for ``report`` and why it ended (``"stop"``, ``"length"``);
         raise :class:`Refusal` when there is none.
 
-        One chat completion, bounded by the configured timeout and the job's remaining time,
-        never started for a cancelled job and dropped if the job was cancelled meanwhile.
+        One chat completion (with the client's retries) bounded as a whole by the configured
+        timeout and the job's remaining time, never started for a cancelled job and dropped as
+        soon as the job is cancelled.
         """
         if budget.cancelled():
             raise Refusal("cancelled")
-        remaining = budget.remaining()
-        timeout = min(self._timeout, remaining)
+        timeout = min(self._timeout, budget.remaining())
         if timeout < _MIN_CALL_SECONDS:
             raise Refusal("timeout: no time left for the LLM call")
-        messages = self._prompts.messages(report)
-        # Retries only when the deadline leaves room for one more attempt after a slow one.
-        client = (
-            self._client if remaining >= 2 * timeout else self._client.with_options(max_retries=0)
-        )
+        body = {
+            "model": self._model,
+            "messages": messages or self._prompts.messages(report),
+            "temperature": self._temperature,
+            "max_tokens": self._max_tokens,
+            "response_format": RESPONSE_FORMAT,
+        }
         try:
-            completion = client.chat.completions.create(
-                model=self._model,
-                messages=messages,
-                temperature=self._temperature,
-                max_tokens=self._max_tokens,
-                response_format=RESPONSE_FORMAT,
-                timeout=timeout,
-            )
-        except openai.APITimeoutError as error:
-            raise Refusal("timeout") from error
-        except openai.APIStatusError as error:
-            raise Refusal(f"error: {type(error).__name__} ({error.status_code})") from error
-        except openai.APIError as error:
-            raise Refusal(f"error: {type(error).__name__}") from error
+            answer = self._client.complete(body, timeout=timeout, cancelled=budget.cancelled)
+        except ChatFailure as failure:
+            raise Refusal(failure.reason) from failure
         if budget.cancelled():
             raise Refusal("cancelled")
-        if not completion.choices:
-            raise Refusal("format: the answer has no choices")
-        choice = completion.choices[0]
-        return choice.message.content or "", choice.finish_reason
+        if answer.refusal:
+            raise Refusal(f"refusal: {answer.refusal[:200]}")
+        return answer.content, answer.finish_reason
 
-    def _check(self, report: Mapping[str, Any], prose: Mapping[str, str]) -> None:
+    def _check(self, report: Mapping[str, Any], facts: str, prose: Mapping[str, str]) -> None:
         language = report_language(report)
         text = " ".join(prose.values())
+        declined = _DECLINES.search(text)
+        if declined:
+            raise Refusal(f"refusal: the model declined ({declined.group(0)!r})")
         if language == "ko" and hangul_share(text) < _MIN_HANGUL_SHARE_KO:
             raise Refusal("language: the answer is not in Korean")
         if language == "en" and hangul_share(text) > _MAX_HANGUL_SHARE_EN:
@@ -203,10 +210,16 @@ class LlmWriter:
         if unmatched:
             shown = ", ".join(unmatched[:3])
             raise Refusal(f"number_mismatch: {shown} not in result")
+        problem = contradiction(report, facts, text)
+        if problem:
+            raise Refusal(problem)
 
 
-def parse_sections(text: str) -> dict[str, str]:
-    """The prose sections from the model's JSON answer (``{"summary": ..., "discussion": ...}``)."""
+def parse_sections(text: str, *, max_chars: int | None = None) -> dict[str, str]:
+    """The prose sections from the model's JSON answer (``{"summary": ..., "discussion": ...}``),
+    refused when longer than ``max_chars`` in all."""
+    if max_chars is not None and len(text) > max_chars:
+        raise Refusal(f"format: the answer is longer than {max_chars} characters")
     body = _FENCE.sub("", text.strip())
     try:
         data = json.loads(body)

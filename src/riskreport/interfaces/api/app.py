@@ -13,7 +13,7 @@ Use::
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 
@@ -45,11 +45,14 @@ def create_app(
     *,
     specs: Sequence[JobSpec] | None = None,
     initializer: Initializer | None = None,
+    renderers: Mapping[str, JobSpec] | None = None,
 ) -> FastAPI:
     """Build the API for ``settings``.
 
     ``specs`` (and a warm-up ``initializer``) replace the production job specs (the report job)
     and warm-up; tests and benchmarks use them to run stand-in jobs through the real engine.
+    ``renderers`` (job kind -> spec) render documents on request; with ``specs`` there are
+    none unless given (``riskreport.bootstrap.report_renderers(settings)``).
     """
     service_metrics = ServiceMetrics()
 
@@ -62,7 +65,9 @@ def create_app(
         )
         try:
             await anyio.to_thread.run_sync(warm_request_model)
-            async with open_services(settings, specs=specs, initializer=initializer) as services:
+            async with open_services(
+                settings, specs=specs, initializer=initializer, renderers=renderers
+            ) as services:
                 services.engine.add_listener(service_metrics.observe_job)
                 app.state.services = services
                 # Before the server listens, so the lazy work delays nobody; the monitor starts

@@ -5,6 +5,7 @@ error                   status  ``error.code``              headers
 ======================  ======  ==========================  ==============
 JobNotFound             404     ``job_not_found``
 ArtifactNotFound        404     ``document_not_found``
+RenderFailed            503     ``document_failed``
 IllegalTransition       409     ``job_final``
 QueueFull               429     ``queue_full``              ``Retry-After``
 ShuttingDown            503     ``shutting_down``           ``Retry-After``
@@ -41,6 +42,7 @@ from riskreport.engine.errors import (
     InvalidCursor,
     JobNotFound,
     QueueFull,
+    RenderFailed,
     ShuttingDown,
     UnknownJobKind,
 )
@@ -52,6 +54,7 @@ log = logging.getLogger("riskreport.api")
 ENGINE_ERRORS: Mapping[type[EngineError], tuple[int, str]] = {
     JobNotFound: (404, "job_not_found"),
     ArtifactNotFound: (404, "document_not_found"),
+    RenderFailed: (503, "document_failed"),
     IllegalTransition: (409, "job_final"),
     QueueFull: (429, "queue_full"),
     ShuttingDown: (503, "shutting_down"),

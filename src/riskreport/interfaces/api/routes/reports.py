@@ -6,16 +6,17 @@ answers in ``riskreport.interfaces.api.errors``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from riskreport.bootstrap import REPORT_KIND
 from riskreport.engine.jobs import JobStatus
-from riskreport.interfaces.api.deps import EngineDep, PreferWaitDep
+from riskreport.interfaces.api.deps import EngineDep, PreferWaitDep, ServicesDep
+from riskreport.interfaces.api.document_response import document_response
 from riskreport.interfaces.api.documents import DocumentFormat, negotiate
 from riskreport.interfaces.api.errors import COMMON_RESPONSES, ApiProblem
 from riskreport.interfaces.api.prefer import applied_wait
@@ -154,16 +155,20 @@ async def report_events(
     responses={
         **NOT_FOUND,
         200: {
-            "description": "The document, by `format` or else by `Accept`.",
+            "description": "The document, by `format` or else by `Accept`; rendered on its "
+            "first request, then served from the store. `ETag` and `If-None-Match` apply.",
             "content": {f.media_type: {} for f in DocumentFormat},
         },
+        304: {"description": "`If-None-Match` names this document's `ETag`."},
         406: {"model": ErrorPublic, "description": "No acceptable format."},
         409: {"model": ErrorPublic, "description": "The job has not succeeded (yet)."},
+        503: {"model": ErrorPublic, "description": "The document could not be rendered."},
     },
 )
 async def report_document(
     job_id: JobId,
-    engine: EngineDep,
+    services: ServicesDep,
+    request: Request,
     format: Annotated[
         DocumentFormat | None, Query(description="Overrides `Accept` when given.")
     ] = None,
@@ -173,16 +178,20 @@ async def report_document(
     if chosen is None:
         formats = ", ".join(f.media_type for f in DocumentFormat)
         raise ApiProblem(406, "not_acceptable", f"available formats: {formats}")
+    engine = services.engine
     job = await engine.get(job_id)
     if job.status is not JobStatus.SUCCEEDED:
         state = "has not finished" if not job.status.is_final else f"ended {job.status.value}"
         raise ApiProblem(409, "job_not_succeeded", f"job {job_id!r} {state}; no document")
+    filename = f"report-{job_id}.{chosen.value}"
     if chosen is DocumentFormat.JSON:
-        result: dict[str, Any] = dict(job.result or {})
-        return JSONResponse(result)
+        body = json.dumps(job.result or {}, ensure_ascii=False).encode("utf-8")
+        return document_response(body, chosen.media_type, filename, request)
+    if chosen.value not in services.settings.documents:
+        offered = ", ".join(services.settings.documents) or "none"
+        raise ApiProblem(
+            404, "document_not_found", f"{chosen.value} is not offered (offered: {offered})"
+        )
+    # Stored, or rendered now in a runner (once, however many clients ask at the same time).
     artifact = await engine.artifact(job_id, chosen.value)
-    return Response(
-        artifact.data,
-        media_type=artifact.media_type,
-        headers={"Content-Disposition": f'inline; filename="report-{job_id}.{chosen.value}"'},
-    )
+    return document_response(artifact.data, artifact.media_type, filename, request)

@@ -1,0 +1,197 @@
+"""A chat-completions call with one deadline for everything: connect, every try, every byte.
+
+An HTTP client's timeout bounds each read, so a server that trickles one byte a second keeps a
+call alive forever, and retries multiply any timeout. Here the whole call (every try, the waits
+between them and the streaming of the body) runs under one ``asyncio`` deadline and is cut
+when it passes; the body is read up to a size cap; a body that is not a chat completion is a
+:class:`ChatFailure` like any other. It speaks the OpenAI chat completions API (OpenAI, vLLM,
+llama.cpp's server, Ollama)::
+
+    client = ChatClient("http://127.0.0.1:8080/v1", api_key=None, max_retries=2)
+    answer = client.complete({"model": "m", "messages": [...]}, timeout=30.0)
+    answer.content, answer.finish_reason     # '{"summary": ...}', 'stop'
+
+The call is blocking for its caller (a job in a runner thread or worker process): it runs its
+own short-lived event loop, so a cancelled job's ``cancelled()`` is polled while it waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import ssl
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+import certifi
+import httpx
+
+# The largest body read from the server. Two prose sections of a few hundred tokens are a few
+# kilobytes; a megabyte is a broken or hostile server, cut before it is parsed.
+MAX_BODY_BYTES: Final = 256 * 1024
+# How often a waiting call asks whether its job was cancelled.
+_CANCEL_POLL: Final = 0.05
+# First wait before a retry of a 429/5xx answer or a refused connection; doubles per try.
+_BACKOFF: Final = 0.25
+_RETRY_STATUSES: Final = frozenset({408, 409, 429, 500, 502, 503, 504})
+
+
+class ChatFailure(Exception):
+    """No usable answer; ``reason`` (``"timeout: ..."``, ``"error: ..."``, ``"format: ..."``)
+    becomes the narrative's ``fallback_reason``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class ChatAnswer:
+    """The first choice of a completion: its text, why it ended, and a refusal if the server
+    flagged one (OpenAI's ``message.refusal``)."""
+
+    content: str
+    finish_reason: str | None
+    refusal: str | None = None
+
+
+def _never() -> bool:
+    return False
+
+
+class ChatClient:
+    """Posts chat completions to ``base_url``; thread-safe, holds no connection between calls.
+
+    ``transport`` replaces the network (tests pass ``httpx.MockTransport``).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str | None,
+        *,
+        max_retries: int = 2,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if max_retries < 0 or max_body_bytes < 1:
+            raise ValueError("need max_retries >= 0 and max_body_bytes >= 1")
+        self.url = base_url.rstrip("/") + "/chat/completions"
+        # Local servers need no key; an Authorization header is sent only with one.
+        self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.max_retries = max_retries
+        self.max_body_bytes = max_body_bytes
+        self._transport = transport
+        # Made once: loading the CA bundle costs about 30-100 ms of CPU under the GIL, which a
+        # client made per call would pay on every report (each call has its own event loop, so
+        # connections cannot be pooled across calls, but the TLS settings can).
+        self._tls = ssl.create_default_context(cafile=certifi.where())
+
+    def complete(
+        self,
+        body: Mapping[str, Any],
+        *,
+        timeout: float,
+        cancelled: Callable[[], bool] = _never,
+    ) -> ChatAnswer:
+        """The answer to ``body`` within ``timeout`` seconds in all; raise :class:`ChatFailure`.
+
+        Raises ``ChatFailure("cancelled")`` soon after ``cancelled()`` turns true.
+        """
+        if timeout <= 0:
+            raise ChatFailure("timeout: no time left for the LLM call")
+        call = self._deadlined(body, timeout, cancelled)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(call)
+        # Called from a thread that runs a loop already (a script inside async code): the call
+        # gets a thread and a loop of its own rather than blocking a loop it does not own.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, call).result()
+
+    async def _deadlined(
+        self, body: Mapping[str, Any], seconds: float, cancelled: Callable[[], bool]
+    ) -> ChatAnswer:
+        started = time.monotonic()
+        call = asyncio.ensure_future(self._tries(body, started + seconds))
+        try:
+            async with asyncio.timeout(seconds):
+                while not call.done():
+                    if cancelled():
+                        raise ChatFailure("cancelled")
+                    await asyncio.wait({call}, timeout=_CANCEL_POLL)
+                return call.result()
+        except TimeoutError:
+            raise ChatFailure(f"timeout: no complete answer within {seconds:g} s") from None
+        finally:
+            call.cancel()
+            await asyncio.gather(call, return_exceptions=True)
+
+    async def _tries(self, body: Mapping[str, Any], deadline: float) -> ChatAnswer:
+        limit = httpx.Timeout(max(deadline - time.monotonic(), 0.001))
+        async with httpx.AsyncClient(
+            transport=self._transport, timeout=limit, verify=self._tls
+        ) as http:
+            for attempt in range(self.max_retries + 1):
+                last = attempt == self.max_retries
+                try:
+                    status, data = await self._post(http, body)
+                except httpx.TimeoutException as error:
+                    raise ChatFailure("timeout: the LLM server did not answer in time") from error
+                except httpx.TransportError as error:
+                    if last or not isinstance(
+                        error, httpx.ConnectError | httpx.RemoteProtocolError
+                    ):
+                        raise ChatFailure(f"error: {type(error).__name__}") from error
+                else:
+                    if status < 300:
+                        return _answer(data)
+                    if last or status not in _RETRY_STATUSES:
+                        raise ChatFailure(f"error: HTTP {status}")
+                # The deadline bounds the waits too: asyncio.timeout cuts a sleep like a read.
+                await asyncio.sleep(_BACKOFF * 2**attempt)
+        raise AssertionError("unreachable: the last try returns or raises")
+
+    async def _post(self, http: httpx.AsyncClient, body: Mapping[str, Any]) -> tuple[int, bytes]:
+        async with http.stream("POST", self.url, json=dict(body), headers=self._headers) as reply:
+            if reply.status_code >= 300:
+                return reply.status_code, b""
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in reply.aiter_bytes():
+                size += len(chunk)
+                if size > self.max_body_bytes:
+                    raise ChatFailure(
+                        f"format: the answer is larger than {self.max_body_bytes} bytes"
+                    )
+                chunks.append(chunk)
+            return reply.status_code, b"".join(chunks)
+
+
+def _answer(data: bytes) -> ChatAnswer:
+    """The first choice of a chat completion body; :class:`ChatFailure` for any other shape."""
+    try:
+        completion = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ChatFailure("format: the server's answer is not JSON") from None
+    choices = completion.get("choices") if isinstance(completion, dict) else None
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+        raise ChatFailure("format: the answer has no choices")
+    choice = choices[0]
+    message = choice.get("message")
+    if not isinstance(message, dict):
+        raise ChatFailure("format: the answer has no message")
+    content, refusal, reason = (
+        message.get("content"),
+        message.get("refusal"),
+        choice.get("finish_reason"),
+    )
+    return ChatAnswer(
+        content=content if isinstance(content, str) else "",
+        finish_reason=reason if isinstance(reason, str) else None,
+        refusal=refusal if isinstance(refusal, str) and refusal.strip() else None,
+    )

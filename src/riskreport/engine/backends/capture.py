@@ -1,0 +1,35 @@
+"""A recorder that keeps a call's outcome instead of storing it: runners run work that is not
+a stored job (a document rendered on request) exactly as they run jobs.
+
+Use (in a backend)::
+
+    capture = OutcomeCapture()
+    await runner.run(job, function, job_timeout=60, recorder=capture, control=JobControl(job.id))
+    capture.outcome  # Outcome(status=SUCCEEDED, result=..., artifacts=...)
+"""
+
+from __future__ import annotations
+
+from riskreport.engine.jobs import Job, JobStatus, Progress
+from riskreport.engine.outcome import CANCELLED, Outcome
+
+# What a call that ended without an outcome (cancelled before it ran) reports.
+NO_OUTCOME = Outcome.failure(JobStatus.CANCELLED, CANCELLED, "the call ended before it ran")
+
+
+class OutcomeCapture:
+    """A ``JobRecorder`` for one call: starts at once, drops progress, keeps the outcome."""
+
+    def __init__(self) -> None:
+        self.outcome: Outcome | None = None
+
+    async def started(self, job_id: str) -> bool:
+        return True
+
+    def progress(self, job_id: str, progress: Progress) -> None:
+        """Nobody follows a call's progress."""
+
+    async def finished(self, job_id: str, outcome: Outcome) -> Job | None:
+        if self.outcome is None:  # the first final word counts, as in the store
+            self.outcome = outcome
+        return None
