@@ -154,7 +154,11 @@ def test_a_refusal_written_as_prose(server: LoopbackLlm, language: str, text: st
         ("en", " In short, the building is perfectly safe.", "contradiction: 'is perfectly safe'"),
         ("en", " Its overall risk is very low.", "contradiction: overall risk 'very low'"),
         ("en", " The largest risk is cold wave.", "contradiction: cold_wave named as the largest"),
-        ("en", " Urban (pluvial) flood risk is low.", "contradiction: urban_flood is 'low'"),
+        (
+            "en",
+            " Urban (pluvial) flood risk is very low.",
+            "contradiction: urban_flood is 'very low'",
+        ),
         ("en", " An earthquake could also strike.", "contradiction: 'earthquake'"),
         ("ko", " 종합 등급은 A등급으로 안전합니다.", "contradiction: grade A"),
         ("ko", " 이 건물은 위험이 전혀 없습니다.", "contradiction: '위험이 전혀 없'"),
@@ -165,7 +169,7 @@ def test_a_refusal_written_as_prose(server: LoopbackLlm, language: str, text: st
 def test_words_that_contradict_the_result(
     server: LoopbackLlm, language: str, claim: str, reason: str
 ) -> None:
-    report = report_of("seoul_office", language)  # grade E; urban flood and heatwave dominate
+    report = report_of("seoul_office", language)  # grade D; urban flood (low to high) dominates
     server.behave(Answer(completion(faithful(report, claim))))
     narrative, took = write(server, report)
     assert_template(narrative, report, reason, took)
