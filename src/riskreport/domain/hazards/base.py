@@ -55,6 +55,8 @@ class HazardArrays:
     intensity: dict[str, Intensity]
     source: str  # the method's main source key (damage function or impact model)
     inputs: object = None
+    # Low and high ``loss`` where the inputs carry a range (coastal sea level), else None.
+    loss_range: tuple[Array, Array] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,9 @@ class Hazard(Generic[In]):
     intensity_labels: Mapping[str, tuple[str, str]]  # intensity name -> (en, ko)
     overrides: tuple[Override, ...] = ()
     family: str | None = None  # "flood": losses overlap with the family's other members
+    # One storm brings wind and flood: the losses of storm hazards are combined per return period
+    # (the larger counts), never added (see domain/totals.py).
+    storm: bool = False
 
     def inputs(self, site: SiteBatch, given: Mapping[str, OverrideValue] | None = None) -> In:
         """The hazard's inputs at the sites, with the user's values replacing derived ones."""

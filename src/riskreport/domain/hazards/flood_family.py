@@ -39,7 +39,7 @@ def damage(site: SiteBatch, depth: Array) -> Array:
     """Building damage for depths shaped (B, ...), computed buildings-last.
 
     With buildings on the last axis every per-building array broadcasts along long contiguous
-    rows; the other way round numpy loops over rows of 9 return periods, several times slower.
+    rows; the other way round numpy loops over short rows of return periods, several times slower.
     """
     rows = np.ascontiguousarray(depth.reshape(depth.shape[0], -1).T)  # (K, B)
     return damage_rows(site, rows).T.reshape(depth.shape)
