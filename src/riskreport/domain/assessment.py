@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from riskreport.domain.building import Asset, Building
 from riskreport.domain.location import Location, PointAreas, locate_address, locate_coordinates
+from riskreport.domain.scenarios import DEFAULT_HEADLINE
 
 __all__ = [
     "Assessment",
@@ -42,3 +43,4 @@ class Assessment:
     overrides: Mapping[str, Mapping[str, OverrideValue]]
     language: str
     narrative: str | None = None
+    headline: tuple[str, int] = DEFAULT_HEADLINE  # the case the grade comes from

@@ -55,6 +55,8 @@ class HazardArrays:
     intensity: dict[str, Intensity]
     source: str  # the method's main source key (damage function or impact model)
     inputs: object = None
+    # Low and high ``loss`` where the inputs carry a range (coastal sea level), else None.
+    loss_range: tuple[Array, Array] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,9 @@ class Hazard(Generic[In]):
     intensity_labels: Mapping[str, tuple[str, str]]  # intensity name -> (en, ko)
     overrides: tuple[Override, ...] = ()
     family: str | None = None  # "flood": losses overlap with the family's other members
+    # One storm brings wind and flood: the losses of storm hazards are combined per return period
+    # (the larger counts), never added (see domain/totals.py).
+    storm: bool = False
 
     def inputs(self, site: SiteBatch, given: Mapping[str, OverrideValue] | None = None) -> In:
         """The hazard's inputs at the sites, with the user's values replacing derived ones."""
@@ -178,8 +183,9 @@ class Hazard(Generic[In]):
 def curve_at_return_periods(points: CurvePoints) -> Array:
     """A user curve given at some return periods, read at the model's, linear in ln(rp).
 
-    >>> curve_at_return_periods(((10.0, 0.0), (100.0, 1.0)))[5].item()
-    1.0
+    >>> curve = curve_at_return_periods(((10.0, 0.0), (100.0, 1.0)))
+    >>> curve[RETURN_PERIODS == 100].item(), curve[RETURN_PERIODS == 1000].item()
+    (1.0, 1.0)
     """
     rp = np.log(np.array([p[0] for p in points]))
     values = np.array([p[1] for p in points])
