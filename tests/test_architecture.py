@@ -221,3 +221,51 @@ def test_the_rules_catch_a_wrong_import() -> None:
     )
     assert RULES["monitoring"](imp("riskreport.monitoring.metrics", "fastapi"))
     assert not RULES["monitoring"](imp("riskreport.monitoring.metrics", "prometheus_client"))
+
+
+def _cycles(prefixes: tuple[str, ...]) -> list[list[str]]:
+    """Import cycles among the modules under ``prefixes`` (Tarjan's strongly connected parts)."""
+    modules = {module_name(p) for p in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {m: set() for m in modules if under(m, *prefixes)}
+    for imp in all_imports():
+        if imp.module not in graph:
+            continue
+        target = imp.target
+        while target and target not in modules:
+            target = target.rpartition(".")[0]
+        if target in graph and target != imp.module:
+            graph[imp.module].add(target)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            part = []
+            while True:
+                w = stack.pop()
+                part.append(w)
+                if w == v:
+                    break
+            if len(part) > 1:
+                found.append(sorted(part))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_domain_and_analysis_have_no_import_cycles() -> None:
+    # Lazy and TYPE_CHECKING imports count: report <-> report_parts and job <-> pipeline were
+    # such cycles once.
+    assert _cycles(("riskreport.domain", "riskreport.analysis")) == []

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from riskreport.analysis import job
+from riskreport.analysis import job, writers
 from riskreport.analysis.config import AnalysisConfig
 from riskreport.analysis.job import NOT_CONFIGURED, Writers, narrate, prepare, run_report
 from riskreport.analysis.narrative import TemplateWriter
@@ -131,7 +131,7 @@ def test_the_llm_writes_within_the_jobs_remaining_time(monkeypatch: pytest.Monke
         sections = TemplateWriter().sections(report_of("seoul_office", "en"))
         return llm_stub.completion(llm_stub.prose(sections["summary"], sections["discussion"]))
 
-    monkeypatch.setattr(job, "_writers", llm_writers(server))
+    monkeypatch.setattr(writers, "_writers", llm_writers(server))
     output = run_report(payload(), Context(left=7.5))
     assert output.result["narrative"]["writer"] == "llm"
     assert output.result["narrative"]["model"] == "stub-model"
@@ -142,7 +142,7 @@ def test_a_request_may_ask_for_the_template(monkeypatch: pytest.MonkeyPatch) -> 
     def server(request: httpx.Request) -> httpx.Response:
         raise AssertionError("the template was asked for; the LLM must not be called")
 
-    monkeypatch.setattr(job, "_writers", llm_writers(server))
+    monkeypatch.setattr(writers, "_writers", llm_writers(server))
     output = run_report(payload(narrative="template"), Context())
     assert output.result["narrative"]["writer"] == "template"
     assert output.result["narrative"]["fallback_reason"] is None
@@ -155,7 +155,7 @@ def test_a_request_may_ask_for_the_llm(monkeypatch: pytest.MonkeyPatch) -> None:
         answers.append(request)
         return httpx.Response(500, json={"error": {"message": "down"}})
 
-    monkeypatch.setattr(job, "_writers", llm_writers(server, default="template"))
+    monkeypatch.setattr(writers, "_writers", llm_writers(server, default="template"))
     output = run_report(payload(narrative="llm"), Context())
     assert len(answers) == 1
     assert output.result["narrative"]["fallback_reason"] == "error: InternalServerError (500)"

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 import riskreport
 from riskreport.analysis.pipeline import analyze, compute
 from riskreport.analysis.request import ReportRequest
-from riskreport.domain.hazards import HAZARDS
+from riskreport.domain.hazards.registry import HAZARDS
 from riskreport.domain.quantity import Provenance
 
 PROVENANCES = {p.value for p in Provenance}

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from riskreport.analysis.pipeline import analyze, analyze_portfolio
-from riskreport.domain.hazards import HAZARDS
+from riskreport.domain.hazards.registry import HAZARDS
 from tests.analysis.test_pipeline import BUSAN_WAREHOUSE, GANGWON_HOUSE, SEOUL_OFFICE
 
 

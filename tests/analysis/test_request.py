@@ -118,7 +118,7 @@ def test_request_enums_match_the_domain() -> None:
     from typing import get_args
 
     from riskreport.analysis.request import AnalysisParams, HazardKey, Scenario
-    from riskreport.domain.hazards import HAZARDS
+    from riskreport.domain.hazards.registry import HAZARDS
     from riskreport.domain.scenarios import DEFAULT_HORIZONS, DEFAULT_SCENARIOS, SCENARIOS
 
     assert get_args(HazardKey) == HAZARDS

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riskreport.domain.cases import case_grid
 from riskreport.domain.damage import building_flood_damage, emanuel_wind, jrc_flood, storey_shares
-from riskreport.domain.hazards.flood import coastal_flood, river_flood, urban_flood
-from riskreport.domain.hazards.temperature import heat_wave
+from riskreport.domain.hazards.registry import REGISTRY
 from riskreport.domain.model import run
 from riskreport.domain.site import SiteBatch, site_batch
+
+heat_wave, river_flood, urban_flood, coastal_flood = (
+    REGISTRY.get(k).run for k in ("heat_wave", "river_flood", "urban_flood", "coastal_flood")
+)
 
 FAST = settings(max_examples=60, deadline=None)
 depths = st.floats(-2.0, 12.0, allow_nan=False)
@@ -111,18 +112,13 @@ def test_eal_rises_with_warming_for_heat_and_flood(
 @given(lats, lons, st.floats(0, 500))
 def test_protection_above_every_event_gives_zero_loss(lat: float, lon: float, dist: float) -> None:
     site = _site(lat, lon, river_m=dist, coast_km=dist / 1000.0, ground_m=0.0, floors_below=2.0)
-    site = replace(
-        site,
-        river_protection_rp=np.array([1e6]),
-        sewer_rp=np.array([1e6]),
-        coastal_protection_rp=np.array([1e6]),
-    )
+    walls = {"protection_rp": 1e6}  # levee, sewer and seawall, each in its hazard's inputs
     cases = case_grid(("SSP5-8.5",), (2100,))
     for fn in (river_flood, urban_flood):
-        assert fn(site, cases).loss.max() == 0.0
+        assert fn(site, cases, walls).loss.max() == 0.0
     # A sea wall designed for 1,000,000 years sits above every still-water level today; sea-level
     # rise may still overtop it, so only the baseline must be dry.
-    assert coastal_flood(site, cases).loss[0, 0] == 0.0
+    assert coastal_flood(site, cases, walls).loss[0, 0] == 0.0
 
 
 @FAST
@@ -168,6 +164,7 @@ def test_higher_first_floor_never_raises_any_flood_eal(
 @given(st.integers(1, 5), st.integers(1, 4), st.integers(0, 2**32 - 1))
 def test_buildings_last_helpers_match(n_b: int, n_c: int, seed: int) -> None:
     from riskreport.domain.losses import (
+        RETURN_PERIODS,
         damaging_probability,
         damaging_probability_rows,
         eal_fraction,
@@ -175,7 +172,8 @@ def test_buildings_last_helpers_match(n_b: int, n_c: int, seed: int) -> None:
     )
 
     rng = np.random.default_rng(seed)
-    curve = np.sort(rng.random((n_b, n_c, 9)) * (rng.random((n_b, n_c, 9)) > 0.5), axis=-1)
+    shape = (n_b, n_c, len(RETURN_PERIODS))
+    curve = np.sort(rng.random(shape) * (rng.random(shape) > 0.5), axis=-1)
     rows = np.ascontiguousarray(curve.transpose(1, 2, 0))
     np.testing.assert_allclose(eal_fraction_rows(rows), eal_fraction(curve))
     np.testing.assert_array_equal(damaging_probability_rows(rows), damaging_probability(curve))

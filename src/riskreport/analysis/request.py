@@ -13,16 +13,18 @@ Used as the body of ``POST /v1/reports`` and by ``riskreport.analyze(...)``. Err
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainSerializer,
     PlainValidator,
     ValidationInfo,
     WithJsonSchema,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -35,8 +37,10 @@ from riskreport.domain.assessment import (
 )
 from riskreport.domain.building import Structure, Use, make_asset, make_building
 from riskreport.domain.gazetteer import AddressError, AddressMatch, resolve_address
-from riskreport.domain.hazards import HAZARDS
+from riskreport.domain.hazards.base import CurvePoints, Override
+from riskreport.domain.hazards.registry import HAZARDS, REGISTRY, Registry
 from riskreport.domain.scenarios import (
+    DEFAULT_HEADLINE,
     DEFAULT_HORIZONS,
     FIRST_YEAR,
     LAST_YEAR,
@@ -44,17 +48,11 @@ from riskreport.domain.scenarios import (
 from riskreport.domain.site_grid import LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, lookup
 
 Scenario = Literal["SSP1-2.6", "SSP2-4.5", "SSP3-7.0", "SSP5-8.5"]
-HazardKey = Literal[
-    "heat_wave",
-    "cold_wave",
-    "wildfire",
-    "drought",
-    "water_stress",
-    "coastal_flood",
-    "river_flood",
-    "urban_flood",
-    "typhoon",
-]
+if TYPE_CHECKING:
+    HazardKey = str
+else:
+    # The registry's keys, as a Literal: the schema lists them and validation names them.
+    HazardKey = Literal[HAZARDS]
 MAX_AT_SEA_KM = 10.0  # a point further out at sea than this is not a building site
 
 
@@ -183,9 +181,16 @@ class AssetInfo(_Strict):
     insured_fraction: float | None = Field(default=None, ge=0, le=1)
 
 
-def _curve(value: Any) -> tuple[tuple[float, float], ...]:
+def _curve(value: Any) -> CurvePoints:
+    """A curve from JSON ``{"100": 1.2}``; the validated form (pairs) is accepted too."""
+    shape = 'a curve is an object of return period -> value, e.g. {"100": 1.2}'
+    if isinstance(value, list | tuple) and value:
+        try:
+            value = dict(value)
+        except (TypeError, ValueError):
+            raise ValueError(shape) from None
     if not isinstance(value, dict) or not value:
-        raise ValueError('a curve is an object of return period -> value, e.g. {"100": 1.2}')
+        raise ValueError(shape)
     points = []
     for k, v in value.items():
         try:
@@ -200,63 +205,105 @@ def _curve(value: Any) -> tuple[tuple[float, float], ...]:
     return tuple(sorted(points))
 
 
+def _curve_json(points: CurvePoints) -> dict[str, float]:
+    """The JSON form again, so a dumped request validates as it was given."""
+    return {str(int(rp)) if rp.is_integer() else repr(rp): x for rp, x in points}
+
+
 Curve = Annotated[
-    tuple[tuple[float, float], ...],
+    CurvePoints,
     PlainValidator(_curve),
+    PlainSerializer(_curve_json, return_type=dict[str, float]),
     WithJsonSchema({"type": "object", "additionalProperties": {"type": "number", "minimum": 0}}),
 ]
-ReturnPeriod = Annotated[float, Field(ge=1, le=100_000)]
 
 
-class FloodOverride(_Strict):
-    depth_m: Curve | None = Field(default=None, description="Flood depth at the site by RP, m")
-    protection_rp: ReturnPeriod | None = None
+class OverridesBase(_Strict):
+    """Replace any hazard input; replaced values carry provenance ``user_input``.
 
-
-class CoastalOverride(_Strict):
-    still_water_level_m: Curve | None = Field(default=None, description="m above MSL by RP")
-    protection_rp: ReturnPeriod | None = None
-
-
-class TyphoonOverride(_Strict):
-    wind_10min_ms: Curve | None = Field(default=None, description="10-min wind by RP, m/s")
-    v_half_ms: float | None = Field(default=None, gt=26, le=300)
-
-
-class Overrides(_Strict):
-    """Replace any hazard input; replaced values carry provenance ``user_input``."""
-
-    river_flood: FloodOverride | None = None
-    urban_flood: FloodOverride | None = None
-    coastal_flood: CoastalOverride | None = None
-    typhoon: TyphoonOverride | None = None
-    heat_wave: dict[Literal["heat_days"], Annotated[float, Field(ge=0, le=92)]] | None = None
-    cold_wave: dict[Literal["cold_days"], Annotated[float, Field(ge=0, le=90)]] | None = None
-    wildfire: dict[Literal["fire_probability"], Annotated[float, Field(ge=0, le=1)]] | None = None
-    drought: dict[Literal["drought_factor"], Annotated[float, Field(ge=0, le=10)]] | None = None
-    water_stress: dict[Literal["water_stress"], Annotated[float, Field(ge=0, le=5)]] | None = None
+    One optional member per hazard of the registry that declares overrides (see
+    :func:`overrides_model`), each with that hazard's fields.
+    """
 
     def to_domain(self) -> dict[str, dict[str, OverrideValue]]:
         out: dict[str, dict[str, OverrideValue]] = {}
-        for hazard in HAZARDS:
-            part = getattr(self, hazard)
+        for hazard, part in self:
             if part is None:
                 continue
-            items = part.items() if isinstance(part, dict) else part.model_dump().items()
-            values = {k: v for k, v in items if v is not None}
+            values = {k: v for k, v in part if v is not None}
             if values:
                 out[hazard] = values
         return out
+
+
+def _override_field(ov: Override) -> Any:
+    if ov.curve:
+        return (Curve | None, Field(default=None, description=ov.description))
+    if ov.low_exclusive:
+        return (
+            float | None,
+            Field(default=None, description=ov.description, gt=ov.low, le=ov.high),
+        )
+    return (float | None, Field(default=None, description=ov.description, ge=ov.low, le=ov.high))
+
+
+def overrides_model(registry: Registry) -> type[OverridesBase]:
+    """The ``analysis_params.overrides`` model of a registry: its hazards' override fields."""
+    members: dict[str, Any] = {}
+    for hazard in registry:
+        if not hazard.overrides:
+            continue
+        name = "".join(p.title() for p in hazard.key.split("_")) + "Override"
+        part = create_model(
+            name,
+            __base__=_Strict,
+            __doc__=f"Inputs of {hazard.names.en} the user may replace.",
+            **{ov.name: _override_field(ov) for ov in hazard.overrides},
+        )
+        members[hazard.key] = (part | None, None)
+    return create_model("Overrides", __base__=OverridesBase, **members)
+
+
+if TYPE_CHECKING:
+    Overrides = OverridesBase
+else:
+    Overrides = overrides_model(REGISTRY)
+
+
+class HeadlineCase(_Strict):
+    """The scenario and horizon the headline grade comes from (computed even if not requested)."""
+
+    scenario: Scenario = DEFAULT_HEADLINE[0]  # type: ignore[assignment]
+    horizon: int = Field(default=DEFAULT_HEADLINE[1], ge=FIRST_YEAR, le=LAST_YEAR)
 
 
 class AnalysisParams(_Strict):
     scenarios: list[Scenario] = Field(default=["SSP2-4.5", "SSP5-8.5"], min_length=1, max_length=4)
     horizons: list[Horizon] = Field(default=list(DEFAULT_HORIZONS), min_length=1, max_length=20)
     hazards: list[HazardKey] = Field(
-        default_factory=lambda: list(get_args(HazardKey)), min_length=1, max_length=9
+        default_factory=lambda: list(HAZARDS), min_length=1, max_length=len(HAZARDS)
     )
     narrative: Literal["template", "llm"] | None = None
     overrides: Overrides = Field(default_factory=Overrides)
+    headline: HeadlineCase = Field(
+        default_factory=HeadlineCase,
+        description="The case of the headline grade; the worst requested case is shown beside it",
+    )
+
+
+def params_model(registry: Registry) -> type[AnalysisParams]:
+    """``analysis_params`` for another registry (e.g. one with a hazard added in a test)."""
+    keys = registry.keys
+    overrides = overrides_model(registry)
+    return create_model(
+        "AnalysisParams",
+        __base__=AnalysisParams,
+        hazards=(
+            list[Literal[keys]],  # type: ignore[valid-type]
+            Field(default_factory=lambda: list(keys), min_length=1, max_length=len(keys)),
+        ),
+        overrides=(overrides, Field(default_factory=overrides)),
+    )
 
 
 _EXAMPLE: dict[str, Any] = {
@@ -316,4 +363,5 @@ class ReportRequest(_Strict):
             overrides=p.overrides.to_domain(),
             language=self.language,
             narrative=p.narrative,
+            headline=(p.headline.scenario, p.headline.horizon),
         )

@@ -1,7 +1,8 @@
-"""Per-building model inputs as arrays: building facts, site facts and hazard anchor curves.
+"""Per-building model inputs as arrays: building and asset facts, and the site's geography.
 
 One :class:`SiteBatch` holds B buildings; the single-building report uses B = 1, the portfolio
 path B = many, through the same code. Unknown site facts are NaN on input and are estimated here.
+Each hazard derives its own inputs from a batch in its folder (``hazards/<key>/inputs.py``).
 
 >>> import numpy as np
 >>> s = site_batch(lat=np.array([37.5663]), lon=np.array([126.9779]))
@@ -28,15 +29,10 @@ from riskreport.domain.building import (
     cost_per_m2_krw,
     jrc_class,
 )
-from riskreport.domain.damage import JRC_CLASSES, V_HALF_DEFAULT, storey_shares
+from riskreport.domain.damage import JRC_CLASSES, storey_shares
 from riskreport.domain.gazetteer import load_gazetteer
-from riskreport.domain.losses import RETURN_PERIODS, log_rp_curve
-from riskreport.domain.scenarios import regional_slr_2100
 from riskreport.domain.site_grid import lookup
 
-# Emanuel half-damage wind by structure (STRUCTURES order). 74.7 m/s is the published global
-# default [emanuel-2011]; the spread around it by structure is an assumption.
-V_HALF_BY_STRUCTURE = np.array([84.0, 80.0, V_HALF_DEFAULT, 66.0, 62.0, 60.0])
 USE_JRC_CLASS = np.array([JRC_CLASSES.index(jrc_class(u)) for u in USES])
 USE_COST_M2 = np.array([cost_per_m2_krw(u) for u in USES])
 USE_CONTENTS = np.array([CONTENTS_SHARE[u] for u in USES])
@@ -62,7 +58,7 @@ def _muni_tables() -> tuple[IntArray, IntArray]:
 
 @dataclass(frozen=True, slots=True)
 class SiteBatch:
-    """Model inputs for B buildings; shapes (B,) unless noted."""
+    """Model inputs for B buildings; shapes (B,)."""
 
     lat: Array
     lon: Array
@@ -86,30 +82,17 @@ class SiteBatch:
     contents_krw: Array
     revenue_krw: Array
     insured_fraction: Array
-    # site
+    contents_given: Array  # 1.0 where the user gave the contents value (then it is at risk)
+    # site geography
     coast_km: Array
     ground_m: Array
     river_m: Array
     forest_m: Array
-    # hazard anchors
-    river_depth_m: Array  # (B, n_rp) unprotected flood depth at the site
-    river_protection_rp: Array
-    urban_depth_m: Array  # (B, n_rp)
-    sewer_rp: Array
-    coastal_level_m: Array  # (B, n_rp) still-water level above MSL
-    coastal_protection_rp: Array
-    slr_2100_m: Array  # (B, 4) regional relative sea level in 2100 by scenario
-    wind_10min_ms: Array  # (B, n_rp)
-    v_half_ms: Array
-    heat_days: Array
-    cold_days: Array
-    fire_probability: Array  # annual, at this building, today
-    water_stress: Array
-    drought_factor: Array
 
     @property
     def value_krw(self) -> Array:
-        result: Array = self.replacement_krw + self.contents_krw
+        """What damage fractions apply to: the building, and the contents only where given."""
+        result: Array = self.replacement_krw + self.contents_krw * self.contents_given
         return result
 
     @property
@@ -161,36 +144,12 @@ def site_batch(
     share_above, share_basement = storey_shares(fa, fb)
     coast = _fill(coast_km, grid_km)
     seg = r.coast_segment(lat, lon)
-    coast_pos = np.maximum(coast, 0.0)
     ground = _fill(
         ground_m,
-        np.minimum(r.WATERFRONT_GROUND_M[seg] + r.GROUND_RISE_PER_KM * coast_pos, 150.0),
+        np.minimum(
+            r.WATERFRONT_GROUND_M[seg] + r.GROUND_RISE_PER_KM * np.maximum(coast, 0.0), 150.0
+        ),
     )
-    river = _fill(river_m, np.full(n, r.RIVER_DISTANCE_M))
-    forest = _fill(forest_m, r.FOREST_DISTANCE_M[urban])
-    east = r.in_group(code, r.GANGWON_EAST)
-    cold_inland = r.in_group(code, r.GANGWON_COLD_INLAND)
-    gb_fire = r.in_group(code, r.GYEONGBUK_FIRE)
-    # Sea breezes moderate heat (and cold) near the coast (assumption).
-    heat = r.HEAT_DAYS[province] * (0.5 + 0.5 * (1.0 - np.exp(-coast_pos / 5.0)))
-    cold_base = np.where(
-        east > 0,
-        r.COLD_DAYS_GANGWON_EAST,
-        np.where(cold_inland > 0, r.COLD_DAYS_GANGWON_COLD_INLAND, r.COLD_DAYS[province]),
-    )
-    cold = cold_base * (0.4 + 0.6 * (1.0 - np.exp(-coast_pos / 10.0)))
-    fire_base = np.where(
-        east > 0,
-        r.FIRE_PROBABILITY_GANGWON_EAST,
-        np.where(gb_fire > 0, r.FIRE_PROBABILITY_GYEONGBUK_FIRE, r.FIRE_PROBABILITY[province]),
-    )
-    fire = fire_base * np.exp(-np.maximum(forest, 0.0) / r.FOREST_DECAY_M) * FIRE_STRUCTURE[st]
-    wind100 = r.WIND_INLAND[province] + (r.WIND_COAST[province] - r.WIND_INLAND[province]) * np.exp(
-        -coast_pos / r.WIND_COAST_DECAY_KM
-    )
-    wind = wind100[:, None] * (1.0 + r.WIND_GUMBEL_SLOPE * np.log(RETURN_PERIODS / 100.0))
-    river_h100 = RIVER_DEPTH_AT_BANK_M * np.exp(-np.maximum(river, 0.0) / RIVER_DECAY_M)
-    urban_h100 = URBAN_DEPTH_BASE_M + URBAN_DEPTH_PER_IMPERVIOUS_M * r.IMPERVIOUS[urban]
     return SiteBatch(
         lat=lat,
         lon=lon,
@@ -211,44 +170,13 @@ def site_batch(
         share_basement=share_basement,
         replacement_krw=repl,
         contents_krw=_fill(contents_krw, repl * USE_CONTENTS[us]),
+        contents_given=(
+            np.zeros(n) if contents_krw is None else (~np.isnan(contents_krw)).astype(np.float64)
+        ),
         revenue_krw=_fill(revenue_krw, repl * USE_REVENUE[us]),
         insured_fraction=_fill(insured_fraction, np.zeros(n)),
         coast_km=coast,
         ground_m=ground,
-        river_m=river,
-        forest_m=forest,
-        river_depth_m=np.maximum(_gumbel_from_zero(river_h100), 0.0),
-        river_protection_rp=r.RIVER_RP[urban],
-        urban_depth_m=np.maximum(
-            urban_h100[:, None] * np.log(RETURN_PERIODS / 5.0) / np.log(20.0), 0.0
-        ),
-        sewer_rp=r.SEWER_RP[urban],
-        coastal_level_m=log_rp_curve(r.SWL_2[seg], r.SWL_100[seg]),
-        coastal_protection_rp=r.COAST_RP[urban],
-        slr_2100_m=regional_slr_2100(lat, lon),
-        wind_10min_ms=wind,
-        v_half_ms=V_HALF_BY_STRUCTURE[st],
-        heat_days=heat,
-        cold_days=cold,
-        fire_probability=fire,
-        water_stress=np.where(east > 0, r.WATER_STRESS_GANGWON_EAST, r.WATER_STRESS[province]),
-        drought_factor=np.where(
-            east > 0, r.DROUGHT_FACTOR_GANGWON_EAST, r.DROUGHT_FACTOR[province]
-        ),
+        river_m=_fill(river_m, np.full(n, r.RIVER_DISTANCE_M)),
+        forest_m=_fill(forest_m, r.FOREST_DISTANCE_M[urban]),
     )
-
-
-# River flood depth at the bank for the 100-year event, decaying with distance (assumption).
-RIVER_DEPTH_AT_BANK_M = 2.5
-RIVER_DECAY_M = 300.0
-# Pluvial flood depth at an average site for the 100-year rain, by imperviousness (assumption).
-URBAN_DEPTH_BASE_M = 0.05
-URBAN_DEPTH_PER_IMPERVIOUS_M = 0.2
-# Wildfire susceptibility by structure (STRUCTURES order; assumption): wood and EPS-cored sandwich
-# panels burn, concrete does not.
-FIRE_STRUCTURE = np.array([0.6, 0.8, 0.8, 1.5, 1.1, 1.4])
-
-
-def _gumbel_from_zero(h100: Array) -> Array:
-    """Depth 0 at the 2-year (bankfull) event, h100 at 100 years, linear in ln(rp)."""
-    return log_rp_curve(np.zeros_like(h100), h100)

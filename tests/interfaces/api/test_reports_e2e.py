@@ -155,3 +155,33 @@ async def test_bad_input_is_422_naming_the_field(
     assert field in error["message"]
     # Nothing was admitted.
     assert (await client.get("/v1/reports")).json()["items"] == []
+
+
+@pytest.mark.anyio
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+async def test_curve_overrides_survive_the_job_and_replace_the_inputs(
+    client: httpx.AsyncClient,
+) -> None:
+    # The job validates the stored request again: curves must come back as they were sent.
+    overrides = {
+        "river_flood": {"depth_m": {"100": 1.2}},
+        "coastal_flood": {"still_water_level_m": {"2": 1.0, "100": 2.5}},
+        "typhoon": {"wind_10min_ms": {"2": 20.0, "100": 45.0}},
+    }
+    body = {
+        **BUSAN_WAREHOUSE,
+        "analysis_params": {"scenarios": ["SSP2-4.5"], "horizons": [2050], "overrides": overrides},
+    }
+    response = await client.post("/v1/reports", json=body)
+    assert response.status_code == 202, response.text
+    job: dict[str, Any] = response.json()
+    with anyio.fail_after(170):  # a loaded machine may start the first job late
+        while job["status"] in ("queued", "running"):
+            job = (await client.get(job["links"]["self"], headers={"Prefer": "wait=30"})).json()
+    assert job["status"] == "succeeded", job["error"]
+    inputs = {h["hazard"]: h["inputs"] for h in job["result"]["hazards"]}
+    assert inputs["river_flood"]["depth_m"]["100"]["value"] == 1.2
+    assert inputs["river_flood"]["depth_m"]["100"]["provenance"] == "user_input"
+    assert inputs["coastal_flood"]["still_water_level_m"]["100"]["value"] == 2.5
+    assert inputs["typhoon"]["wind_10min_ms"]["100"]["value"] == 45

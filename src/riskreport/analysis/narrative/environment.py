@@ -21,15 +21,24 @@ import jinja2
 
 from riskreport.analysis.narrative.korean import josa, particle
 from riskreport.analysis.narrative.numbers import number_format, significant
+from riskreport.domain.hazards.registry import REGISTRY
 
 PACKAGE: Final = "riskreport.analysis.narrative"
 
 
 @functools.cache
 def labels(language: str) -> Mapping[str, Mapping[str, str]]:
-    """The words for the result's codes in ``language`` (``templates/<language>/labels.toml``)."""
+    """The words for the result's codes in ``language``: ``templates/<language>/labels.toml``,
+    with the hazards' names and intensity labels from the hazard registry."""
     text = (resources.files(PACKAGE) / "templates" / language / "labels.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    words: dict[str, dict[str, str]] = tomllib.loads(text)
+    en = language == "en"
+    words["hazards"] = {
+        **words.get("hazards", {}),
+        **{h.key: h.names.prose_en if en else h.names.prose_ko for h in REGISTRY},
+    }
+    words["intensity"] = {**words.get("intensity", {}), **REGISTRY.intensity_labels(language)}
+    return words
 
 
 def _label_filter(language: str) -> Any:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+from riskreport.domain.hazards.registry import REGISTRY
+
 Lang = Literal["ko", "en"]
 LANGUAGES: tuple[Lang, ...] = get_args(Lang)
 DEFAULT_LANG: Lang = "ko"
@@ -170,17 +172,10 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "documents": ("문서 생성 (HTML·PDF)", "Building the documents (HTML, PDF)"),
         "done": ("완료", "Done"),
     },
+    # The registry's hazards by their folders' names, and one older word.
     "hazard": {
-        "heat_wave": ("폭염", "Heat wave"),
-        "cold_wave": ("한파", "Cold wave"),
-        "wildfire": ("산불", "Wildfire"),
-        "drought": ("가뭄", "Drought"),
-        "water_stress": ("물 부족", "Water stress"),
-        "coastal_flood": ("해안 침수·해수면 상승", "Coastal flood and sea-level rise"),
+        **{h.key: (h.names.ko, h.names.en) for h in REGISTRY},
         "sea_level_rise": ("해수면 상승", "Sea-level rise"),
-        "river_flood": ("하천 홍수", "River flood"),
-        "urban_flood": ("도시 침수", "Urban flood"),
-        "typhoon": ("태풍", "Typhoon"),
     },
     "structure": {
         "reinforced_concrete": ("철근콘크리트", "Reinforced concrete"),

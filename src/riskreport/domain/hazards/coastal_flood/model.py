@@ -1,0 +1,81 @@
+"""Coastal flood: still-water level + sea-level rise, over the seawall, inland -> JRC damage.
+
+Coastal flood changes through regional sea-level rise [ipcc-ar6-wg1-ch9] added to the still-water
+level. The seawall is fixed in height: its crest is today's design level, overtopped more often
+as the sea rises. Over land the surge loses 1 m per km (assumption).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from riskreport.domain.array import Array
+from riskreport.domain.cases import CaseGrid
+from riskreport.domain.hazards.base import HazardArrays, Intensity
+from riskreport.domain.hazards.coastal_flood.inputs import KEY, CoastalInputs
+from riskreport.domain.hazards.flood_family import JRC, RP100, damage_rows, subset
+from riskreport.domain.losses import (
+    RETURN_PERIODS,
+    damaging_probability,
+    eal_fraction,
+    value_at_rp,
+)
+from riskreport.domain.site import SiteBatch
+
+OVERLAND_DECAY_PER_KM = 1.0  # surge loses 1 m per km over land; assumption
+
+
+def _curves(
+    site: SiteBatch, inputs: CoastalInputs, cases: CaseGrid, slr_2100: Array
+) -> tuple[Array, Array, Array]:
+    """Damage curves (B, C, n_rp), 100-year depth (B, C) and sea-level rise (B, C)."""
+    n, c = site.size, cases.size
+    level_today = inputs.still_water_level_m
+    scen = np.maximum(cases.scenario_index, 0)
+    slr = slr_2100[:, scen] * cases.slr_fraction[None, :]  # (B, C); 0 at baseline
+    crest = value_at_rp(level_today, inputs.protection_rp)  # (B,)
+    curve = np.zeros((n, c, len(RETURN_PERIODS)))
+    depth100 = np.zeros((n, c))
+    # Only buildings the highest level can reach are computed: the others stay dry (and fast).
+    reach = site.ground_m + OVERLAND_DECAY_PER_KM * np.maximum(site.coast_km, 0.0)
+    top = level_today[:, -1] + slr.max(axis=1)
+    near = np.flatnonzero(top > reach)
+    if near.size:
+        # Buildings last: (C, n_rp, Bn), see flood_family.damage.
+        level = level_today[near].T[None, :, :] + slr[near].T[:, None, :]
+        depth = level - reach[near]
+        over = level > crest[near]
+        sub = subset(site, near)
+        curve[near] = damage_rows(sub, np.where(over, depth, 0.0)).transpose(2, 0, 1)
+        depth100[near] = np.maximum(depth[:, RP100, :], 0.0).T
+    return curve, depth100, slr
+
+
+def coastal_flood(site: SiteBatch, inputs: CoastalInputs, cases: CaseGrid) -> HazardArrays:
+    n, c = site.size, cases.size
+    curve, depth100, slr = _curves(site, inputs, cases, inputs.slr_2100_m)
+    value = site.value_krw[:, None]
+    spread = None
+    if inputs.slr_2100_low_m is not None and inputs.slr_2100_high_m is not None:
+        low = _curves(site, inputs, cases, inputs.slr_2100_low_m)[0]
+        high = _curves(site, inputs, cases, inputs.slr_2100_high_m)[0]
+        spread = (eal_fraction(low) * value, eal_fraction(high) * value)
+    return HazardArrays(
+        hazard=KEY,
+        kind="acute",
+        loss=eal_fraction(curve) * value,
+        probability=damaging_probability(curve),
+        damage=curve,
+        intensity={
+            "sea_level_rise_m": Intensity(slr, "m", "ipcc-ar6-wg1-ch9"),
+            "depth_100yr_m": Intensity(depth100, "m", "riskreport-assumptions", "assumption"),
+            "protection_rp": Intensity(
+                np.broadcast_to(inputs.protection_rp[:, None], (n, c)).copy(),
+                "years",
+                "riskreport-assumptions",
+                "assumption",
+            ),
+        },
+        source=JRC,
+        loss_range=spread,
+    )
