@@ -120,3 +120,20 @@ def waterfront_ground_m(lat: Array, lon: Array) -> Array:
     i, _ = nearest_station(lat, lon)
     result: Array = s.ht_m[i] + s.freeboard_m
     return result
+
+
+# Default ground rises 10 m per km inland, to at most 150 m (assumption, as before this table).
+GROUND_RISE_PER_KM = 10.0
+GROUND_CAP_M = 150.0
+
+
+def default_ground_m(lat: Array, lon: Array, coast_km: Array) -> Array:
+    """Default ground height (m above MSL): the waterfront height plus 10 m per km inland.
+
+    The rise with distance is the only distance penalty on a default ground height; a measured
+    ground height given by the user is instead compared with a water level that loses height over
+    land (coastal flood's overland attenuation).
+    """
+    rise = GROUND_RISE_PER_KM * np.maximum(coast_km, 0.0)
+    result: Array = np.minimum(waterfront_ground_m(lat, lon) + rise, GROUND_CAP_M)
+    return result
