@@ -5,7 +5,6 @@ Yeongsan reaches cut off (``scripts/data/coast.py``); still-water levels are per
 (``scripts/data/still_water.py``; docs/data/coast.md).
 
 >>> import numpy as np
-import numpy.typing as npt
 >>> lat, lon = np.array([35.163, 37.5665]), np.array([129.163, 126.978])
 >>> [round(float(d), -1) for d in distance_to_coast_m(lat, lon)]  # Haeundae, Seoul City Hall
 [380.0, 27990.0]
