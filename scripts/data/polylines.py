@@ -5,12 +5,11 @@ Two levels, read back by :mod:`riskreport.domain.geodata.line_index`:
 * **Fine**: the polylines are cut at the edges of a 0.01 x 0.0125 degree cell grid (about
   1.1 x 1.1 km) so that every piece lies inside one cell. Each cell keeps its vertices as runs
   (consecutive vertices of one run form segments), quantised to 1/255 of the cell (about 4 m).
-  A query measures point-to-segment distances to the pieces of its own and the 8 neighbouring
-  cells: exact whenever the answer is shorter than one cell (every closer piece is in the block).
+  A query near a line measures point-to-segment distances to the pieces of the 3 x 3 or 5 x 5
+  cells around it: exact whenever the answer is shorter than 1 or 2 cells.
 * **Coarse**: on a 0.02 degree node grid, the nearest line vertex of each node (as an offset
-  from the node, in metres). A query farther than one cell takes the least distance to the
-  nearest vertices of its 4 surrounding nodes, which is the true nearest point except very close
-  to a medial axis (error well under 1 % of the distance; measured in ``docs/data/coast.md``).
+  from the node) and the side of the line the node lies on. A query takes the least distance to
+  the nearest vertices of the 5 x 5 nodes around it (errors measured in ``docs/data/coast.md``).
 
     lines = read_lines(shared / "coast-rivers" / FILE, "coast")
     arrays = index_arrays(lines)

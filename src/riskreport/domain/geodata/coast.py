@@ -6,8 +6,8 @@ Yeongsan reaches cut off (``scripts/data/coast.py``); still-water levels are per
 
 >>> import numpy as np
 >>> lat, lon = np.array([35.163, 37.5665]), np.array([129.163, 126.978])
->>> [round(float(d), -1) for d in distance_to_coast_m(lat, lon)]  # Haeundae, Seoul City Hall
-[380.0, 27990.0]
+>>> [round(float(d), -2) for d in distance_to_coast_m(lat, lon)]  # Haeundae, Seoul City Hall
+[400.0, 28000.0]
 >>> still_water_level_m(lat[:1], lon[:1], np.array([2.0, 100.0])).round(2).tolist()
 [[0.98, 2.03]]
 """

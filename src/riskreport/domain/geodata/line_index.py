@@ -1,10 +1,11 @@
 """Distance from many points to a set of polylines (shoreline, rivers), read from a packaged table.
 
-The table (written by ``scripts/data/polylines.py``) has two levels. Near the lines, a query
-measures exact point-to-segment distances to the line pieces of its own and the 8 neighbouring
-fine cells (0.01 x 0.0125 degree, about 1.1 km): exact whenever the answer is shorter than one
-cell. Farther away it takes the least distance to the nearest line vertices of the 4 surrounding
-coarse nodes (0.02 degree), which is the true nearest point but for rare medial-axis cases.
+The table (written by ``scripts/data/polylines.py``) has two levels. A query first takes the
+least distance to the nearest line vertices of the 5 x 5 coarse nodes (0.02 degree) around it: a
+true distance to the line, so an upper bound, and within 0.5 % beyond 5 km. Points this puts
+within 2.5 fine cells (0.01 x 0.0125 degree, about 1.1 km) of a line then measure exact
+point-to-segment distances to the pieces of the 3 x 3 (or, beyond 1.3 cells, 5 x 5) cells around
+them: exact whenever the answer is shorter than 1 (or 2) cells.
 Distances are measured in a local plane around each query (equirectangular, R = 6371 km), which
 is well under 0.1 % off at these ranges.
 
@@ -32,11 +33,17 @@ import numpy.typing as npt
 from riskreport.domain.array import Array
 
 KM_PER_DEG = 111.195  # mean Earth radius 6371.0 km
-_DI = np.array([-1, -1, -1, 0, 0, 0, 1, 1, 1], dtype=np.int64)
-_DJ = np.array([-1, 0, 1, -1, 0, 1, -1, 0, 1], dtype=np.int64)
-# Points the coarse level puts within this many fine cells of a line get the exact search; the
-# coarse error is far below the margin (docs/data/coast.md).
+# Cell offsets of the 3 x 3 and 5 x 5 blocks around a point's cell.
+_BLOCKS = {
+    r: (np.repeat(np.arange(-r, r + 1), 2 * r + 1), np.tile(np.arange(-r, r + 1), 2 * r + 1))
+    for r in (1, 2)
+}
+# Points the coarse level puts within this many fine cells of a line get the exact search.
 _GATE = 2.5
+# Up to this many cells (coarse estimate) the 3 x 3 block is searched, beyond it the 5 x 5.
+_GATE_3 = 1.3
+# The coarse level looks at the (2 _R + 1) x (2 _R + 1) nodes around a point.
+_R = 2
 
 
 class LineIndex:
@@ -97,25 +104,30 @@ class LineIndex:
         cell_km = KM_PER_DEG * np.minimum(
             self.dlat, self.dlon * np.cos(np.radians(np.abs(lat) + self.dlat))
         )
-        near = np.flatnonzero(km <= _GATE * cell_km)
-        if near.size:
-            fine_km, fine_side = self._fine(lat[near], lon[near])
-            # Every piece closer than one cell lies in the 3 x 3 block: the fine answer is exact
-            # there, and never worse than the coarse one elsewhere.
+        # Every piece closer than r cells lies in the (2r + 1)^2 block around the point's cell:
+        # the fine answer is exact there, and never worse than the coarse one elsewhere. The wider
+        # block costs more, so it is kept for points the coarse level puts over a cell away.
+        for radius, lo, hi in ((1, -1.0, _GATE_3), (2, _GATE_3, _GATE)):
+            near = np.flatnonzero((km > lo * cell_km) & (km <= hi * cell_km))
+            if near.size == 0:
+                continue
+            fine_km, fine_side = self._fine(lat[near], lon[near], radius)
             better = fine_km < km[near]
             km[near] = np.where(better, fine_km, km[near])
             side[near] = np.where(better, fine_side, side[near])
         metres: Array = km * 1000.0
         return metres, side
 
-    def _fine(self, lat: Array, lon: Array) -> tuple[Array, Array]:
-        """Exact distance (km) and side from the segments of the 3 x 3 cells around each point."""
+    def _fine(self, lat: Array, lon: Array, radius: int) -> tuple[Array, Array]:
+        """Exact distance (km) and side from the segments of the block of cells around a point."""
         b = lat.shape[0]
         best = np.full(b, np.inf)
         side = np.zeros(b)
         fi = np.floor((lat - self.lat0) / self.dlat).astype(np.int64)
         fj = np.floor((lon - self.lon0) / self.dlon).astype(np.int64)
-        ni, nj = fi[:, None] + _DI[None, :], fj[:, None] + _DJ[None, :]
+        di, dj = _BLOCKS[radius]
+        k_off = di.size
+        ni, nj = fi[:, None] + di[None, :], fj[:, None] + dj[None, :]
         nb = np.where((nj >= 0) & (nj < self.n_j) & (ni >= 0), ni * self.n_j + nj, -1).ravel()
         pos = np.minimum(np.searchsorted(self.cell_id, nb), len(self.cell_id) - 1)
         found = self.cell_id[pos] == nb
@@ -128,7 +140,7 @@ class LineIndex:
         slot = np.repeat(np.arange(nb.size), count)
         vidx = np.arange(total) - first[slot] + start[slot]
         cell = nb[slot]
-        q = slot // 9
+        q = slot // k_off
         vlat = self.lat0 + (cell // self.n_j + self.fy[vidx]) * self.dlat
         vlon = self.lon0 + (cell % self.n_j + self.fx[vidx]) * self.dlon
         y = (vlat - lat[q]) * KM_PER_DEG
@@ -159,13 +171,14 @@ class LineIndex:
         rows, cols = self.near_lat.shape
         ic = np.clip(np.rint((lat - self.node_lat0) / self.node_step), 0, rows - 1).astype(int)
         jc = np.clip(np.rint((lon - self.node_lon0) / self.node_step), 0, cols - 1).astype(int)
-        i0, j0 = np.clip(ic, 1, rows - 2), np.clip(jc, 1, cols - 2)
         c = KM_PER_DEG * np.cos(np.radians(lat))
         best = np.full(lat.shape, np.inf)
-        for di in (-1, 0, 1):
-            for dj in (-1, 0, 1):
-                y = (self.near_lat[i0 + di, j0 + dj] - lat) * KM_PER_DEG
-                x = (self.near_lon[i0 + di, j0 + dj] - lon) * c
+        for di in range(-_R, _R + 1):
+            for dj in range(-_R, _R + 1):
+                i = np.clip(ic + di, 0, rows - 1)
+                j = np.clip(jc + dj, 0, cols - 1)
+                y = (self.near_lat[i, j] - lat) * KM_PER_DEG
+                x = (self.near_lon[i, j] - lon) * c
                 np.minimum(best, x * x + y * y, out=best)
         side: Array = np.where(self.node_positive[ic, jc], 1.0, -1.0)
         km: Array = np.sqrt(best)
