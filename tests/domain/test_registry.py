@@ -110,7 +110,11 @@ def _hail(site: SiteBatch, inputs: HailInputs, cases: CaseGrid) -> HazardArrays:
         loss=share * site.value_krw[:, None],
         probability=np.minimum(inputs.days[:, None] / 10.0, 1.0) * np.ones(cases.size)[None, :],
         damage=curve,
-        intensity={"hail_days": Intensity(inputs.days[:, None] + 0.0 * share, "days", ASSUMED)},
+        intensity={
+            "hail_days": Intensity(
+                np.broadcast_to(inputs.days[:, None], share.shape).copy(), "days", ASSUMED
+            )
+        },
         source="riskreport-assumptions",
     )
 

@@ -13,7 +13,7 @@ Used as the body of ``POST /v1/reports`` and by ``riskreport.analyze(...)``. Err
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import numpy as np
 from pydantic import (
@@ -273,7 +273,7 @@ else:
 class HeadlineCase(_Strict):
     """The scenario and horizon the headline grade comes from (computed even if not requested)."""
 
-    scenario: Scenario = DEFAULT_HEADLINE[0]  # type: ignore[assignment]
+    scenario: Scenario = cast(Scenario, DEFAULT_HEADLINE[0])
     horizon: int = Field(default=DEFAULT_HEADLINE[1], ge=FIRST_YEAR, le=LAST_YEAR)
 
 

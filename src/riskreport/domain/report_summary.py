@@ -70,6 +70,8 @@ def build_summary(
         return max((float(e[c].score.value) for e in every.values()), default=1.0)
 
     w = max(scored, key=lambda c: (overall(c), acute[c] + chronic[c]))
+    if headline not in cases.labels:
+        raise ValueError(f"the headline case {headline} is not among the computed cases")
     top = cases.index(*headline)
     top_score = overall(top)
     value = float(site.value_krw[0])

@@ -26,7 +26,7 @@ import numpy as np
 
 from riskreport.domain.array import Array
 from riskreport.domain.hazards.base import HazardArrays
-from riskreport.domain.hazards.flood_family import FAMILY, flood_family
+from riskreport.domain.hazards.flood_family import FAMILY
 from riskreport.domain.hazards.registry import REGISTRY, Registry
 from riskreport.domain.losses import eal_fraction
 
@@ -42,14 +42,18 @@ class TotalLosses:
     chronic_cost: Array
 
 
-def largest(curves: list[Array]) -> Array | None:
-    """The largest damage fraction at each return period over ``curves``."""
+def largest_damage(results: list[HazardArrays]) -> Array | None:
+    """The largest damage fraction at each return period over ``results`` (acute ones).
+
+    None when none of them has a damage curve.
+    """
+    curves = [r.damage for r in results if r.damage is not None]
     if not curves:
         return None
-    result: Array = curves[0].copy()
+    out: Array = curves[0].copy()
     for curve in curves[1:]:
-        np.maximum(result, curve, out=result)
-    return result
+        np.maximum(out, curve, out=out)
+    return out
 
 
 def total_losses(
@@ -59,11 +63,9 @@ def total_losses(
     first = next(iter(results.values()))
     zeros = np.zeros_like(first.loss)
     acute = [k for k in results if k in registry.acute]
-    floods = [results[k] for k in registry.family(FAMILY) if k in results]
-    family = flood_family(*floods) if floods else None
-    storm_keys = [k for k in registry.storm if k in results and k not in registry.family(FAMILY)]
-    others = [results[k].damage for k in storm_keys]
-    storm = largest(([family] if family is not None else []) + [d for d in others if d is not None])
+    family = largest_damage([results[k] for k in registry.family(FAMILY) if k in results])
+    # The larger of the flood family and the typhoon is the largest over all of them.
+    storm = largest_damage([results[k] for k in registry.storm if k in results])
     storm_eal = eal_fraction(storm) * value_krw[:, None] if storm is not None else zeros
     rest = [k for k in acute if k not in registry.storm]
     acute_eal = storm_eal + sum((results[k].loss for k in rest), zeros)
