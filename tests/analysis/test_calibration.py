@@ -171,11 +171,14 @@ def test_sea_level_range_gives_the_coastal_loss_a_range() -> None:
     cases = case_grid(("SSP2-4.5", "SSP5-8.5"), (2050, 2100))
     hazard = REGISTRY.get("coastal_flood")
     inputs: CoastalInputs = hazard.derive(site)
-    assert hazard.model(site, inputs, cases).loss_range is None  # no range in the inputs
-    ranged = replace(
-        inputs, slr_2100_low_m=inputs.slr_2100_m * 0.6, slr_2100_high_m=inputs.slr_2100_m * 1.6
-    )
-    result = hazard.model(site, ranged, cases)
+    # The packaged sea-level table carries low / central / high (docs/data/sea-level.md).
+    assert inputs.slr_2100_low_m is not None
+    assert inputs.slr_2100_high_m is not None
+    assert np.all(inputs.slr_2100_low_m < inputs.slr_2100_m)
+    assert np.all(inputs.slr_2100_m < inputs.slr_2100_high_m)
+    bare = replace(inputs, slr_2100_low_m=None, slr_2100_high_m=None)
+    assert hazard.model(site, bare, cases).loss_range is None  # no range in the inputs
+    result = hazard.model(site, inputs, cases)
     assert result.loss_range is not None
     low, high = result.loss_range
     assert np.all(low <= result.loss + 1e-6)
@@ -185,7 +188,9 @@ def test_sea_level_range_gives_the_coastal_loss_a_range() -> None:
     assert low[0, 0] == pytest.approx(high[0, 0])
     # In the report every acute case has the place for it.
     coastal = next(h for h in _busan()["hazards"] if h["hazard"] == "coastal_flood")
-    assert coastal["results"][0]["eal_range"] is None
+    spread = coastal["results"][0]["eal_range"]
+    assert spread is not None
+    assert spread["low"]["value"] <= spread["high"]["value"]
 
 
 def test_one_storms_wind_and_flood_are_counted_once() -> None:

@@ -33,7 +33,8 @@ CASES: list[tuple[str, str, Any, str, tuple[str, str, float]]] = [
     ("wildfire", "fire_probability", 0.05, "up", ("fire_probability_today", "", 0.05)),
     ("drought", "drought_factor", 5.0, "up", ("drought_factor", "", 5.0)),
     ("water_stress", "water_stress", 0.9, "up", ("water_stress_today", "", 0.9)),
-    ("river_flood", "depth_m", {"2": 0.5, "100": 3.0}, "up", ("depth_m", "100", 3.0)),
+    # 20 m from a national river the derived 100-year depth is 2.5 m behind a 200-year levee.
+    ("river_flood", "depth_m", {"2": 0.5, "100": 4.5}, "up", ("depth_m", "100", 4.5)),
     ("river_flood", "protection_rp", 1000.0, "down", ("protection_rp", "", 1000.0)),
     ("urban_flood", "depth_m", {"2": 0.3, "100": 2.0}, "up", ("depth_m", "100", 2.0)),
     ("urban_flood", "protection_rp", 1000.0, "down", ("protection_rp", "", 1000.0)),

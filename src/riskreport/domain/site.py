@@ -31,6 +31,8 @@ from riskreport.domain.building import (
 )
 from riskreport.domain.damage import JRC_CLASSES, storey_shares
 from riskreport.domain.gazetteer import load_gazetteer
+from riskreport.domain.geodata.coast import default_ground_m, distance_to_coast_m
+from riskreport.domain.geodata.rivers import distance_to_river_m
 from riskreport.domain.site_grid import lookup
 
 USE_JRC_CLASS = np.array([JRC_CLASSES.index(jrc_class(u)) for u in USES])
@@ -86,8 +88,10 @@ class SiteBatch:
     # site geography
     coast_km: Array
     ground_m: Array
+    ground_given: Array  # 1.0 where the user gave the ground elevation (else a coastal default)
     river_m: Array
     forest_m: Array
+    forest_given: Array  # 1.0 where the user gave the distance to forest (else a default)
 
     @property
     def value_krw(self) -> Array:
@@ -98,6 +102,14 @@ class SiteBatch:
     @property
     def size(self) -> int:
         return int(self.lat.shape[0])
+
+
+def _given(values: Array | None, n: int) -> Array:
+    """1.0 where the caller gave a value (not None, not NaN), else 0.0."""
+    if values is None:
+        return np.zeros(n)
+    result: Array = (~np.isnan(values)).astype(np.float64)
+    return result
 
 
 def _fill(given: Array | None, default: Array) -> Array:
@@ -131,7 +143,7 @@ def site_batch(
 ) -> SiteBatch:
     """Build the model inputs; NaN (or None) means unknown and takes the documented default."""
     n = lat.shape[0]
-    grid_km, grid_code = lookup(lat, lon)
+    _, grid_code = lookup(lat, lon)
     code = grid_code if muni_code is None else np.where(muni_code > 0, muni_code, grid_code)
     prov_table, urban_table = _muni_tables()
     province, urban = prov_table[code], urban_table[code]
@@ -142,14 +154,10 @@ def site_batch(
     area = _fill(floor_area_m2, fa * STRUCTURE_FOOTPRINT[st])
     repl = _fill(replacement_krw, area * USE_COST_M2[us])
     share_above, share_basement = storey_shares(fa, fb)
-    coast = _fill(coast_km, grid_km)
-    seg = r.coast_segment(lat, lon)
-    ground = _fill(
-        ground_m,
-        np.minimum(
-            r.WATERFRONT_GROUND_M[seg] + r.GROUND_RISE_PER_KM * np.maximum(coast, 0.0), 150.0
-        ),
-    )
+    # Distances from the GSHHG shoreline (tidal estuaries cut) and the WDBII rivers
+    # [gshhg-2.3.6]; docs/data/coast.md, docs/data/rivers.md.
+    coast = _fill(coast_km, distance_to_coast_m(lat, lon) / 1000.0)
+    ground = _fill(ground_m, default_ground_m(lat, lon, coast))
     return SiteBatch(
         lat=lat,
         lon=lon,
@@ -170,13 +178,13 @@ def site_batch(
         share_basement=share_basement,
         replacement_krw=repl,
         contents_krw=_fill(contents_krw, repl * USE_CONTENTS[us]),
-        contents_given=(
-            np.zeros(n) if contents_krw is None else (~np.isnan(contents_krw)).astype(np.float64)
-        ),
+        contents_given=_given(contents_krw, n),
         revenue_krw=_fill(revenue_krw, repl * USE_REVENUE[us]),
         insured_fraction=_fill(insured_fraction, np.zeros(n)),
         coast_km=coast,
         ground_m=ground,
-        river_m=_fill(river_m, np.full(n, r.RIVER_DISTANCE_M)),
+        ground_given=_given(ground_m, n),
+        river_m=_fill(river_m, distance_to_river_m(lat, lon)),
         forest_m=_fill(forest_m, r.FOREST_DISTANCE_M[urban]),
+        forest_given=_given(forest_m, n),
     )

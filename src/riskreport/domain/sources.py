@@ -227,6 +227,44 @@ _ALL = (
         "burnt in South Korea by year, 2020-2023 (2,920 / 766 / 24,797 / 4,992 ha).",
         "https://www.forest.go.kr/",
     ),
+    Source(
+        "khoa-tide-tables",
+        "Korea Hydrographic and Oceanographic Agency (KHOA), 조석표(한국연안) tide tables: "
+        "predicted annual highest tides above the chart datum at Korean ports (2006, 2009, 2010 "
+        "editions as announced) and the Donghae/Samcheok tidal datums (MSL 17.1 cm, AHHW 34.2 cm "
+        "above datum, 2025).",
+        "https://www.khoa.go.kr/",
+    ),
+    Source(
+        "kang-2005-maemi",
+        "Kang, S.-W., Jun, K., Park, K.-S., Han, S.-D. (2005). Hindcasting of storm surge by "
+        "Typhoon 0314 (Maemi) in Masan Bay, Korea. Proc. ISOPE 2005 (ISOPE-I-05-304): maximum "
+        "surge about 2.3 m at Masan Port near spring high water.",
+        "https://onepetro.org/ISOPEIOPEC/proceedings-abstract/ISOPE05/All-ISOPE05/ISOPE-I-05-304/9544",
+    ),
+    Source(
+        "kscoe-2018-esl",
+        "Estimation of extreme sea levels reflecting tide-surge characteristics. Journal of "
+        "Korean Society of Coastal and Ocean Engineers 30(3), 103 (2018): Incheon, Gunsan, Mokpo "
+        "and Wando are tide-dominated, Yeosu, Tongyeong and Busan surge-dominated. "
+        "doi:10.9765/KSCOE.2018.30.3.103",
+        "https://doi.org/10.9765/KSCOE.2018.30.3.103",
+    ),
+    Source(
+        "kscoe-2021-summer-msl",
+        "Kim, A. J., Lee, M. H., Suh, S. W. (2021). Effect of summer sea level rise on storm "
+        "surge analysis. Journal of Korean Society of Coastal and Ocean Engineers 33(6), 298-307: "
+        "summer mean sea level 14.5 cm (west), 9.0-14.5 cm (south), about 9 cm (east) above the "
+        "annual mean. doi:10.9765/KSCOE.2021.33.6.298",
+        "https://doi.org/10.9765/KSCOE.2021.33.6.298",
+    ),
+    Source(
+        "jang-2020-chaba",
+        "Jang, D., Joo, W., Jeong, C.-H., Kim, W., Park, S. W., Song, Y. (2020). The downscaling "
+        "study for typhoon-induced coastal inundation. Water 12 (April 2020): typhoon Chaba (2016) "
+        "flooded the Marine City sea front in Busan by tide, surge and waves combined.",
+        None,
+    ),
     Source(USER_KEY, "Given by the user in the report request.", None),
     Source(
         ASSUMPTIONS_KEY,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from riskreport.domain import regions as r
 from riskreport.domain.array import Array
 from riskreport.domain.geodata.elevation import low_ground_m
 from riskreport.domain.hazards.base import Given
@@ -41,19 +40,11 @@ def shifted_days(base_days: Array, season: float, shift: Array, scale: float) ->
 def given_ground_m(site: SiteBatch) -> Array:
     """The site's ground elevation where the user gave it, NaN where the batch holds its default.
 
-    A :class:`SiteBatch` fills an unknown ground level with a coastal rule (waterfront level plus
-    10 m per km inland, at most 150 m) meant for coastal flood; heat and cold days need terrain
-    instead, so where the batch holds exactly that rule's value the climate tables' own default
-    ground (ETOPO5 low ground) is used. ``tests/domain/hazards/test_observed_inputs.py`` keeps this
-    in step with :func:`riskreport.domain.site.site_batch`. (A user who types exactly the rule's
-    value is read as not having given one; the two then differ by the rule's error only.)
+    A :class:`SiteBatch` fills an unknown ground level with a coastal rule meant for coastal flood;
+    heat and cold days need terrain instead, so where the user gave none the climate tables' own
+    default ground (ETOPO5 low ground) is used.
     """
-    coastal_rule = np.minimum(
-        r.WATERFRONT_GROUND_M[r.coast_segment(site.lat, site.lon)]
-        + r.GROUND_RISE_PER_KM * np.maximum(site.coast_km, 0.0),
-        150.0,
-    )
-    result: Array = np.where(np.isclose(site.ground_m, coastal_rule), np.nan, site.ground_m)
+    result: Array = np.where(site.ground_given > 0, site.ground_m, np.nan)
     return result
 
 

@@ -7,6 +7,10 @@ from riskreport.domain.hazards.base import HazardArrays, Measure
 from riskreport.domain.hazards.river_flood.inputs import RiverInputs
 from riskreport.domain.site import SiteBatch
 
+# Within 1 km of a mapped river's centre line: on or near its floodplain (the banks lie about
+# 300 m out, see inputs.BANK_OFFSET_M).
+NEAR_RIVER_M = 1000.0
+
 DRIVER_TEXTS: dict[str, tuple[str, str]] = {
     **ff.DRIVER_TEXTS,
     "near_river": ("The building is close to a river.", "건물이 하천과 가깝습니다."),
@@ -19,7 +23,7 @@ DRIVER_TEXTS: dict[str, tuple[str, str]] = {
 
 def drivers(h: HazardArrays, s: SiteBatch, inputs: RiverInputs, c: int) -> list[str]:
     out = ff.basement_driver(h, s, c)  # the main driver first
-    out += ["near_river"] if s.river_m[0] < 300 else []
+    out += ["near_river"] if s.river_m[0] < NEAR_RIVER_M else []
     out += ["local_levee"] if inputs.protection_rp[0] <= 50 and h.loss[0, c] > 0 else []
     return out + ff.rain_tail_drivers(h, s, c)
 

@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 
-from riskreport.domain import regions as r
 from riskreport.domain.array import Array
 from riskreport.domain.geodata.wildfire import annual_burn_probability
 from riskreport.domain.hazards.base import Given, Override
@@ -57,14 +56,8 @@ class FireInputs:
 
 
 def given_forest_m(site: SiteBatch) -> Array:
-    """The distance to forest where the user gave it, NaN where the batch holds its default.
-
-    :func:`riskreport.domain.site.site_batch` fills an unknown distance with a default by urban
-    class; that default is no observation, so it does not refine the landscape's value. (A user
-    who types exactly the default distance is read as not having given one.)
-    """
-    default = r.FOREST_DISTANCE_M[site.urban_class]
-    result: Array = np.where(np.isclose(site.forest_m, default), np.nan, site.forest_m)
+    """The distance to forest where the user gave it, NaN where the batch holds its default."""
+    result: Array = np.where(site.forest_given > 0, site.forest_m, np.nan)
     return result
 
 
