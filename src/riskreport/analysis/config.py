@@ -31,6 +31,7 @@ class AnalysisConfig:
     llm_max_retries: int = 2  # the openai client's retries of 429 and 5xx answers
     llm_max_tokens: int = 700  # longest answer asked for (the two prose sections)
     documents: tuple[str, ...] = DOCUMENTS  # artifacts rendered per report, among DOCUMENTS
+    hazard_maps: str | None = None  # folder of flood hazard maps (GeoTIFF), if the user has one
 
     def __post_init__(self) -> None:
         if self.narrative not in NARRATIVES:

@@ -9,9 +9,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-from riskreport.analysis.hazard_data import HazardData, PackagedHazardData
+from riskreport.analysis.hazard_data import HazardData, PackagedHazardData, hazard_data_for
 from riskreport.analysis.request import ReportRequest
 from riskreport.analysis.writers import narrate
 from riskreport.domain.cases import case_grid
@@ -58,7 +59,14 @@ def compute(
         report(0.1 + 0.8 * len(done) / n, f"hazard:{key}")
         done.append(key)
 
-    results = run(inputs.site, cases, a.hazards, progress=on_hazard, overrides=inputs.overrides)
+    results = run(
+        inputs.site,
+        cases,
+        a.hazards,
+        progress=on_hazard,
+        overrides=inputs.overrides,
+        maps=inputs.maps,
+    )
     report(0.92, "report")
     loc = a.location
     out = build_report(
@@ -91,8 +99,12 @@ def analyze(
     asset_info: Mapping[str, Any] | None = None,
     analysis_params: Mapping[str, Any] | None = None,
     language: str = "ko",
+    hazard_maps: str | Path | None = None,
 ) -> dict[str, Any]:
     """Validate the arguments like ``POST /v1/reports`` and return the whole report.
+
+    ``hazard_maps`` is a folder of flood hazard maps (docs/hazard-maps.md), as
+    ``RISKREPORT_HAZARD_MAPS`` gives the service.
 
     The report is what the API's job stores under ``result``: the numbers of :func:`compute`
     and the ``narrative`` (the template writer unless a prepared LLM writer is asked for).
@@ -107,7 +119,7 @@ def analyze(
             "language": language,
         }
     )
-    return narrate(compute(request))
+    return narrate(compute(request, hazard_data=hazard_data_for(hazard_maps)))
 
 
 def analyze_portfolio(

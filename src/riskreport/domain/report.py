@@ -26,6 +26,7 @@ from riskreport.domain.report_parts import (
     assumptions_list,
     case_entry,
     dominant_hazards,
+    hazard_data,
     recommendations,
 )
 from riskreport.domain.scores import GRADES
@@ -73,6 +74,7 @@ def build_report(
                 "kind": hazard.kind,
                 "method_source": h.source,
                 "inputs": hazard.report_inputs(site, h.inputs, inputs.input_provenance),
+                "hazard_data": hazard_data(h),
                 "baseline": entries[0],
                 "results": entries[1:],
             }

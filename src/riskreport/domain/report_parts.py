@@ -9,6 +9,7 @@ import numpy as np
 
 from riskreport.domain.cases import CaseGrid
 from riskreport.domain.hazards.base import HazardArrays
+from riskreport.domain.hazards.flood_maps import MAP, MapCurves
 from riskreport.domain.hazards.registry import REGISTRY, Registry
 from riskreport.domain.losses import REPORTED_INDEX, REPORTED_RETURN_PERIODS
 from riskreport.domain.quantity import Provenance, Quantity
@@ -18,6 +19,8 @@ from riskreport.domain.site import SiteBatch
 from riskreport.domain.sources import ASSUMPTIONS_KEY, USER_KEY
 
 _D = Provenance.DERIVED
+# Where a case's hazard intensity came from, when hazard maps were given (flood_maps codes).
+CASE_DATA = ("built_in_model", "hazard_maps", "hazard_maps_interpolated")
 MAX_DOMINANT = 3
 DOMINANT_MIN_SCORE = 3.0
 MEASURES_PER_HAZARD = 3
@@ -52,11 +55,15 @@ def case_entry(
     loss, base = float(h.loss[0, c]), float(h.loss[0, 0])
     value, revenue = float(site.value_krw[0]), float(site.revenue_krw[0])
     overridden = h.hazard in inputs.overridden_hazards
+    mapped = 0 if h.map_cases is None else int(h.map_cases[0, c])
     intensity: dict[str, Any] = {}
     for name, it in h.intensity.items():
         prov, src = Provenance(it.provenance), it.source
         if overridden and prov is Provenance.ASSUMPTION:
             prov, src = Provenance.USER_INPUT, USER_KEY
+        if it.mapped and mapped and h.map_source:
+            prov = Provenance.DATA if mapped == MAP else _D
+            src = h.map_source
         intensity[name] = Quantity(float(it.values[0, c]), it.unit, prov, src).as_dict()
     warming_src = "ipcc-ar6-wg1-spm-t1"
     entry: dict[str, Any] = {
@@ -68,6 +75,8 @@ def case_entry(
         "intensity": intensity,
         "annual_probability": _q(h.probability[0, c], "1/yr", h.source),
     }
+    if h.map_cases is not None:
+        entry["hazard_data"] = CASE_DATA[mapped]
     if h.kind == "acute":
         assert h.damage is not None
         eal_pct = loss / value * 100.0
@@ -194,3 +203,37 @@ def assumptions_list(inputs: ReportInputs) -> list[dict[str, str]]:
     for key, (en, ko) in _NOTES.items():
         notes.append({"key": key, "text_en": en, "text_ko": ko})
     return notes
+
+
+def hazard_data(h: HazardArrays) -> dict[str, Any]:
+    """Which source gave the hazard's intensity: hazard maps (their files) or the built-in model.
+
+    >>> import numpy as np
+    >>> h = HazardArrays("x", "acute", np.zeros((1, 1)), np.zeros((1, 1)), None, {}, "k")
+    >>> hazard_data(h)["used"]
+    'built_in_model'
+    """
+    maps = getattr(h.inputs, "maps", None)
+    codes = [] if h.map_cases is None else [int(v) for v in h.map_cases[0]]
+    n_map = sum(1 for v in codes if v)
+    if not isinstance(maps, MapCurves):
+        return {"used": "built_in_model", "maps_source": None, "files": []}
+    if n_map == 0:
+        return {
+            "used": "built_in_model",
+            "maps_source": None,
+            "files": [],
+            "note_en": "Hazard maps were given, but none covers this site for these cases: "
+            "the built-in model answered.",
+            "note_ko": "재해 지도가 주어졌지만 이 위치와 시나리오를 덮는 지도가 없어 내장 모델로 "
+            "계산했습니다.",
+        }
+    return {
+        "used": "hazard_maps",
+        "maps_source": maps.source,
+        "files": list(maps.files),
+        "note_en": f"Flood depths from hazard maps in {n_map} of {len(codes)} cases (undefended "
+        "maps; the model's flood defences still apply); the other cases from the built-in model.",
+        "note_ko": f"{len(codes)}개 경우 중 {n_map}개의 침수 깊이는 재해 지도에서 읽었습니다"
+        "(방재시설이 없는 지도이므로 모델의 방재 기준은 그대로 적용). 나머지는 내장 모델입니다.",
+    }

@@ -17,6 +17,7 @@ from riskreport.domain import regions as r
 from riskreport.domain.array import Array
 from riskreport.domain.hazards.base import Given, Override
 from riskreport.domain.hazards.block import InputBlock
+from riskreport.domain.hazards.flood_maps import MapCurves
 from riskreport.domain.losses import log_rp_curve
 from riskreport.domain.quantity import Provenance, Quantity
 from riskreport.domain.scenarios import SCENARIOS, regional_slr_2100
@@ -41,6 +42,7 @@ class CoastalInputs:
     still_water_level_m: Array  # (B, n_rp) above mean sea level today
     protection_rp: Array  # (B,)
     slr_2100_m: Array  # (B, 4) regional relative sea level in 2100 by scenario
+    maps: MapCurves | None = None  # depth curves from hazard maps, where the user has them
 
 
 def derive(site: SiteBatch) -> CoastalInputs:

@@ -2,7 +2,8 @@
 
 Coastal flood changes through regional sea-level rise [ipcc-ar6-wg1-ch9] added to the still-water
 level. The seawall is fixed in height: its crest is today's design level, overtopped more often
-as the sea rises. Over land the surge loses 1 m per km (assumption).
+as the sea rises. Over land the surge loses 1 m per km (assumption). Where hazard maps cover the
+site, their depths by scenario and year replace all this but the seawall (``flood_maps``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import numpy as np
 from riskreport.domain.cases import CaseGrid
 from riskreport.domain.hazards.base import HazardArrays, Intensity
 from riskreport.domain.hazards.coastal_flood.inputs import KEY, CoastalInputs
-from riskreport.domain.hazards.flood_family import JRC, RP100, damage_rows, subset
+from riskreport.domain.hazards.flood_family import JRC, RP100, damage, damage_rows, subset
+from riskreport.domain.hazards.flood_maps import with_maps
 from riskreport.domain.losses import (
     RETURN_PERIODS,
     damaging_probability,
@@ -25,6 +27,18 @@ OVERLAND_DECAY_PER_KM = 1.0  # surge loses 1 m per km over land; assumption
 
 
 def coastal_flood(site: SiteBatch, inputs: CoastalInputs, cases: CaseGrid) -> HazardArrays:
+    return with_maps(
+        _built_in(site, inputs, cases),
+        lambda depth: damage(site, depth),
+        inputs.maps,
+        cases,
+        inputs.protection_rp,
+        site.value_krw,
+        "sea_level",
+    )
+
+
+def _built_in(site: SiteBatch, inputs: CoastalInputs, cases: CaseGrid) -> HazardArrays:
     n, c = site.size, cases.size
     level_today = inputs.still_water_level_m
     scen = np.maximum(cases.scenario_index, 0)
