@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import rasterio
-from rasterio.transform import from_origin
+from affine import Affine
 
 from riskreport.analysis.maps.names import coast_name, river_name
 
@@ -34,7 +34,7 @@ def write_map(
         "height": values.shape[0],
         "count": 1,
         "dtype": "float32",
-        "transform": from_origin(west, north, cell, cell),
+        "transform": Affine(cell, 0.0, west, 0.0, -cell, north),
         "nodata": nodata,
     }
     if crs is not None:
