@@ -15,6 +15,7 @@ box into ``<dest>/<name>`` (same name, deflate-compressed) and deleted.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -40,7 +41,6 @@ HAZARD_PREFIX = {h.key: h.map_prefix for h in REGISTRY if h.map_prefix is not No
 SCENARIOS = (HISTORICAL, "rcp4p5", "rcp8p5")
 YEARS = (2030, 2050, 2080)
 FETCH_RETURN_PERIODS = (2, 5, 10, 25, 50, 100, 250, 500, 1000)
-CHUNK = 1 << 20
 ATTEMPTS = 4
 # Callback: (file name, bytes so far, total bytes or None).
 Progress = Callable[[str, int, int | None], None]
@@ -143,7 +143,8 @@ def download(
                 else:
                     raise FetchError(f"{name}: HTTP {response.status_code} from {url}")
                 with part.open(mode) as fh:
-                    for chunk in response.iter_bytes(CHUNK):
+                    # As they arrive: a buffered chunk would be lost when the transfer breaks.
+                    for chunk in response.iter_bytes():
                         fh.write(chunk)
                         have += len(chunk)
                         if progress is not None:
@@ -158,25 +159,34 @@ def download(
     raise FetchError(f"{name}: download did not complete after {ATTEMPTS} attempts ({last})")
 
 
-def clip(source: Path, target: Path, box: Box) -> tuple[int, int]:
-    """Write the part of ``source`` inside ``box`` to ``target`` (same grid); its (rows, cols)."""
+class BoxOutside(FetchError, ValueError):
+    """The box does not overlap the map: a bad ``--bbox``, not a failed transfer."""
+
+
+def clip(source: Path, target: Path, box: Box, name: str = "") -> tuple[int, int]:
+    """Write the part of ``source`` inside ``box`` to ``target`` (same grid); its (rows, cols).
+
+    The window is widened to whole cells, so the clipped map's cells are the published ones.
+    """
     rasterio = rasterio_module()
-    from rasterio.windows import Window, from_bounds
+    from affine import Affine
+    from rasterio.windows import Window
 
     with rasterio.open(source) as src:
-        win = from_bounds(box.west, box.south, box.east, box.north, src.transform)
-        full = Window(0, 0, src.width, src.height)
-        try:
-            win = win.round_offsets(op="floor").round_lengths(op="ceil").intersection(full)
-        except rasterio.errors.WindowError as exc:
-            raise FetchError(f"{source.name}: the box lies outside the map") from exc
-        data = src.read(1, window=win)
+        t = src.transform
+        col0 = max(math.floor((box.west - t.c) / t.a), 0)
+        col1 = min(math.ceil((box.east - t.c) / t.a), src.width)
+        row0 = max(math.floor((t.f - box.north) / -t.e), 0)
+        row1 = min(math.ceil((t.f - box.south) / -t.e), src.height)
+        if col1 <= col0 or row1 <= row0:
+            raise BoxOutside(f"{name or source.name}: the box lies outside the map")
+        data = src.read(1, window=Window(col0, row0, col1 - col0, row1 - row0))
         profile = src.profile.copy()
         profile.update(
             driver="GTiff",
-            width=int(win.width),
-            height=int(win.height),
-            transform=src.window_transform(win),
+            width=col1 - col0,
+            height=row1 - row0,
+            transform=Affine(t.a, 0.0, t.c + col0 * t.a, 0.0, t.e, t.f + row0 * t.e),
             compress="deflate",
             tiled=False,
         )
@@ -186,7 +196,7 @@ def clip(source: Path, target: Path, box: Box) -> tuple[int, int]:
         with rasterio.open(tmp, "w", **profile) as dst:
             dst.write(data, 1)
     tmp.replace(target)
-    return int(win.height), int(win.width)
+    return row1 - row0, col1 - col0
 
 
 def fetch_one(
@@ -205,6 +215,6 @@ def fetch_one(
     staging.mkdir(parents=True, exist_ok=True)
     part = staging / (name + ".part")
     download(client, base_url.rstrip("/") + "/" + name, part, name, progress)
-    clip(part, target, box)
+    clip(part, target, box, name)
     part.unlink()
     return True
