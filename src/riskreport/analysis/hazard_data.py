@@ -14,7 +14,7 @@ handed on to the model, which replaces those inputs; they are tagged ``user_inpu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -116,15 +116,20 @@ class MapHazardData:
 
     def site_inputs(self, assessment: Assessment) -> SiteInputs:
         inputs = self.packaged.site_inputs(assessment)
-        lat, lon = inputs.site.lat, inputs.site.lon
+        maps = self.curves(inputs.site.lat, inputs.site.lon, assessment.hazards)
+        return replace(inputs, maps=maps)
+
+    def curves(self, lat: Array, lon: Array, hazards: Sequence[str]) -> dict[str, MapCurves]:
+        """Map depth curves at the points for each of ``hazards`` that takes maps and has some
+        in the folder (vectorised: one windowed read per map file)."""
         maps: dict[str, MapCurves] = {}
         for hazard in REGISTRY:
-            if hazard.map_prefix is None or hazard.key not in assessment.hazards:
+            if hazard.map_prefix is None or hazard.key not in hazards:
                 continue
             curves = self.folder.curves(hazard.map_prefix, lat, lon)
             if curves is not None:
                 maps[hazard.key] = curves
-        return replace(inputs, maps=maps)
+        return maps
 
 
 def hazard_data_for(maps_folder: str | Path | None) -> HazardData:

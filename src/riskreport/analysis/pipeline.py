@@ -12,10 +12,16 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from riskreport.analysis.hazard_data import HazardData, PackagedHazardData, hazard_data_for
+from riskreport.analysis.hazard_data import (
+    HazardData,
+    MapHazardData,
+    PackagedHazardData,
+    hazard_data_for,
+)
 from riskreport.analysis.request import ReportRequest
 from riskreport.analysis.writers import narrate
 from riskreport.domain.cases import case_grid
+from riskreport.domain.hazards.registry import HAZARDS
 from riskreport.domain.model import run
 from riskreport.domain.portfolio import PortfolioResult, assess_portfolio, portfolio_site
 from riskreport.domain.report import build_report
@@ -126,6 +132,7 @@ def analyze_portfolio(
     buildings: Sequence[Mapping[str, Any]] | Mapping[str, Any],
     scenarios: Sequence[str] = DEFAULT_SCENARIOS,
     horizons: Sequence[int] = DEFAULT_HORIZONS,
+    hazard_maps: str | Path | None = None,
 ) -> PortfolioResult:
     """Many buildings at once, vectorized with numpy.
 
@@ -134,6 +141,7 @@ def analyze_portfolio(
     length (``lat``, ``lon`` and optional ``structure``, ``use``, ``floors_above`` ... see
     ``riskreport.domain.portfolio.NUMERIC_COLUMNS``; NaN means unknown). The columnar form is
     the fast one. Returns a :class:`PortfolioResult` of arrays (``.to_records()`` for dicts).
+    ``hazard_maps`` is a folder of flood hazard maps, sampled at every building at once.
     """
     for s in scenarios:
         if s not in SCENARIOS:
@@ -145,7 +153,11 @@ def analyze_portfolio(
         site = portfolio_site(buildings)
     else:
         site = portfolio_site(_columns(buildings))
-    return assess_portfolio(site, tuple(scenarios), tuple(horizons))
+    data = hazard_data_for(hazard_maps)
+    maps = {}
+    if isinstance(data, MapHazardData):
+        maps = data.curves(site.lat, site.lon, HAZARDS)
+    return assess_portfolio(site, tuple(scenarios), tuple(horizons), maps=maps)
 
 
 _FIELDS = {  # request field -> portfolio column (and scale)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from riskreport.analysis.maps.raster import clear_caches
@@ -179,3 +180,20 @@ def test_a_missing_return_period_is_read_from_the_others(tmp_path: Path) -> None
     assert sparse["baseline"]["eal"]["value"] == pytest.approx(full["baseline"]["eal"]["value"])
     assert sparse["baseline"]["eal"]["value"] > 0
     assert len(sparse["hazard_data"]["files"]) == 4
+
+
+def test_a_portfolio_reads_the_maps_like_single_reports(tmp_path: Path) -> None:
+    from riskreport.analysis.pipeline import analyze_portfolio
+
+    folder = _full_set(tmp_path, 1.0, 1.6)
+    cols = {
+        "lat": np.array([SEOUL["lat"], BUSAN["lat"]]),
+        "lon": np.array([SEOUL["lon"], BUSAN["lon"]]),
+        "floors_below": np.array([1.0, 1.0]),
+    }
+    plain = analyze_portfolio(cols, ("SSP5-8.5",), (2050,))
+    mapped = analyze_portfolio(cols, ("SSP5-8.5",), (2050,), hazard_maps=folder)
+    river = plain.hazards.index("river_flood")
+    assert mapped.loss[0, river, 1] > 1.5 * mapped.loss[0, river, 0] > 0  # Seoul: the maps
+    assert mapped.loss[0, river, 0] != plain.loss[0, river, 0]
+    np.testing.assert_array_equal(mapped.loss[1], plain.loss[1])  # Busan: outside them
