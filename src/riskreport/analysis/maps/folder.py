@@ -28,7 +28,7 @@ from riskreport.analysis.maps.names import (
     MapName,
     parse_name,
 )
-from riskreport.analysis.maps.raster import open_raster
+from riskreport.analysis.maps.raster import Grid, Points, open_raster
 from riskreport.domain.array import Array
 from riskreport.domain.hazards.flood_maps import MAP_CLIMATES, MAP_YEARS, MapCurves
 from riskreport.domain.losses import RETURN_PERIODS
@@ -90,28 +90,40 @@ class MapFolder:
             return None
         n, n_rp = lat.shape[0], len(RETURN_PERIODS)
         used: set[str] = set()
+        located: dict[Grid, Points] = {}  # maps share grids: locate the points once per grid
+        # Rows are return periods, buildings last: each file's samples fill one contiguous row.
+        today = np.full((n_rp, n), np.nan)
+        future = np.full((len(MAP_CLIMATES), len(MAP_YEARS), n_rp, n), np.nan)
 
-        def curve(key: tuple[str, int]) -> Array:
+        def fill(key: tuple[str, int], out: Array) -> None:
             by_rp = sets.get(key)
             if not by_rp or len(by_rp) < 2:
-                return np.full((n, n_rp), np.nan)  # a curve needs two return periods at least
+                return  # a curve needs two return periods at least: stays NaN
             rps = sorted(by_rp)
-            samples = np.empty((n, len(rps)))
+            samples = np.empty((len(rps), n))
             for i, rp in enumerate(rps):
-                per_file = []
-                for m in by_rp[rp]:
-                    values = open_raster(self.path / m.name).sample(lat, lon)
+                row = samples[i]
+                for j, m in enumerate(by_rp[rp]):
+                    raster = open_raster(self.path / m.name)
+                    if raster.grid not in located:
+                        located[raster.grid] = raster.grid.locate(lat, lon)
+                    values = raster.sample(lat, lon, located[raster.grid])
                     if np.isfinite(values).any():
                         used.add(m.name)
-                    per_file.append(values)
-                samples[:, i] = np.mean(per_file, axis=0)  # NaN where any model lacks it
-            return np.maximum(samples, 0.0) @ _weights(rps)
+                    if j == 0:
+                        row[:] = values
+                    else:
+                        row += values  # NaN where any model lacks it
+                if len(by_rp[rp]) > 1:
+                    row /= len(by_rp[rp])  # the ensemble mean
+            np.maximum(samples, 0.0, out=samples)
+            np.matmul(_weights(rps).T, samples, out=out)
 
-        today = curve((HISTORICAL, 0))
-        future = np.stack(
-            [np.stack([curve((c, y)) for y in MAP_YEARS], axis=1) for c in MAP_CLIMATES], axis=1
-        )
-        return MapCurves(today, future, tuple(sorted(used)))
+        fill((HISTORICAL, 0), today)
+        for c, climate in enumerate(MAP_CLIMATES):
+            for y, year in enumerate(MAP_YEARS):
+                fill((climate, year), future[c, y])
+        return MapCurves(today.T, future.transpose(3, 0, 1, 2), tuple(sorted(used)))
 
 
 def _weights(rps: list[int]) -> Array:

@@ -21,10 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from riskreport.domain.array import Array
+from riskreport.domain.array import Array, IntArray
 
 EXTRA_HINT = "hazard maps need rasterio: pip install 'riskreport[maps]'"
-CACHE_BYTES = 256 * 1024 * 1024  # windows kept per process
+# Windows kept per process: a Korea-sized portfolio window is ~2.5 MB per map, and a full
+# river + coastal set of one climate model is 126 maps, so it fits.
+CACHE_BYTES = 768 * 1024 * 1024
 
 
 def rasterio_module() -> ModuleType:
@@ -58,12 +60,51 @@ class Grid:
             self.lat0,
         )
 
-    def cells(self, lat: Array, lon: Array) -> tuple[Any, Any, Any]:
-        """Row, column and inside-mask of each point."""
+    def locate(self, lat: Array, lon: Array) -> Points:
+        """The points' cells on this grid (shared by every map on it)."""
         col = np.floor((lon - self.lon0) / self.dx).astype(np.int64)
         row = np.floor((self.lat0 - lat) / self.dy).astype(np.int64)
         inside = (col >= 0) & (col < self.width) & (row >= 0) & (row < self.height)
-        return row, col, inside
+        everywhere = bool(inside.all())
+        if not everywhere:
+            row, col = row[inside], col[inside]
+        return Points(row, col, inside, everywhere, lat.shape[0])
+
+
+class Points:
+    """Points located on a grid: the cells of those inside, and flat indexes into windows."""
+
+    def __init__(
+        self, row: IntArray, col: IntArray, inside: Any, everywhere: bool, size: int
+    ) -> None:
+        self.row, self.col, self.inside, self.everywhere, self.size = (
+            row,
+            col,
+            inside,
+            everywhere,
+            size,
+        )
+        self.any = bool(row.size)
+        self.window = (
+            (
+                int(row.min()),
+                int(col.min()),
+                int(row.max() - row.min()) + 1,
+                int(col.max() - col.min()) + 1,
+            )
+            if self.any
+            else (0, 0, 0, 0)
+        )
+        self._flat: dict[tuple[int, int, int], IntArray] = {}
+
+    def flat(self, block: Block) -> IntArray:
+        """Indexes of the points into ``block.data.ravel()`` (computed once per block shape)."""
+        key = (block.row0, block.col0, block.data.shape[1])
+        if key not in self._flat:
+            self._flat[key] = (self.row - block.row0) * block.data.shape[1] + (
+                self.col - block.col0
+            )
+        return self._flat[key]
 
 
 class Raster:
@@ -95,19 +136,22 @@ class Raster:
         values: Array = block.astype(np.float32, copy=False)
         return values
 
-    def sample(self, lat: Array, lon: Array) -> Array:
-        """Values at the points (float64); NaN outside the grid, on nodata and on NaN."""
-        row, col, inside = self.grid.cells(lat, lon)
-        out = np.full(lat.shape, np.nan)
-        if not inside.any():
-            return out
-        r, c = row[inside], col[inside]
-        r0, c0 = int(r.min()), int(c.min())
-        block = _WINDOWS.get(self, r0, c0, int(r.max()) - r0 + 1, int(c.max()) - c0 + 1)
-        values = block.data[r - block.row0, c - block.col0].astype(np.float64)
+    def sample(self, lat: Array, lon: Array, points: Points | None = None) -> Array:
+        """Values at the points (float64); NaN outside the grid, on nodata and on NaN.
+
+        ``points`` (``grid.locate(lat, lon)``) saves locating them again for maps on one grid.
+        """
+        at = points if points is not None else self.grid.locate(lat, lon)
+        if not at.any:
+            return np.full(at.size, np.nan)
+        block = _WINDOWS.get(self, *at.window)
+        values = block.data.ravel().take(at.flat(block)).astype(np.float64)
         if self.nodata is not None and not np.isnan(self.nodata):
             values[values == self.nodata] = np.nan
-        out[inside] = values
+        if at.everywhere:
+            return values
+        out = np.full(at.size, np.nan)
+        out[at.inside] = values
         return out
 
 
