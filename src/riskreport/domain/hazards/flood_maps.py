@@ -143,7 +143,8 @@ def depth_by_case(
     # A rarer event is never shallower: the maps of each return period are separate rasters.
     depth = np.maximum.accumulate(depth, axis=-1)
     # Today's maps are needed by every case: they set the height of the flood defences.
-    covered = np.isfinite(depth).all(axis=-1) & np.isfinite(maps.today).all(axis=-1)[:, None]
+    has_today = np.asarray(np.isfinite(maps.today).all(axis=-1))
+    covered = np.isfinite(depth).all(axis=-1) & has_today[:, None]
     code = np.where(covered, np.where(exact[None, :], MAP, MAP_DERIVED), MODEL)
     return depth, code.astype(np.int64)
 
