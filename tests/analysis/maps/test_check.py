@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -97,3 +98,23 @@ def test_without_rasterio_the_error_names_the_extra(monkeypatch: pytest.MonkeyPa
     with pytest.raises(ImportError, match=r"riskreport\[maps\]"):
         rasterio_module()
     assert "riskreport[maps]" in EXTRA_HINT
+
+
+def test_analyze_with_hazard_maps_runs_the_job_on_the_maps(tmp_path: Path) -> None:
+    # Through the engine, as the server runs it: setting -> analysis configuration -> job.
+    folder = tmp_path / "maps"
+    river_set(folder, "historical", 0, depth_of_rp(1.3))
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(
+        app,
+        [
+            "analyze", "--lat", "37.5665", "--lon", "126.978", "--hazard", "river_flood",
+            "--lang", "en", "--hazard-maps", str(folder), "--out", str(out), "--quiet",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    (river,) = report["hazards"]
+    assert river["hazard_data"]["used"] == "hazard_maps"
+    assert river["baseline"]["intensity"]["depth_100yr_m"]["value"] == pytest.approx(1.3, abs=1e-5)
+    assert "Hazard maps in use: river flood" in report["narrative"]["markdown"]
