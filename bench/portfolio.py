@@ -105,6 +105,8 @@ def main() -> None:
     if args.child:
         print(json.dumps(measure(*args.child)))
         return
+    from riskreport.domain.losses import RETURN_PERIODS
+
     default = _child(args.buildings, args.repeat, {})
     tuned = _child(args.buildings, args.repeat, TUNED_MALLOC)
     command = " ".join(["python -m bench.portfolio", *sys.argv[1:]])
@@ -129,7 +131,8 @@ def main() -> None:
             *rows,
             "",
             "A result is one expected annual loss or annual cost with its score; acute hazards",
-            "evaluate 9 return periods each. Target: under 1 s. *Tuned allocator*: "
+            f"evaluate {len(RETURN_PERIODS)} return periods each. Target: under 1 s. "
+            "*Tuned allocator*: "
             + ", ".join(f"`{k}={v}`" for k, v in TUNED_MALLOC.items())
             + ", which keeps freed numpy buffers for reuse (worth setting for large",
             "portfolios on virtual machines where page faults are slow).",

@@ -13,9 +13,10 @@ from riskreport.domain.hazards.flood_maps import (
     MapCurves,
     depth_by_case,
 )
+from riskreport.domain.losses import RETURN_PERIODS
 from riskreport.domain.scenarios import gmsl, warming
 
-N_RP = 9
+N_RP = len(RETURN_PERIODS)
 
 
 def _maps(today: float, rcp45: tuple[float, ...], rcp85: tuple[float, ...]) -> MapCurves:
@@ -80,8 +81,11 @@ def test_a_missing_map_leaves_the_case_to_the_model() -> None:
 
 
 def test_a_rarer_event_is_never_shallower() -> None:
-    today = np.array([[0.0, 0.5, 0.4, 1.0, 1.0, 0.9, 2.0, 2.0, 2.5]])
+    today = np.linspace(0.0, 2.5, N_RP)[None, :]
+    today[0, 2] = today[0, 1] - 0.1  # a shallower 10-year map than the 5-year one
+    today[0, 5] = today[0, 4] - 0.1
     maps = MapCurves(today, np.broadcast_to(today[:, None, None], (1, 2, 3, N_RP)).copy(), ())
     depth, _ = depth_by_case(maps, case_grid(("SSP2-4.5",), (2050,)))
     assert (np.diff(depth[0, 0]) >= 0).all()
-    assert depth[0, 0].tolist() == [0.0, 0.5, 0.5, 1.0, 1.0, 1.0, 2.0, 2.0, 2.5]
+    assert depth[0, 0, 2] == depth[0, 0, 1]
+    assert depth[0, 0, 5] == depth[0, 0, 4]

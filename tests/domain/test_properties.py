@@ -164,6 +164,7 @@ def test_higher_first_floor_never_raises_any_flood_eal(
 @given(st.integers(1, 5), st.integers(1, 4), st.integers(0, 2**32 - 1))
 def test_buildings_last_helpers_match(n_b: int, n_c: int, seed: int) -> None:
     from riskreport.domain.losses import (
+        RETURN_PERIODS,
         damaging_probability,
         damaging_probability_rows,
         eal_fraction,
@@ -171,7 +172,8 @@ def test_buildings_last_helpers_match(n_b: int, n_c: int, seed: int) -> None:
     )
 
     rng = np.random.default_rng(seed)
-    curve = np.sort(rng.random((n_b, n_c, 9)) * (rng.random((n_b, n_c, 9)) > 0.5), axis=-1)
+    shape = (n_b, n_c, len(RETURN_PERIODS))
+    curve = np.sort(rng.random(shape) * (rng.random(shape) > 0.5), axis=-1)
     rows = np.ascontiguousarray(curve.transpose(1, 2, 0))
     np.testing.assert_allclose(eal_fraction_rows(rows), eal_fraction(curve))
     np.testing.assert_array_equal(damaging_probability_rows(rows), damaging_probability(curve))

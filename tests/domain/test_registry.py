@@ -110,7 +110,11 @@ def _hail(site: SiteBatch, inputs: HailInputs, cases: CaseGrid) -> HazardArrays:
         loss=share * site.value_krw[:, None],
         probability=np.minimum(inputs.days[:, None] / 10.0, 1.0) * np.ones(cases.size)[None, :],
         damage=curve,
-        intensity={"hail_days": Intensity(inputs.days[:, None] + 0.0 * share, "days", ASSUMED)},
+        intensity={
+            "hail_days": Intensity(
+                np.broadcast_to(inputs.days[:, None], share.shape).copy(), "days", ASSUMED
+            )
+        },
         source="riskreport-assumptions",
     )
 
@@ -163,14 +167,14 @@ def test_a_registered_hazard_shows_up_in_model_report_and_request_schema() -> No
         language="en",
         site=data.site,
     )
-    report = build_report(inputs, results, cases, registry=registry)
+    report = build_report(inputs, results, cases, registry=registry).as_dict()
     hail = report["hazards"][-1]
     assert hail["hazard"] == "hail"
     assert hail["inputs"]["hail_days"]["value"] == 5
     assert hail["baseline"]["drivers"][0]["key"] == "hail_region"
     without = build_report(
         inputs, {k: v for k, v in results.items() if k != "hail"}, cases, registry=REGISTRY
-    )
+    ).as_dict()
     added = report["summary"]["total_eal"]["SSP2-4.5"]["2050"]["value"]
     before = without["summary"]["total_eal"]["SSP2-4.5"]["2050"]["value"]
     assert added == pytest.approx(before + float(results["hail"].loss[0, 1]), rel=1e-5)

@@ -78,7 +78,8 @@ class PackagedHazardData:
             piloti=np.array([1.0 if b.has_piloti.value == "true" else 0.0]),
             barrier_m=_one(b.flood_barrier_height_m),
             replacement_krw=_one(a.asset.replacement_value_krw),
-            contents_krw=_one(a.asset.contents_value_krw),
+            # Estimated contents stay out of the value at risk (the site estimates them apart).
+            contents_krw=_one(a.asset.contents_value_krw if a.asset.contents_given else None),
             revenue_krw=_one(a.asset.annual_revenue_krw),
             insured_fraction=_one(a.asset.insured_fraction),
             coast_km=_one(b.distance_to_coast_m, 0.001),

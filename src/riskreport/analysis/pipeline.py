@@ -26,6 +26,7 @@ from riskreport.domain.model import run
 from riskreport.domain.portfolio import PortfolioResult, assess_portfolio, portfolio_site
 from riskreport.domain.report import build_report
 from riskreport.domain.report_inputs import LocationInfo, ReportInputs
+from riskreport.domain.report_tree import Report
 from riskreport.domain.scenarios import (
     DEFAULT_HORIZONS,
     DEFAULT_SCENARIOS,
@@ -36,7 +37,7 @@ from riskreport.domain.scenarios import (
 
 Progress = Callable[[float, str], None]
 
-__all__ = ["PortfolioResult", "analyze", "analyze_portfolio", "compute"]
+__all__ = ["PortfolioResult", "analyze", "analyze_portfolio", "assess", "compute"]
 
 
 def _no_progress(fraction: float, stage: str) -> None:
@@ -48,16 +49,26 @@ def compute(
     progress: Progress | None = None,
     hazard_data: HazardData | None = None,
 ) -> dict[str, Any]:
-    """All numbers of the report (JSON-able, deterministic); no narrative.
+    """All numbers of the report in their JSON form (deterministic); no narrative.
 
+    The boundary where the typed report of :func:`assess` becomes JSON, once.
     ``progress(fraction, stage)`` is called at each stage (0.0 ... 1.0).
     """
+    return assess(request, progress, hazard_data).as_dict()
+
+
+def assess(
+    request: ReportRequest,
+    progress: Progress | None = None,
+    hazard_data: HazardData | None = None,
+) -> Report:
+    """The report of one building as a typed, frozen tree (``riskreport.domain.report_tree``)."""
     report = progress or _no_progress
     report(0.0, "validating")
     a = request.to_domain()
     report(0.05, "site")
     inputs = (hazard_data or PackagedHazardData()).site_inputs(a)
-    cases = case_grid(a.scenarios, a.horizons)
+    cases = case_grid(a.scenarios, a.horizons, extra=[a.headline])
     n = len(a.hazards)
     done: list[str] = []
 
@@ -89,12 +100,12 @@ def compute(
             site=inputs.site,
             input_provenance=inputs.input_provenance,
             overridden_hazards=inputs.overridden_hazards,
+            headline=a.headline,
+            narrative=a.narrative,
         ),
         results,
         cases,
     )
-    if a.narrative is not None:
-        out["parameters"]["narrative"] = a.narrative
     report(1.0, "done")
     return out
 

@@ -13,7 +13,7 @@ Used as the body of ``POST /v1/reports`` and by ``riskreport.analyze(...)``. Err
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import numpy as np
 from pydantic import (
@@ -40,6 +40,7 @@ from riskreport.domain.gazetteer import AddressError, AddressMatch, resolve_addr
 from riskreport.domain.hazards.base import CurvePoints, Override
 from riskreport.domain.hazards.registry import HAZARDS, REGISTRY, Registry
 from riskreport.domain.scenarios import (
+    DEFAULT_HEADLINE,
     DEFAULT_HORIZONS,
     FIRST_YEAR,
     LAST_YEAR,
@@ -269,6 +270,13 @@ else:
     Overrides = overrides_model(REGISTRY)
 
 
+class HeadlineCase(_Strict):
+    """The scenario and horizon the headline grade comes from (computed even if not requested)."""
+
+    scenario: Scenario = cast(Scenario, DEFAULT_HEADLINE[0])
+    horizon: int = Field(default=DEFAULT_HEADLINE[1], ge=FIRST_YEAR, le=LAST_YEAR)
+
+
 class AnalysisParams(_Strict):
     scenarios: list[Scenario] = Field(default=["SSP2-4.5", "SSP5-8.5"], min_length=1, max_length=4)
     horizons: list[Horizon] = Field(default=list(DEFAULT_HORIZONS), min_length=1, max_length=20)
@@ -277,6 +285,10 @@ class AnalysisParams(_Strict):
     )
     narrative: Literal["template", "llm"] | None = None
     overrides: Overrides = Field(default_factory=Overrides)
+    headline: HeadlineCase = Field(
+        default_factory=HeadlineCase,
+        description="The case of the headline grade; the worst requested case is shown beside it",
+    )
 
 
 def params_model(registry: Registry) -> type[AnalysisParams]:
@@ -351,4 +363,5 @@ class ReportRequest(_Strict):
             overrides=p.overrides.to_domain(),
             language=self.language,
             narrative=p.narrative,
+            headline=(p.headline.scenario, p.headline.horizon),
         )

@@ -20,6 +20,7 @@ import numpy as np
 from riskreport.domain.building import Asset, Building
 from riskreport.domain.gazetteer import AddressMatch, load_gazetteer, resolve_address
 from riskreport.domain.quantity import Provenance, Quantity
+from riskreport.domain.scenarios import DEFAULT_HEADLINE
 from riskreport.domain.site_grid import lookup
 from riskreport.domain.sources import USER_KEY
 
@@ -50,6 +51,7 @@ class Assessment:
     overrides: Mapping[str, Mapping[str, OverrideValue]]
     language: str
     narrative: str | None = None
+    headline: tuple[str, int] = DEFAULT_HEADLINE  # the case the grade comes from
 
 
 def _matched(code: str) -> dict[str, str]:

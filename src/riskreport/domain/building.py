@@ -140,9 +140,17 @@ class Asset:
     insured_fraction: Quantity
 
     @property
+    def contents_given(self) -> bool:
+        return self.contents_value_krw.provenance is Provenance.USER_INPUT
+
+    @property
     def value_at_risk_krw(self) -> float:
-        """Replacement plus contents: the value a damage fraction applies to."""
-        return self.replacement_value_krw.value + self.contents_value_krw.value
+        """The value a damage fraction applies to: the building, and the contents if given.
+
+        Estimated contents are not added silently; the report shows their loss apart.
+        """
+        contents = self.contents_value_krw.value if self.contents_given else 0.0
+        return self.replacement_value_krw.value + contents
 
 
 def _assumed(value: float, unit: str, source: str = ASSUMPTIONS_KEY) -> Quantity:

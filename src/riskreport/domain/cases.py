@@ -35,26 +35,49 @@ class CaseGrid:
     year: Array
     warming_c: Array
     slr_fraction: Array  # GMSL(year) / GMSL(2100) of the scenario; 0 for the baseline
+    requested: int = 0  # the first ``requested`` cases were asked for; the rest are extra (0: all)
 
     @property
     def size(self) -> int:
         return len(self.labels)
 
+    @property
+    def requested_size(self) -> int:
+        """Cases asked for (baseline included); extra cases, such as the headline, follow."""
+        return self.requested or self.size
 
-def case_grid(scenarios: Sequence[str], horizons: Sequence[int]) -> CaseGrid:
+    def index(self, scenario: str, horizon: int) -> int:
+        """The position of a case; ``ValueError`` if it is not in the grid."""
+        return self.labels.index((scenario, horizon))
+
+
+def case_grid(
+    scenarios: Sequence[str],
+    horizons: Sequence[int],
+    extra: Sequence[tuple[str, int]] = (),
+) -> CaseGrid:
+    """Baseline, then every scenario x horizon, then any ``extra`` case not already there.
+
+    >>> g = case_grid(("SSP5-8.5",), (2100,), extra=[("SSP2-4.5", 2050)])
+    >>> g.labels[-1], g.requested_size, g.size
+    (('SSP2-4.5', 2050), 2, 3)
+    """
     labels: list[tuple[str, str | int]] = [(BASELINE, BASELINE)]
     sidx, years, warm, frac = [-1], [float(PRESENT_YEAR)], [PRESENT_WARMING_C], [0.0]
-    for s in scenarios:
-        for h in horizons:
-            labels.append((s, h))
-            sidx.append(SCENARIOS.index(s))
-            years.append(float(h))
-            warm.append(warming(s, h))
-            frac.append(slr_fraction(s, h))
+    pairs = [(s, h) for s in scenarios for h in horizons]
+    requested = len(pairs) + 1
+    pairs += [p for p in dict.fromkeys(extra) if p not in pairs]
+    for s, h in pairs:
+        labels.append((s, h))
+        sidx.append(SCENARIOS.index(s))
+        years.append(float(h))
+        warm.append(warming(s, h))
+        frac.append(slr_fraction(s, h))
     return CaseGrid(
         labels=tuple(labels),
         scenario_index=np.array(sidx, dtype=np.int64),
         year=np.array(years),
         warming_c=np.array(warm),
         slr_fraction=np.array(frac),
+        requested=requested,
     )

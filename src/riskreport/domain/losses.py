@@ -20,7 +20,11 @@ import numpy as np
 
 from riskreport.domain.array import Array
 
-RETURN_PERIODS = np.array([2.0, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0])
+# Fine around typical protection standards (10, 20, 30, 50, 80, 100, 200 years), so a design
+# level sits on the grid and the loss starts just above it.
+RETURN_PERIODS = np.array(
+    [2.0, 5.0, 10.0, 20.0, 25.0, 30.0, 50.0, 80.0, 100.0, 200.0, 250.0, 500.0, 1000.0]
+)
 REPORTED_RETURN_PERIODS = (10, 50, 100, 250)
 REPORTED_INDEX = tuple(int(np.flatnonzero(t == RETURN_PERIODS)[0]) for t in REPORTED_RETURN_PERIODS)
 _P = 1.0 / RETURN_PERIODS
@@ -69,8 +73,12 @@ def value_at_rp(curve: Array, rp: Array) -> Array:
 
 
 def below_protection(protection_rp: Array) -> Array:
-    """1.0 at return periods the protection holds (rp < standard), per building (B, n_rp)."""
-    return (RETURN_PERIODS[None, :] < protection_rp[:, None]).astype(np.float64)
+    """1.0 at return periods the protection holds (up to its design, rp <= standard), (B, n_rp).
+
+    A levee built for the 100-year flood holds the 100-year flood; the next point on the grid
+    (200 years) is overtopped.
+    """
+    return (RETURN_PERIODS[None, :] <= protection_rp[:, None]).astype(np.float64)
 
 
 def interp_weights(rp: Array) -> Array:

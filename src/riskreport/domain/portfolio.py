@@ -22,13 +22,13 @@ import numpy.typing as npt
 from riskreport.domain.array import Array
 from riskreport.domain.building import STRUCTURES, USES, Structure, Use
 from riskreport.domain.cases import case_grid
-from riskreport.domain.hazards.flood_family import flood_family
 from riskreport.domain.hazards.flood_maps import MapCurves
-from riskreport.domain.hazards.registry import ACUTE, FLOOD_FAMILY, HAZARDS
+from riskreport.domain.hazards.registry import ACUTE, HAZARDS
 from riskreport.domain.losses import REPORTED_INDEX, eal_fraction
 from riskreport.domain.model import run
 from riskreport.domain.scores import acute_score, chronic_score
 from riskreport.domain.site import SiteBatch, site_batch
+from riskreport.domain.totals import total_losses
 
 _RP100 = REPORTED_INDEX[2]
 NUMERIC_COLUMNS = (
@@ -56,7 +56,8 @@ class PortfolioResult:
 
     ``loss``: expected annual loss (acute) or annual cost (chronic), KRW, (B, H, C).
     ``score``: 1-5 by the report's rule, (B, H, C). ``flood_family_eal`` and ``total_eal``
-    (acute, flood family counted once) and ``total_annual_cost`` (chronic) are (B, C).
+    (acute; the flood family counted once and one storm's wind and flood once, see
+    ``domain/totals.py``) and ``total_annual_cost`` (chronic) are (B, C).
     """
 
     hazards: tuple[str, ...]
@@ -143,9 +144,9 @@ def assess_portfolio(
     n, h, c = site.size, len(hazards), cases.size
     loss = np.empty((n, h, c))
     score = np.empty((n, h, c), dtype=np.int8)
-    family = np.empty((n, c))
-    other = np.zeros((n, c))
-    chronic = np.zeros((n, c))
+    family = np.zeros((n, c))
+    acute = np.empty((n, c))
+    chronic = np.empty((n, c))
     for start in range(0, n, chunk):
         part = slice(start, min(start + chunk, n))
         sub = _chunk(site, part)
@@ -160,13 +161,13 @@ def assess_portfolio(
                 score[part, i] = acute_score(
                     r.damage[:, :, _RP100] * 100.0, r.loss / value[:, None] * 100.0
                 )
-                if key not in FLOOD_FAMILY:
-                    other[part] += r.loss
             else:
                 score[part, i] = chronic_score(r.loss / np.maximum(revenue, 1.0)[:, None] * 100.0)
-                chronic[part] += r.loss
-        floods = [results[k] for k in FLOOD_FAMILY if k in results]
-        family[part] = eal_fraction(flood_family(*floods)) * value[:, None] if floods else 0.0
+        totals = total_losses(results, value)
+        if totals.family_curve is not None:
+            family[part] = eal_fraction(totals.family_curve) * value[:, None]
+        acute[part] = totals.acute_eal
+        chronic[part] = totals.chronic_cost
     return PortfolioResult(
         hazards=tuple(hazards),
         cases=cases.labels,
@@ -175,6 +176,6 @@ def assess_portfolio(
         loss=loss,
         score=score,
         flood_family_eal=family,
-        total_eal=family + other,
+        total_eal=acute,
         total_annual_cost=chronic,
     )

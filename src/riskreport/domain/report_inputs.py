@@ -11,6 +11,7 @@ from typing import Any
 
 from riskreport.domain.building import Asset, Building
 from riskreport.domain.quantity import Provenance, Quantity
+from riskreport.domain.scenarios import DEFAULT_HEADLINE
 from riskreport.domain.site import SiteBatch
 
 
@@ -38,3 +39,5 @@ class ReportInputs:
     # "<hazard>.<input>" or "site.<fact>" -> (provenance, source) where not the default
     input_provenance: Mapping[str, tuple[Provenance, str]] = field(default_factory=dict)
     overridden_hazards: frozenset[str] = frozenset()
+    headline: tuple[str, int] = DEFAULT_HEADLINE  # the case the grade comes from
+    narrative: str | None = None  # the narrative writer asked for, echoed in parameters

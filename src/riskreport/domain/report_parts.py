@@ -1,4 +1,7 @@
-"""Pieces of the report: one case's entry, dominant hazards, recommendations, assumptions."""
+"""Pieces of the report: one hazard's cases, dominant hazards, recommendations.
+
+Each piece is part of the typed tree of :mod:`riskreport.domain.report_tree`.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +11,13 @@ from typing import Any
 import numpy as np
 
 from riskreport.domain.cases import CaseGrid
-from riskreport.domain.hazards.base import HazardArrays
+from riskreport.domain.hazards.base import HazardArrays, Measure
 from riskreport.domain.hazards.flood_maps import MAP, MapCurves
 from riskreport.domain.hazards.registry import REGISTRY, Registry
 from riskreport.domain.losses import REPORTED_INDEX, REPORTED_RETURN_PERIODS
 from riskreport.domain.quantity import Provenance, Quantity
 from riskreport.domain.report_inputs import ReportInputs
+from riskreport.domain.report_tree import AcuteLoss, Case, ChronicCost, Driver, HazardReport, Range
 from riskreport.domain.scores import LEVELS_EN, LEVELS_KO, acute_score_of, chronic_score_of
 from riskreport.domain.site import SiteBatch
 from riskreport.domain.sources import ASSUMPTIONS_KEY, USER_KEY
@@ -24,23 +28,67 @@ CASE_DATA = ("built_in_model", "hazard_maps", "hazard_maps_interpolated")
 MAX_DOMINANT = 3
 DOMINANT_MIN_SCORE = 3.0
 MEASURES_PER_HAZARD = 3
+WARMING_SOURCE = "ipcc-ar6-wg1-spm-t1"
 
 
-def _q(value: float, unit: str, source: str, provenance: Provenance = _D) -> dict[str, object]:
-    return Quantity(float(value), unit, provenance, source).as_dict()
+def _q(value: float, unit: str, source: str, provenance: Provenance = _D) -> Quantity:
+    return Quantity(float(value), unit, provenance, source)
 
 
-def _change(now: float, base: float, unit_pct: bool, source: str) -> dict[str, object] | None:
-    if not unit_pct:
-        return _q(now - base, "KRW", source)
-    if base == 0.0:
-        # No baseline loss: a percentage change is undefined (null); the KRW change says it all.
-        return None
-    return _q((now - base) / base * 100.0, "%", source)
+def _pct_change(now: float, base: float, source: str) -> Quantity | None:
+    # No baseline loss: a percentage change is undefined (null); the KRW change says it all.
+    return None if base == 0.0 else _q((now - base) / base * 100.0, "%", source)
 
 
-def _drivers(keys: list[str], texts: Mapping[str, tuple[str, str]]) -> list[dict[str, object]]:
-    return [{"key": k, "text_en": texts[k][0], "text_ko": texts[k][1]} for k in keys]
+def _intensity(h: HazardArrays, c: int, overridden: bool) -> dict[str, Quantity]:
+    mapped = 0 if h.map_cases is None else int(h.map_cases[0, c])
+    out: dict[str, Quantity] = {}
+    for name, it in h.intensity.items():
+        prov, src = Provenance(it.provenance), it.source
+        if overridden and prov is Provenance.ASSUMPTION:
+            prov, src = Provenance.USER_INPUT, USER_KEY
+        if it.mapped and mapped and h.map_source:
+            prov = Provenance.DATA if mapped == MAP else _D
+            src = h.map_source
+        out[name] = Quantity(float(it.values[0, c]), it.unit, prov, src)
+    return out
+
+
+def _acute(h: HazardArrays, c: int, value: float) -> tuple[AcuteLoss, float]:
+    assert h.damage is not None
+    loss, src = float(h.loss[0, c]), h.source
+    eal_pct = loss / value * 100.0 if value > 0 else 0.0
+    rp100 = float(h.damage[0, c, REPORTED_INDEX[2]]) * 100.0
+    spread = None
+    if h.loss_range is not None:
+        low, high = h.loss_range
+        spread = Range(_q(low[0, c], "KRW", src), _q(high[0, c], "KRW", src))
+    part = AcuteLoss(
+        eal=_q(loss, "KRW", src),
+        eal_pct=_q(eal_pct, "%", src),
+        eal_range=spread,
+        return_period_losses={
+            str(t): _q(h.damage[0, c, i] * value, "KRW", src)
+            for t, i in zip(REPORTED_RETURN_PERIODS, REPORTED_INDEX, strict=True)
+        },
+    )
+    return part, float(acute_score_of(rp100, eal_pct))
+
+
+def _chronic(h: HazardArrays, c: int, revenue: float) -> tuple[ChronicCost, float]:
+    loss, today, src = float(h.loss[0, c]), float(h.loss[0, 0]), h.source
+
+    def share(x: float) -> float:
+        return x / revenue * 100.0 if revenue > 0 else 0.0
+
+    part = ChronicCost(
+        annual_cost=_q(loss, "KRW", src),
+        revenue_share_pct=_q(share(loss), "%", src),
+        annual_cost_today=_q(today, "KRW", src),
+        added_annual_cost=_q(loss - today, "KRW", src),
+        added_revenue_share_pct=_q(share(loss - today), "%", src),
+    )
+    return part, float(chronic_score_of(share(loss)))
 
 
 def case_entry(
@@ -50,59 +98,59 @@ def case_entry(
     c: int,
     inputs: ReportInputs,
     registry: Registry = REGISTRY,
-) -> dict[str, Any]:
+    texts: Mapping[str, tuple[str, str]] | None = None,
+) -> Case:
+    """Hazard ``h`` in case ``c`` for building 0; ``texts`` are the registry's driver texts."""
     scenario, horizon = cases.labels[c]
     loss, base = float(h.loss[0, c]), float(h.loss[0, 0])
-    value, revenue = float(site.value_krw[0]), float(site.revenue_krw[0])
-    overridden = h.hazard in inputs.overridden_hazards
-    mapped = 0 if h.map_cases is None else int(h.map_cases[0, c])
-    intensity: dict[str, Any] = {}
-    for name, it in h.intensity.items():
-        prov, src = Provenance(it.provenance), it.source
-        if overridden and prov is Provenance.ASSUMPTION:
-            prov, src = Provenance.USER_INPUT, USER_KEY
-        if it.mapped and mapped and h.map_source:
-            prov = Provenance.DATA if mapped == MAP else _D
-            src = h.map_source
-        intensity[name] = Quantity(float(it.values[0, c]), it.unit, prov, src).as_dict()
-    warming_src = "ipcc-ar6-wg1-spm-t1"
-    entry: dict[str, Any] = {
-        "scenario": scenario,
-        "horizon": horizon,
-        "warming_c": _q(
-            cases.warming_c[c], "degC", warming_src, Provenance.PUBLISHED if c == 0 else _D
-        ),
-        "intensity": intensity,
-        "annual_probability": _q(h.probability[0, c], "1/yr", h.source),
-    }
-    if h.map_cases is not None:
-        entry["hazard_data"] = CASE_DATA[mapped]
+    part: AcuteLoss | ChronicCost
     if h.kind == "acute":
-        assert h.damage is not None
-        eal_pct = loss / value * 100.0
-        rp100 = float(h.damage[0, c, REPORTED_INDEX[2]]) * 100.0
-        score = float(acute_score_of(rp100, eal_pct))
-        entry["eal"] = _q(loss, "KRW", h.source)
-        entry["eal_pct"] = _q(eal_pct, "%", h.source)
-        entry["return_period_losses"] = {
-            str(t): _q(h.damage[0, c, i] * value, "KRW", h.source)
-            for t, i in zip(REPORTED_RETURN_PERIODS, REPORTED_INDEX, strict=True)
-        }
+        part, score = _acute(h, c, float(site.value_krw[0]))
         score_src = "physrisk-docs"
     else:
-        share = loss / revenue * 100.0 if revenue > 0 else 0.0
-        score = float(chronic_score_of(share))
-        entry["annual_cost"] = _q(loss, "KRW", h.source)
-        entry["revenue_share_pct"] = _q(share, "%", h.source)
+        part, score = _chronic(h, c, float(site.revenue_krw[0]))
         score_src = ASSUMPTIONS_KEY
-    entry["change_vs_baseline_pct"] = _change(loss, base, True, h.source)
-    entry["change_vs_baseline_krw"] = _change(loss, base, False, h.source)
-    entry["score"] = _q(score, "score", score_src)
-    entry["level_en"] = LEVELS_EN[int(score)]
-    entry["level_ko"] = LEVELS_KO[int(score)]
+    texts = texts or registry.driver_texts()
     keys = registry.get(h.hazard).driver_keys(h, site, c)
-    entry["drivers"] = _drivers(keys, registry.driver_texts())
-    return entry
+    return Case(
+        scenario=scenario,
+        horizon=horizon,
+        warming_c=_q(
+            cases.warming_c[c], "degC", WARMING_SOURCE, Provenance.PUBLISHED if c == 0 else _D
+        ),
+        intensity=_intensity(h, c, h.hazard in inputs.overridden_hazards),
+        annual_probability=_q(h.probability[0, c], "1/yr", h.source),
+        loss=part,
+        change_vs_baseline_pct=_pct_change(loss, base, h.source),
+        change_vs_baseline_krw=_q(loss - base, "KRW", h.source),
+        score=_q(score, "score", score_src),
+        level_en=LEVELS_EN[int(score)],
+        level_ko=LEVELS_KO[int(score)],
+        drivers=tuple(Driver(k, *texts[k]) for k in keys),
+        hazard_data=None if h.map_cases is None else CASE_DATA[int(h.map_cases[0, c])],
+    )
+
+
+def hazard_report(
+    h: HazardArrays,
+    cases: CaseGrid,
+    inputs: ReportInputs,
+    registry: Registry = REGISTRY,
+) -> tuple[HazardReport, list[Case]]:
+    """One hazard's report entry (requested cases) and its cases in every computed case."""
+    hazard, site = registry.get(h.hazard), inputs.site
+    texts = registry.driver_texts()
+    every = [case_entry(h, site, cases, c, inputs, registry, texts) for c in range(cases.size)]
+    entry = HazardReport(
+        hazard=hazard.key,
+        kind=hazard.kind,
+        method_source=h.source,
+        inputs=hazard.report_inputs(site, h.inputs, inputs.input_provenance),
+        baseline=every[0],
+        results=tuple(every[1 : cases.requested_size]),
+        hazard_data=hazard_data(h, cases.requested_size),
+    )
+    return entry, every
 
 
 def dominant_hazards(worst: Mapping[str, tuple[float, float]]) -> list[str]:
@@ -120,93 +168,32 @@ def recommendations(
     worst: Mapping[str, tuple[float, float]],
     dominant: list[str],
     site: SiteBatch,
+    requested: int,
     registry: Registry = REGISTRY,
-) -> list[dict[str, Any]]:
-    """Measures for the dominant hazards and any other hazard scoring 3 or more."""
+) -> tuple[Measure, ...]:
+    """Measures for the dominant hazards and any other hazard scoring 3 or more.
+
+    Each hazard's measures follow its drivers in its worst requested case.
+    """
     chosen = dominant + [
         k for k in worst if worst[k][0] >= DOMINANT_MIN_SCORE and k not in dominant
     ]
-    out: list[dict[str, Any]] = []
+    out: list[Measure] = []
     seen: set[str] = set()
     for key in chosen:
         h, hazard = results[key], registry.get(key)
-        c = int(np.argmax(h.loss[0]))
+        c = int(np.argmax(h.loss[0, :requested]))
         for m in hazard.measures_for(hazard.driver_keys(h, site, c))[:MEASURES_PER_HAZARD]:
             if m.key not in seen:
                 seen.add(m.key)
-                out.append(m.as_dict())
-    return out
+                out.append(m)
+    return tuple(out)
 
 
-_NOTES = {
-    "regional-anchors": (
-        "Hazard intensities come from regional anchors (heat and cold days, typhoon wind, flood "
-        "depths, wildfire probabilities, water stress) chosen by the riskreport developers, not "
-        "from a site study; docs/model.md gives each one and its reasoning.",
-        "폭염·한파 일수, 태풍 풍속, 침수심, 산불 확률, 물 스트레스는 현장 조사값이 아니라 "
-        "riskreport가 정한 지역별 기준값에서 나왔습니다. 근거는 docs/model.md에 있습니다.",
-    ),
-    "flood-depths": (
-        "Flood depths assume an average site in its district; a local flood map or study can "
-        "replace them through analysis_params.overrides.",
-        "침수심은 그 지역의 평균적인 위치를 가정했습니다. 지역 침수 지도나 조사 결과가 있으면 "
-        "analysis_params.overrides로 바꿀 수 있습니다.",
-    ),
-}
-
-
-def assumptions_list(inputs: ReportInputs) -> list[dict[str, str]]:
-    """Human-readable notes for every default the report used."""
-    notes: list[dict[str, str]] = []
-    b, a = inputs.building, inputs.asset
-    fields: list[tuple[str, Any]] = [
-        (n, getattr(b, n))
-        for n in (
-            "structure",
-            "use",
-            "year_built",
-            "floors_above",
-            "floors_below",
-            "floor_area_m2",
-            "first_floor_height_m",
-            "has_piloti",
-            "flood_barrier_height_m",
-        )
-    ] + [
-        (n, getattr(a, n))
-        for n in (
-            "replacement_value_krw",
-            "contents_value_krw",
-            "annual_revenue_krw",
-            "insured_fraction",
-        )
-    ]
-    for name, item in fields:
-        if item.provenance is Provenance.ASSUMPTION:
-            shown = item.value if isinstance(item.value, str) else f"{item.value:,.6g} {item.unit}"
-            notes.append(
-                {
-                    "key": f"default.{name}",
-                    "text_en": f"{name} was not given; assumed {shown}.",
-                    "text_ko": f"{name} 값이 없어 {shown}(으)로 가정했습니다.",
-                }
-            )
-    for name in ("ground_elevation_m", "distance_to_river_m", "distance_to_forest_m"):
-        if f"site.{name}" not in inputs.input_provenance:
-            notes.append(
-                {
-                    "key": f"estimate.{name}",
-                    "text_en": f"{name} was not given; estimated from the location.",
-                    "text_ko": f"{name} 값이 없어 위치로부터 추정했습니다.",
-                }
-            )
-    for key, (en, ko) in _NOTES.items():
-        notes.append({"key": key, "text_en": en, "text_ko": ko})
-    return notes
-
-
-def hazard_data(h: HazardArrays) -> dict[str, Any]:
+def hazard_data(h: HazardArrays, requested: int | None = None) -> dict[str, Any]:
     """Which source gave the hazard's intensity: hazard maps (their files) or the built-in model.
+
+    ``requested``: the cases the report shows (the first ones), for the count in the note.
 
     >>> import numpy as np
     >>> h = HazardArrays("x", "acute", np.zeros((1, 1)), np.zeros((1, 1)), None, {}, "k")
@@ -214,7 +201,7 @@ def hazard_data(h: HazardArrays) -> dict[str, Any]:
     'built_in_model'
     """
     maps = getattr(h.inputs, "maps", None)
-    codes = [] if h.map_cases is None else [int(v) for v in h.map_cases[0]]
+    codes = [] if h.map_cases is None else [int(v) for v in h.map_cases[0][:requested]]
     n_map = sum(1 for v in codes if v)
     if not isinstance(maps, MapCurves):
         return {"used": "built_in_model", "maps_source": None, "files": []}

@@ -17,6 +17,8 @@ from riskreport.domain.array import Array
 SCENARIOS: tuple[str, ...] = ("SSP1-2.6", "SSP2-4.5", "SSP3-7.0", "SSP5-8.5")
 DEFAULT_SCENARIOS: tuple[str, ...] = ("SSP2-4.5", "SSP5-8.5")
 DEFAULT_HORIZONS: tuple[int, ...] = (2030, 2050, 2100)
+# The case the headline grade comes from unless the request picks another.
+DEFAULT_HEADLINE: tuple[str, int] = ("SSP2-4.5", 2050)
 FIRST_YEAR, LAST_YEAR = 2025, 2100
 
 # Present-day reference 1995-2014 (midpoint 2005) is +0.85 C over 1850-1900 [ipcc-ar6-wg1-spm-t1].

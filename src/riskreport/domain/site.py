@@ -82,6 +82,7 @@ class SiteBatch:
     contents_krw: Array
     revenue_krw: Array
     insured_fraction: Array
+    contents_given: Array  # 1.0 where the user gave the contents value (then it is at risk)
     # site geography
     coast_km: Array
     ground_m: Array
@@ -90,7 +91,8 @@ class SiteBatch:
 
     @property
     def value_krw(self) -> Array:
-        result: Array = self.replacement_krw + self.contents_krw
+        """What damage fractions apply to: the building, and the contents only where given."""
+        result: Array = self.replacement_krw + self.contents_krw * self.contents_given
         return result
 
     @property
@@ -168,6 +170,9 @@ def site_batch(
         share_basement=share_basement,
         replacement_krw=repl,
         contents_krw=_fill(contents_krw, repl * USE_CONTENTS[us]),
+        contents_given=(
+            np.zeros(n) if contents_krw is None else (~np.isnan(contents_krw)).astype(np.float64)
+        ),
         revenue_krw=_fill(revenue_krw, repl * USE_REVENUE[us]),
         insured_fraction=_fill(insured_fraction, np.zeros(n)),
         coast_km=coast,

@@ -95,6 +95,11 @@ def to_html(
             }
         )
     grade = str(view.summary.get("overall_grade", ""))
+    # The headline case the grade comes from, and the worst requested case beside it.
+    headline = view.summary.get("headline") or {}
+    worst = view.summary.get("worst_case") or {}
+    case = f"{headline['scenario']} · {headline['horizon']}" if headline else ""
+    worst_case = f"{worst['scenario']} · {worst['horizon']}" if worst else ""
     return (
         _environment()
         .get_template("report.html.j2")
@@ -104,6 +109,10 @@ def to_html(
             place=_place(view),
             grade=grade,
             grade_word=words["grades"].get(grade, ""),
+            grade_case=case,
+            worst=str(worst.get("grade", "")),
+            worst_word=words["grades"].get(str(worst.get("grade", "")), ""),
+            worst_case=worst_case,
             sections=sections,
             writer_note=writer_note(report, narrative),
             model_version=str(report.get("model_version", "")),

@@ -228,6 +228,10 @@ def _headline(
     """The case the summary speaks of: mid-century if asked for, under the highest-loss scenario."""
     if not scenarios or not horizons:
         return ("", "")
+    # The report's own headline case (the grade's) when it is among the requested ones.
+    picked = report.get("summary", {}).get("headline")
+    if isinstance(picked, Mapping) and picked.get("requested"):
+        return (str(picked["scenario"]), str(picked["horizon"]))
     horizon = "2050" if "2050" in horizons else horizons[len(horizons) // 2]
     table = report.get("summary", {}).get("total_eal", {})
 

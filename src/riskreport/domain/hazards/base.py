@@ -60,6 +60,8 @@ class HazardArrays:
     # published, 2 interpolated between maps (hazards/flood_maps.py); None: no maps given.
     map_cases: IntArray | None = None
     map_source: str | None = None  # the maps' source key where map_cases has any
+    # Low and high ``loss`` where the inputs carry a range (coastal sea level), else None.
+    loss_range: tuple[Array, Array] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +142,9 @@ class Hazard(Generic[In]):
     # The hazard-map family its inputs take (Aqueduct's "inunriver", "inuncoast"); the inputs
     # dataclass then has a ``maps`` field (hazards/flood_maps.py). None: no maps.
     map_prefix: str | None = None
+    # One storm brings wind and flood: the losses of storm hazards are combined per return period
+    # (the larger counts), never added (see domain/totals.py).
+    storm: bool = False
 
     def inputs(
         self,

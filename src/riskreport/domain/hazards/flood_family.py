@@ -1,7 +1,8 @@
 """Machinery shared by the flood family (river, urban and coastal flood).
 
 Building damage from depth curves (JRC functions with the building's floors, basement, first floor
-and barriers), rain-driven floods behind their protection, and the family's combined curve.
+and barriers), rain-driven floods behind their protection, and the drivers the members share. The
+family's combined curve is in :mod:`riskreport.domain.totals`.
 River and urban floods change with warming through the frequency of heavy 1-day rain
 (Figure SPM.6 [ipcc-ar6-wg1-spm-f6]): the future T-year flood is today's (T x m)-year flood.
 Protection (levee, sewer) holds below its design event.
@@ -39,7 +40,7 @@ def damage(site: SiteBatch, depth: Array) -> Array:
     """Building damage for depths shaped (B, ...), computed buildings-last.
 
     With buildings on the last axis every per-building array broadcasts along long contiguous
-    rows; the other way round numpy loops over rows of 9 return periods, several times slower.
+    rows; the other way round numpy loops over short rows of return periods, several times slower.
     """
     rows = np.ascontiguousarray(depth.reshape(depth.shape[0], -1).T)  # (K, B)
     return damage_rows(site, rows).T.reshape(depth.shape)
@@ -102,19 +103,6 @@ def rain_driven(
         },
         source=JRC,
     )
-
-
-def flood_family(*floods: HazardArrays) -> Array:
-    """Damage curve of the flood family: the largest of the given floods at each return period.
-
-    River, urban and coastal floods at one building overlap (one water level, one basement), so
-    their losses are not added: the worst source at each return period counts once.
-    """
-    curves = [f.damage for f in floods if f.damage is not None]
-    result: Array = curves[0].copy()
-    for curve in curves[1:]:
-        np.maximum(result, curve, out=result)
-    return result
 
 
 # Drivers every member of the family may name.

@@ -169,7 +169,7 @@ def with_maps(
     if not use.any():
         return replace(result, map_cases=code)
     crest = value_at_rp(np.nan_to_num(maps.today), protection_rp)  # (B,) today's design depth
-    over = depth >= crest[:, None, None]
+    over = depth > crest[:, None, None]  # the defence holds its design event (losses.py)
     damage = damage_of(np.where(use[..., None] & over, np.nan_to_num(depth), 0.0))
     assert result.damage is not None
     curve = np.where(use[..., None], damage, result.damage)
@@ -180,8 +180,13 @@ def with_maps(
     intensity["depth_100yr_m"] = replace(
         old, values=np.where(use, np.nan_to_num(depth[..., RP100]), old.values), mapped=True
     )
+    # The built-in model's sea-level range does not apply where the maps answered.
+    spread = result.loss_range
+    if spread is not None:
+        spread = (np.where(use, loss, spread[0]), np.where(use, loss, spread[1]))
     return replace(
         result,
+        loss_range=spread,
         loss=loss,
         probability=probability,
         damage=curve,

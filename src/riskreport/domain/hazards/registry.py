@@ -68,6 +68,11 @@ class Registry:
         """Members of a family (e.g. ``"flood"``), in the registry's order."""
         return tuple(h.key for h in self.hazards if h.family == name)
 
+    @property
+    def storm(self) -> tuple[str, ...]:
+        """Hazards one storm brings together (wind and the flood family)."""
+        return tuple(h.key for h in self.hazards if h.storm)
+
     def with_hazard(self, hazard: Hazard[Any]) -> Registry:
         """A registry with one more hazard (at the end): how a test or an extension adds one."""
         return Registry((*self.hazards, hazard))

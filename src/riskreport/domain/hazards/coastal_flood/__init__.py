@@ -32,4 +32,5 @@ HAZARD: Hazard[inputs.CoastalInputs] = Hazard(
     overrides=inputs.OVERRIDES,
     family=FAMILY,
     map_prefix="inuncoast",
+    storm=True,
 )

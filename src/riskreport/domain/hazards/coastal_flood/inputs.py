@@ -39,9 +39,14 @@ OVERRIDES = (
 
 @dataclass(frozen=True, slots=True)
 class CoastalInputs:
+    """``slr_2100_low_m`` / ``_high_m`` (B, 4), where a source gives a likely range around the
+    central ``slr_2100_m``, give the expected annual loss its low and high ends (``eal_range``)."""
+
     still_water_level_m: Array  # (B, n_rp) above mean sea level today
     protection_rp: Array  # (B,)
-    slr_2100_m: Array  # (B, 4) regional relative sea level in 2100 by scenario
+    slr_2100_m: Array  # (B, 4) regional relative sea level in 2100 by scenario (central)
+    slr_2100_low_m: Array | None = None
+    slr_2100_high_m: Array | None = None
     maps: MapCurves | None = None  # depth curves from hazard maps, where the user has them
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from riskreport.domain.array import Array
 from riskreport.domain.cases import CaseGrid
 from riskreport.domain.hazards.base import HazardArrays, Intensity
 from riskreport.domain.hazards.coastal_flood.inputs import KEY, CoastalInputs
@@ -26,23 +27,14 @@ from riskreport.domain.site import SiteBatch
 OVERLAND_DECAY_PER_KM = 1.0  # surge loses 1 m per km over land; assumption
 
 
-def coastal_flood(site: SiteBatch, inputs: CoastalInputs, cases: CaseGrid) -> HazardArrays:
-    return with_maps(
-        _built_in(site, inputs, cases),
-        lambda depth: damage(site, depth),
-        inputs.maps,
-        cases,
-        inputs.protection_rp,
-        site.value_krw,
-        "sea_level",
-    )
-
-
-def _built_in(site: SiteBatch, inputs: CoastalInputs, cases: CaseGrid) -> HazardArrays:
+def _curves(
+    site: SiteBatch, inputs: CoastalInputs, cases: CaseGrid, slr_2100: Array
+) -> tuple[Array, Array, Array]:
+    """Damage curves (B, C, n_rp), 100-year depth (B, C) and sea-level rise (B, C)."""
     n, c = site.size, cases.size
     level_today = inputs.still_water_level_m
     scen = np.maximum(cases.scenario_index, 0)
-    slr = inputs.slr_2100_m[:, scen] * cases.slr_fraction[None, :]  # (B, C); 0 at baseline
+    slr = slr_2100[:, scen] * cases.slr_fraction[None, :]  # (B, C); 0 at baseline
     crest = value_at_rp(level_today, inputs.protection_rp)  # (B,)
     curve = np.zeros((n, c, len(RETURN_PERIODS)))
     depth100 = np.zeros((n, c))
@@ -58,10 +50,34 @@ def _built_in(site: SiteBatch, inputs: CoastalInputs, cases: CaseGrid) -> Hazard
         sub = subset(site, near)
         curve[near] = damage_rows(sub, np.where(over, depth, 0.0)).transpose(2, 0, 1)
         depth100[near] = np.maximum(depth[:, RP100, :], 0.0).T
+    return curve, depth100, slr
+
+
+def coastal_flood(site: SiteBatch, inputs: CoastalInputs, cases: CaseGrid) -> HazardArrays:
+    return with_maps(
+        _built_in(site, inputs, cases),
+        lambda depth: damage(site, depth),
+        inputs.maps,
+        cases,
+        inputs.protection_rp,
+        site.value_krw,
+        "sea_level",
+    )
+
+
+def _built_in(site: SiteBatch, inputs: CoastalInputs, cases: CaseGrid) -> HazardArrays:
+    n, c = site.size, cases.size
+    curve, depth100, slr = _curves(site, inputs, cases, inputs.slr_2100_m)
+    value = site.value_krw[:, None]
+    spread = None
+    if inputs.slr_2100_low_m is not None and inputs.slr_2100_high_m is not None:
+        low = _curves(site, inputs, cases, inputs.slr_2100_low_m)[0]
+        high = _curves(site, inputs, cases, inputs.slr_2100_high_m)[0]
+        spread = (eal_fraction(low) * value, eal_fraction(high) * value)
     return HazardArrays(
         hazard=KEY,
         kind="acute",
-        loss=eal_fraction(curve) * site.value_krw[:, None],
+        loss=eal_fraction(curve) * value,
         probability=damaging_probability(curve),
         damage=curve,
         intensity={
@@ -75,4 +91,5 @@ def _built_in(site: SiteBatch, inputs: CoastalInputs, cases: CaseGrid) -> Hazard
             ),
         },
         source=JRC,
+        loss_range=spread,
     )

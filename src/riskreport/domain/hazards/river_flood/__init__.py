@@ -30,4 +30,5 @@ HAZARD: Hazard[inputs.RiverInputs] = Hazard(
     overrides=inputs.OVERRIDES,
     family=FAMILY,
     map_prefix="inunriver",
+    storm=True,
 )

@@ -24,4 +24,5 @@ HAZARD: Hazard[inputs.TyphoonInputs] = Hazard(
         "frequency_change_pct": ("typhoon frequency change", "태풍 빈도 변화"),
     },
     overrides=inputs.OVERRIDES,
+    storm=True,
 )

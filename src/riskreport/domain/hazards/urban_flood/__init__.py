@@ -29,4 +29,5 @@ HAZARD: Hazard[inputs.UrbanInputs] = Hazard(
     },
     overrides=inputs.OVERRIDES,
     family=FAMILY,
+    storm=True,
 )
