@@ -105,10 +105,10 @@ class PackagedHazardData:
 
 class MapHazardData:
     """Packaged inputs, with flood depth curves from a folder of hazard maps where they cover
-    the site (request overrides still win: the model applies them last).
+    the site (request overrides still win: the model applies them last). Use::
 
-    >>> MapHazardData.__doc__.split()[0]
-    'Packaged'
+        data = MapHazardData(MapFolder.scan(Path("maps")))
+        compute(request, hazard_data=data)      # or hazard_data_for("maps")
     """
 
     def __init__(self, folder: MapFolder) -> None:
@@ -136,8 +136,8 @@ class MapHazardData:
 def hazard_data_for(maps_folder: str | Path | None) -> HazardData:
     """The hazard data of a configuration: packaged, or with the maps of ``maps_folder``.
 
-    The folder is scanned once per process (``riskreport.analysis.maps`` needs the ``maps``
-    extra, imported only here).
+    The folder is scanned once per process (restart the service after adding maps;
+    ``riskreport.analysis.maps`` needs the ``maps`` extra, imported only here).
     """
     if not maps_folder:
         return PackagedHazardData()
