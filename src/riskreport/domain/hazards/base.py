@@ -204,8 +204,9 @@ class Hazard(Generic[In]):
 def curve_at_return_periods(points: CurvePoints) -> Array:
     """A user curve given at some return periods, read at the model's, linear in ln(rp).
 
-    >>> curve_at_return_periods(((10.0, 0.0), (100.0, 1.0)))[5].item()
-    1.0
+    >>> curve = curve_at_return_periods(((10.0, 0.0), (100.0, 1.0)))
+    >>> curve[RETURN_PERIODS == 100].item(), curve[RETURN_PERIODS == 1000].item()
+    (1.0, 1.0)
     """
     rp = np.log(np.array([p[0] for p in points]))
     values = np.array([p[1] for p in points])
