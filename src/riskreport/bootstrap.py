@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from riskreport.engine.backend import Backend
 from riskreport.engine.engine import Engine, recover_unfinished
@@ -94,6 +95,7 @@ def report_initializer(settings: Settings) -> Initializer:
         llm_timeout=settings.llm_timeout,
         documents=tuple(name.value for name in settings.documents),
         eager_documents=settings.documents_eager,
+        hazard_maps=str(settings.hazard_maps) if settings.hazard_maps else None,
     )
     return Initializer(REPORT_PREPARE, (config,))
 
@@ -117,6 +119,68 @@ def check_settings(settings: Settings) -> None:
             store_url(settings.database_url)
         except Exception as exc:  # make_url's ArgumentError too: any unreadable URL
             raise ValueError(f"RISKREPORT_DATABASE_URL: {exc}") from exc
+    if settings.hazard_maps is not None:
+        check_hazard_maps(settings.hazard_maps)
+
+
+def check_hazard_maps(folder: Path) -> None:
+    """Raise ``ValueError`` in one line naming the first broken map of ``folder`` (or the
+    missing ``maps`` extra): a service must not start on maps it would misread."""
+    try:
+        from riskreport.analysis.maps.check import first_problem
+
+        problem = first_problem(folder)
+    except ImportError as exc:  # rasterio missing: the message names the extra
+        raise ValueError(f"RISKREPORT_HAZARD_MAPS: {exc}") from exc
+    if problem is not None:
+        raise ValueError(f"RISKREPORT_HAZARD_MAPS: {folder / problem.file}: {problem.message}")
+
+
+def hazard_map_problems(folder: Path) -> list[str]:
+    """Every problem of a hazard-map folder, one line each naming the file (``maps check``)."""
+    from riskreport.analysis.maps.check import check_folder
+
+    return [str(problem) for problem in check_folder(folder)]
+
+
+def fetch_hazard_maps(
+    hazard: str,
+    bbox: str,
+    dest: Path,
+    *,
+    scenarios: Sequence[str] | None = None,
+    years: Sequence[int] | None = None,
+    models: Sequence[str] | None = None,
+    base_url: str | None = None,
+    progress: Callable[[str, int, int | None], None] | None = None,
+    on_file: Callable[[int, int, str, bool], None] | None = None,
+) -> list[str]:
+    """Download the published maps of ``hazard`` and clip them to ``bbox`` into ``dest``.
+
+    ``ValueError`` for bad arguments, ``RuntimeError`` naming the file that failed. Returns the
+    names of the files the folder now holds for this request. ``on_file(i, n, name, fetched)``
+    is called after each file (``fetched`` False: it was there already).
+    """
+    import httpx
+
+    from riskreport.analysis.maps import fetch
+    from riskreport.analysis.maps.names import RIVER_MODELS
+
+    box = fetch.Box.parse(bbox)
+    names = fetch.plan(
+        hazard,
+        tuple(scenarios or fetch.SCENARIOS),
+        tuple(years or fetch.YEARS),
+        tuple(models or RIVER_MODELS),
+    )
+    dest.mkdir(parents=True, exist_ok=True)
+    timeout = httpx.Timeout(60.0, connect=15.0)
+    with httpx.Client(timeout=timeout, follow_redirects=True) as client:
+        for i, name in enumerate(names):
+            done = fetch.fetch_one(client, base_url or fetch.BASE_URL, name, dest, box, progress)
+            if on_file is not None:
+                on_file(i + 1, len(names), name, done)
+    return names
 
 
 def build_store(settings: Settings) -> JobStore:

@@ -8,6 +8,7 @@ No instance exists at import time: entry points call ``Settings()`` and pass the
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Self
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -90,6 +91,13 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, description="Model name sent to the LLM server.")
     llm_api_key: SecretStr | None = Field(None, description="API key; never logged.")
     llm_timeout: float = Field(30.0, gt=0, description="Seconds one LLM call may take at most.")
+
+    # -- hazard maps -----------------------------------------------------------------------
+    hazard_maps: Path | None = Field(
+        None,
+        description="Folder of flood hazard maps (GeoTIFF, named as WRI Aqueduct Floods v2 "
+        "names them; needs the `maps` extra); unset: the built-in flood model only.",
+    )
 
     # -- documents -------------------------------------------------------------------------
     documents: Annotated[tuple[DocumentName, ...], NoDecode] = Field(

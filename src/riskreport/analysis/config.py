@@ -34,6 +34,7 @@ class AnalysisConfig:
     # Render ``documents`` inside the report job, before it is done (the older behaviour); by
     # default each is rendered on its first request (``render_document``).
     eager_documents: bool = False
+    hazard_maps: str | None = None  # folder of flood hazard maps (GeoTIFF), if the user has one
 
     def __post_init__(self) -> None:
         if self.narrative not in NARRATIVES:

@@ -14,18 +14,25 @@ handed on to the model, which replaces those inputs; they are tagged ``user_inpu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from riskreport.domain.array import Array
 from riskreport.domain.assessment import Assessment, OverrideValue
 from riskreport.domain.building import STRUCTURES, USES
+from riskreport.domain.hazards.flood_maps import MapCurves
+from riskreport.domain.hazards.registry import REGISTRY
 from riskreport.domain.quantity import Provenance, Quantity
 from riskreport.domain.site import SiteBatch, site_batch
 from riskreport.domain.sources import USER_KEY
+
+if TYPE_CHECKING:
+    from riskreport.analysis.maps.folder import MapFolder
 
 _USER = (Provenance.USER_INPUT, USER_KEY)
 
@@ -37,6 +44,8 @@ class SiteInputs:
     overridden_hazards: frozenset[str]
     # hazard -> input name -> the user's value, for the model to put in place of its own
     overrides: Mapping[str, Mapping[str, OverrideValue]] = field(default_factory=dict)
+    # hazard -> its depth curves from the hazard-map folder (between packaged and overrides)
+    maps: Mapping[str, MapCurves] = field(default_factory=dict)
 
 
 class HazardData(Protocol):
@@ -92,3 +101,53 @@ class PackagedHazardData:
                 provenance[f"{hazard}.{name}"] = _USER
         overridden = frozenset(h for h, v in a.overrides.items() if v)
         return SiteInputs(site, provenance, overridden, a.overrides)
+
+
+class MapHazardData:
+    """Packaged inputs, with flood depth curves from a folder of hazard maps where they cover
+    the site (request overrides still win: the model applies them last). Use::
+
+        data = MapHazardData(MapFolder.scan(Path("maps")))
+        compute(request, hazard_data=data)      # or hazard_data_for("maps")
+    """
+
+    def __init__(self, folder: MapFolder) -> None:
+        self.folder = folder
+        self.packaged = PackagedHazardData()
+
+    def site_inputs(self, assessment: Assessment) -> SiteInputs:
+        inputs = self.packaged.site_inputs(assessment)
+        maps = self.curves(inputs.site.lat, inputs.site.lon, assessment.hazards)
+        return replace(inputs, maps=maps)
+
+    def curves(self, lat: Array, lon: Array, hazards: Sequence[str]) -> dict[str, MapCurves]:
+        """Map depth curves at the points for each of ``hazards`` that takes maps and has some
+        in the folder (vectorised: one windowed read per map file)."""
+        maps: dict[str, MapCurves] = {}
+        for hazard in REGISTRY:
+            if hazard.map_prefix is None or hazard.key not in hazards:
+                continue
+            curves = self.folder.curves(hazard.map_prefix, lat, lon)
+            if curves is not None:
+                maps[hazard.key] = curves
+        return maps
+
+
+def hazard_data_for(maps_folder: str | Path | None) -> HazardData:
+    """The hazard data of a configuration: packaged, or with the maps of ``maps_folder``.
+
+    The folder is scanned once per process (restart the service after adding maps;
+    ``riskreport.analysis.maps`` needs the ``maps`` extra, imported only here).
+    """
+    if not maps_folder:
+        return PackagedHazardData()
+    return _with_maps(str(Path(maps_folder).resolve()))
+
+
+@cache
+def _with_maps(path: str) -> MapHazardData:
+    from riskreport.analysis.maps.folder import MapFolder
+    from riskreport.analysis.maps.raster import rasterio_module
+
+    rasterio_module()  # fail at once, naming the extra, if rasterio is missing
+    return MapHazardData(MapFolder.scan(Path(path)))

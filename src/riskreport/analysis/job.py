@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 from riskreport.analysis.documents.formats import DocumentFormat, render_documents
+from riskreport.analysis.hazard_data import hazard_data_for
 from riskreport.analysis.pipeline import compute
 from riskreport.analysis.request import ReportRequest
 from riskreport.analysis.writers import NOT_CONFIGURED, Writers, current_writers, narrate, prepare
@@ -82,7 +83,8 @@ def run_report(payload: Mapping[str, Any], ctx: JobContext) -> ReportOutput:
         ctx.report(STAGES["hazards"] + span * min(max(fraction, 0.0), 1.0), "hazards")
         ctx.check()
 
-    report = compute(request, progress=on_progress)
+    hazard_data = hazard_data_for(writers.config.hazard_maps)
+    report = compute(request, progress=on_progress, hazard_data=hazard_data)
     ctx.check()
 
     ctx.report(STAGES["narrative"], "narrative")

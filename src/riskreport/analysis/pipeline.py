@@ -9,15 +9,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from riskreport.analysis.hazard_data import HazardData, PackagedHazardData
+from riskreport.analysis.hazard_data import (
+    HazardData,
+    MapHazardData,
+    PackagedHazardData,
+    hazard_data_for,
+)
 from riskreport.analysis.location import municipality_codes
 from riskreport.analysis.request import ReportRequest
 from riskreport.analysis.writers import narrate
 from riskreport.domain.cases import case_grid
+from riskreport.domain.hazards.registry import HAZARDS
 from riskreport.domain.model import run
 from riskreport.domain.portfolio import PortfolioResult, assess_portfolio, portfolio_site
 from riskreport.domain.report import build_report
@@ -72,7 +79,14 @@ def assess(
         report(0.1 + 0.8 * len(done) / n, f"hazard:{key}")
         done.append(key)
 
-    results = run(inputs.site, cases, a.hazards, progress=on_hazard, overrides=inputs.overrides)
+    results = run(
+        inputs.site,
+        cases,
+        a.hazards,
+        progress=on_hazard,
+        overrides=inputs.overrides,
+        maps=inputs.maps,
+    )
     report(0.92, "report")
     loc = a.location
     out = build_report(
@@ -112,8 +126,12 @@ def analyze(
     asset_info: Mapping[str, Any] | None = None,
     analysis_params: Mapping[str, Any] | None = None,
     language: str = "ko",
+    hazard_maps: str | Path | None = None,
 ) -> dict[str, Any]:
     """Validate the arguments like ``POST /v1/reports`` and return the whole report.
+
+    ``hazard_maps`` is a folder of flood hazard maps (docs/hazard-maps.md), as
+    ``RISKREPORT_HAZARD_MAPS`` gives the service.
 
     The report is what the API's job stores under ``result``: the numbers of :func:`compute`
     and the ``narrative`` (the template writer unless a prepared LLM writer is asked for).
@@ -128,13 +146,14 @@ def analyze(
             "language": language,
         }
     )
-    return narrate(compute(request))
+    return narrate(compute(request, hazard_data=hazard_data_for(hazard_maps)))
 
 
 def analyze_portfolio(
     buildings: Sequence[Mapping[str, Any]] | Mapping[str, Any],
     scenarios: Sequence[str] = DEFAULT_SCENARIOS,
     horizons: Sequence[int] = DEFAULT_HORIZONS,
+    hazard_maps: str | Path | None = None,
 ) -> PortfolioResult:
     """Many buildings at once, vectorized with numpy.
 
@@ -144,7 +163,8 @@ def analyze_portfolio(
     ``riskreport.domain.portfolio.NUMERIC_COLUMNS``; NaN means unknown). The columnar form is
     the fast one; without a ``muni_code`` column each building's municipality comes from the
     polygons of the legal boundaries (``riskreport.analysis.location``). Returns a
-    :class:`PortfolioResult` of arrays (``.to_records()`` for dicts).
+    :class:`PortfolioResult` of arrays (``.to_records()`` for dicts). ``hazard_maps`` is a folder
+    of flood hazard maps, sampled at every building at once.
     """
     for s in scenarios:
         if s not in SCENARIOS:
@@ -163,7 +183,11 @@ def analyze_portfolio(
         site = portfolio_site(columns)
     else:
         site = portfolio_site(_columns(buildings))
-    return assess_portfolio(site, tuple(scenarios), tuple(horizons))
+    data = hazard_data_for(hazard_maps)
+    maps = {}
+    if isinstance(data, MapHazardData):
+        maps = data.curves(site.lat, site.lon, HAZARDS)
+    return assess_portfolio(site, tuple(scenarios), tuple(horizons), maps=maps)
 
 
 _FIELDS = {  # request field -> portfolio column (and scale)

@@ -26,16 +26,18 @@ def run(
     progress: Callable[[str], None] | None = None,
     overrides: Mapping[str, Mapping[str, OverrideValue]] | None = None,
     registry: Registry = REGISTRY,
+    maps: Mapping[str, object] | None = None,
 ) -> dict[str, HazardArrays]:
     """Compute the requested hazards; ``progress`` is called with each hazard's key first.
 
     ``overrides`` replace hazard inputs (``{"typhoon": {"v_half_ms": 60.0}}``); each result
-    keeps the inputs it used.
+    keeps the inputs it used. ``maps`` gives hazards that take hazard maps their map curves
+    (``hazards.flood_maps.MapCurves``); overrides still win over them.
     """
     given = overrides or {}
     out: dict[str, HazardArrays] = {}
     for key in hazards:
         if progress is not None:
             progress(key)
-        out[key] = registry.get(key).run(site, cases, given.get(key))
+        out[key] = registry.get(key).run(site, cases, given.get(key), (maps or {}).get(key))
     return out

@@ -22,6 +22,7 @@ import numpy.typing as npt
 from riskreport.domain.array import Array
 from riskreport.domain.building import STRUCTURES, USES, Structure, Use
 from riskreport.domain.cases import case_grid
+from riskreport.domain.hazards.flood_maps import MapCurves
 from riskreport.domain.hazards.registry import ACUTE, HAZARDS
 from riskreport.domain.losses import REPORTED_INDEX, eal_fraction
 from riskreport.domain.model import run
@@ -131,11 +132,13 @@ def assess_portfolio(
     horizons: Sequence[int],
     hazards: Sequence[str] = HAZARDS,
     chunk: int = CHUNK,
+    maps: Mapping[str, MapCurves] | None = None,
 ) -> PortfolioResult:
     """Every hazard for every building and case, vectorized, in chunks of ``chunk`` buildings.
 
     Chunking bounds the peak memory (B x C x return periods per acute hazard) and lets numpy
-    reuse the same buffers, which is faster than one pass over 100,000 buildings.
+    reuse the same buffers, which is faster than one pass over 100,000 buildings. ``maps``
+    gives hazards their depth curves from hazard maps (B buildings each), as in a report.
     """
     cases = case_grid(scenarios, horizons)
     n, h, c = site.size, len(hazards), cases.size
@@ -147,7 +150,8 @@ def assess_portfolio(
     for start in range(0, n, chunk):
         part = slice(start, min(start + chunk, n))
         sub = _chunk(site, part)
-        results = run(sub, cases, hazards)
+        given = {k: m.subset(part) for k, m in (maps or {}).items()}
+        results = run(sub, cases, hazards, maps=given)
         value, revenue = sub.value_krw, sub.revenue_krw
         for i, key in enumerate(hazards):
             r = results[key]

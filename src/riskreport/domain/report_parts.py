@@ -11,9 +11,11 @@ import numpy as np
 
 from riskreport.domain.cases import CaseGrid
 from riskreport.domain.hazards.base import HazardArrays, Measure
+from riskreport.domain.hazards.flood_maps import MAP
 from riskreport.domain.hazards.registry import REGISTRY, Registry
 from riskreport.domain.losses import REPORTED_INDEX, REPORTED_RETURN_PERIODS
 from riskreport.domain.quantity import Provenance, Quantity
+from riskreport.domain.report_hazard_data import CASE_DATA, hazard_data
 from riskreport.domain.report_inputs import ReportInputs
 from riskreport.domain.report_tree import AcuteLoss, Case, ChronicCost, Driver, HazardReport, Range
 from riskreport.domain.scores import LEVELS_EN, LEVELS_KO, acute_score_of, chronic_score_of
@@ -37,11 +39,15 @@ def _pct_change(now: float, base: float, source: str) -> Quantity | None:
 
 
 def _intensity(h: HazardArrays, c: int, overridden: bool) -> dict[str, Quantity]:
+    mapped = 0 if h.map_cases is None else int(h.map_cases[0, c])
     out: dict[str, Quantity] = {}
     for name, it in h.intensity.items():
         prov, src = Provenance(it.provenance), it.source
         if overridden and prov is Provenance.ASSUMPTION:
             prov, src = Provenance.USER_INPUT, USER_KEY
+        if it.mapped and mapped and h.map_source:
+            prov = Provenance.DATA if mapped == MAP else _D
+            src = h.map_source
         out[name] = Quantity(float(it.values[0, c]), it.unit, prov, src)
     return out
 
@@ -119,6 +125,7 @@ def case_entry(
         level_en=LEVELS_EN[int(score)],
         level_ko=LEVELS_KO[int(score)],
         drivers=tuple(Driver(k, *texts[k]) for k in keys),
+        hazard_data=None if h.map_cases is None else CASE_DATA[int(h.map_cases[0, c])],
     )
 
 
@@ -139,6 +146,7 @@ def hazard_report(
         inputs=hazard.report_inputs(site, h.inputs, inputs.input_provenance),
         baseline=every[0],
         results=tuple(every[1 : cases.requested_size]),
+        hazard_data=hazard_data(h, cases.requested_size),
     )
     return entry, every
 

@@ -110,6 +110,8 @@ class Case:
     level_en: str
     level_ko: str
     drivers: tuple[Driver, ...]
+    # With hazard maps: "hazard_maps", "hazard_maps_interpolated" or "built_in_model".
+    hazard_data: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -119,6 +121,8 @@ class Case:
             "intensity": {k: q.as_dict() for k, q in self.intensity.items()},
             "annual_probability": self.annual_probability.as_dict(),
         }
+        if self.hazard_data is not None:
+            out["hazard_data"] = self.hazard_data
         loss = self.loss
         if isinstance(loss, AcuteLoss):
             out["eal"] = loss.eal.as_dict()
@@ -151,16 +155,21 @@ class HazardReport:
     inputs: Mapping[str, InputFigure]
     baseline: Case
     results: tuple[Case, ...]
+    # Where the intensity came from: hazard maps (their files) or the built-in model.
+    hazard_data: Mapping[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "hazard": self.hazard,
             "kind": self.kind,
             "method_source": self.method_source,
             "inputs": to_json(self.inputs),
-            "baseline": self.baseline.as_dict(),
-            "results": [c.as_dict() for c in self.results],
         }
+        if self.hazard_data is not None:
+            out["hazard_data"] = dict(self.hazard_data)
+        out["baseline"] = self.baseline.as_dict()
+        out["results"] = [c.as_dict() for c in self.results]
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -265,6 +265,14 @@ _ALL = (
         "flooded the Marine City sea front in Busan by tide, surge and waves combined.",
         None,
     ),
+    Source(
+        "wri-aqueduct-floods-v2",
+        "Ward, P. J., Winsemius, H. C., Kuzma, S., et al. (2020). Aqueduct Floods Methodology. "
+        "World Resources Institute, Technical Note; hazard maps version 2 (river and coastal "
+        "inundation depth, 30 arc-seconds, return periods 2-1000 years; CC BY 4.0), read from "
+        "the user's hazard-map folder.",
+        "https://www.wri.org/data/aqueduct-floods-hazard-maps",
+    ),
     Source(USER_KEY, "Given by the user in the report request.", None),
     Source(
         ASSUMPTIONS_KEY,

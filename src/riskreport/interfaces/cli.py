@@ -27,6 +27,7 @@ from uvicorn.config import LOGGING_CONFIG
 from riskreport.bootstrap import MEMORY_URL, recover_interrupted
 from riskreport.interfaces.commands import register
 from riskreport.interfaces.commands.environment import err_console, settings_or_exit
+from riskreport.interfaces.commands.maps import HazardMaps, use_hazard_maps
 from riskreport.settings import Settings
 
 APP_FACTORY = "riskreport.interfaces.api.app:create_app_from_env"
@@ -80,8 +81,10 @@ def serve(
         int, typer.Option(min=1, help="Server processes (uvicorn's multi-process mode).")
     ] = 1,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+    hazard_maps: HazardMaps = None,
 ) -> None:
     """Serve the HTTP API with uvicorn until interrupted (Ctrl-C or SIGTERM)."""
+    use_hazard_maps(hazard_maps)
     settings = settings_or_exit(err_console())
     if workers > 1:
         _share_store(settings, workers)

@@ -193,6 +193,16 @@ class ReportView:
         return tuple(self.report.get("sources", ()))
 
     @property
+    def hazard_maps(self) -> tuple[tuple[str, int], ...]:
+        """(hazard key, map files read) of each hazard that hazard maps answered."""
+        out = []
+        for entry in self.report.get("hazards", ()):
+            data = entry.get("hazard_data") or {}
+            if data.get("used") == "hazard_maps":
+                out.append((str(entry["hazard"]), len(data.get("files", ()))))
+        return tuple(out)
+
+    @property
     def assumptions(self) -> tuple[str, ...]:
         """The model's general assumption notes in the report's language.
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import numpy as np
 
-from riskreport.domain.array import Array
+from riskreport.domain.array import Array, IntArray
 from riskreport.domain.losses import RETURN_PERIODS
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ class Intensity:
     unit: str
     source: str
     provenance: str = "derived"  # "assumption" for regional anchors (user_input when overridden)
+    mapped: bool = False  # read from hazard maps in the cases HazardArrays.map_cases marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,10 @@ class HazardArrays:
     intensity: dict[str, Intensity]
     source: str  # the method's main source key (damage function or impact model)
     inputs: object = None
+    # Where hazard maps answered, per building and case: 0 the built-in model, 1 a map as
+    # published, 2 interpolated between maps (hazards/flood_maps.py); None: no maps given.
+    map_cases: IntArray | None = None
+    map_source: str | None = None  # the maps' source key where map_cases has any
     # Low and high ``loss`` where the inputs carry a range (coastal sea level), else None.
     loss_range: tuple[Array, Array] | None = None
 
@@ -134,13 +139,28 @@ class Hazard(Generic[In]):
     intensity_labels: Mapping[str, tuple[str, str]]  # intensity name -> (en, ko)
     overrides: tuple[Override, ...] = ()
     family: str | None = None  # "flood": losses overlap with the family's other members
+    # The hazard-map family its inputs take (Aqueduct's "inunriver", "inuncoast"); the inputs
+    # dataclass then has a ``maps`` field (hazards/flood_maps.py). None: no maps.
+    map_prefix: str | None = None
     # One storm brings wind and flood: the losses of storm hazards are combined per return period
     # (the larger counts), never added (see domain/totals.py).
     storm: bool = False
 
-    def inputs(self, site: SiteBatch, given: Mapping[str, OverrideValue] | None = None) -> In:
-        """The hazard's inputs at the sites, with the user's values replacing derived ones."""
+    def inputs(
+        self,
+        site: SiteBatch,
+        given: Mapping[str, OverrideValue] | None = None,
+        maps: object = None,
+    ) -> In:
+        """The hazard's inputs at the sites: derived, then the maps' (``maps``, where the hazard
+        takes maps), then the user's values replacing either: a user's curve replaces the
+        maps' curves too (packaged < maps < request)."""
         inputs = self.derive(site)
+        user_curve = any(self.override(name).curve for name in given or {})
+        if maps is not None and not user_curve:
+            if self.map_prefix is None:
+                raise ValueError(f"{self.key} takes no hazard maps")
+            inputs = replace(inputs, maps=maps)  # type: ignore[type-var]
         if not given:
             return inputs
         changes: dict[str, Array] = {}
@@ -164,9 +184,10 @@ class Hazard(Generic[In]):
         site: SiteBatch,
         cases: CaseGrid,
         given: Mapping[str, OverrideValue] | None = None,
+        maps: object = None,
     ) -> HazardArrays:
         """Inputs, then intensity and damage for every case; the result keeps its inputs."""
-        inputs = self.inputs(site, given)
+        inputs = self.inputs(site, given, maps)
         return replace(self.model(site, inputs, cases), inputs=inputs)
 
     def driver_keys(self, result: HazardArrays, site: SiteBatch, case: int) -> list[str]:

@@ -9,6 +9,7 @@
     cancel    cancel a job
     list      recent jobs
     batch     a portfolio CSV, resumable
+    maps      fetch the published flood hazard maps, check a map folder
 
 Exit codes are the same everywhere; see :mod:`riskreport.interfaces.commands.exit_codes`.
 """
@@ -23,6 +24,7 @@ def register(app: typer.Typer) -> None:
     # Imported here so that `riskreport serve` does not import the client and table code.
     from riskreport.interfaces.commands.analyze import analyze
     from riskreport.interfaces.commands.batch import batch
+    from riskreport.interfaces.commands.maps import app as maps_app
     from riskreport.interfaces.commands.remote import cancel, list_jobs, status, submit, watch
 
     app.command()(analyze)
@@ -32,3 +34,4 @@ def register(app: typer.Typer) -> None:
     app.command()(cancel)
     app.command(name="list")(list_jobs)
     app.command()(batch)
+    app.add_typer(maps_app, name="maps")

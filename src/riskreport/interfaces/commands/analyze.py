@@ -23,6 +23,7 @@ from riskreport.bootstrap import MEMORY_URL
 from riskreport.interfaces.commands import request_options as opt
 from riskreport.interfaces.commands.environment import err_console, settings_or_exit
 from riskreport.interfaces.commands.exit_codes import ExitCode
+from riskreport.interfaces.commands.maps import HazardMaps, use_hazard_maps
 from riskreport.interfaces.commands.outputs import (
     BadOutput,
     format_of,
@@ -124,10 +125,13 @@ def analyze(
     language: opt.Language = None,
     out: Out = None,
     quiet: Quiet = False,
+    hazard_maps: HazardMaps = None,
 ) -> None:
     """Compute one report here (no server) and print its summary; write files with --out."""
     # First, while the locals are exactly the parameters.
     params = dict(locals())
+    params.pop("hazard_maps")
+    use_hazard_maps(hazard_maps)
     console = err_console()
     body = opt.request_from(params, console)
     outs = list(out or [])

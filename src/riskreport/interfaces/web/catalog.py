@@ -127,6 +127,11 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     # -- job page -----------------------------------------------------------------------------
     "job_title": ("보고서", "Report"),
+    "maps_in_use": (
+        "재해 지도 사용: {hazards} (지도가 덮는 경우 지도의 침수 깊이, 방재 기준은 모델 값)",
+        "Hazard maps in use: {hazards} (the maps' flood depths where they cover the site; "
+        "the model's flood defences still apply)",
+    ),
     "status": ("상태", "Status"),
     "elapsed": ("경과 시간", "Elapsed"),
     "seconds_short": ("{seconds}초", "{seconds} s"),

@@ -31,5 +31,6 @@ HAZARD: Hazard[inputs.CoastalInputs] = Hazard(
     },
     overrides=inputs.OVERRIDES,
     family=FAMILY,
+    map_prefix="inuncoast",
     storm=True,
 )

@@ -22,6 +22,7 @@ from riskreport.domain.geodata.coast import default_ground_m, still_water_level_
 from riskreport.domain.geodata.sea_level import departure_m, global_mean_m
 from riskreport.domain.hazards.base import Given, Override
 from riskreport.domain.hazards.block import InputBlock
+from riskreport.domain.hazards.flood_maps import MapCurves
 from riskreport.domain.losses import RETURN_PERIODS
 from riskreport.domain.quantity import Provenance, Quantity
 from riskreport.domain.scenarios import SCENARIOS
@@ -56,6 +57,7 @@ class CoastalInputs:
     slr_2100_low_m: Array | None = None
     slr_2100_high_m: Array | None = None
     ground_measured: Array | None = None  # (B,) 1.0 / 0.0
+    maps: MapCurves | None = None  # depth curves from hazard maps, where the user has them
 
 
 def relative_sea_level_2100(lat: Array, lon: Array) -> Array:

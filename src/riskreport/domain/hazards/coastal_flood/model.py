@@ -3,7 +3,9 @@
 Coastal flood changes through relative sea-level rise (AR6 global mean per SSP plus the nearest
 gauge's departure [ipcc-ar6-wg1-ch9, grandey-2025-rsl]) added to the still-water level; the 2100
 value is scaled to the horizon by the scenario's GMSL(year) / GMSL(2100). The seawall is fixed in
-height: its crest is today's design level, overtopped more often as the sea rises.
+height: its crest is today's design level, overtopped more often as the sea rises. Where hazard
+maps cover the site, their depths by scenario and year replace all this but the seawall
+(``flood_maps``).
 
 Distance to the sea counts once: the default ground height already rises 10 m per km inland
 (``geodata.coast.default_ground_m``), so it is compared with the still-water level as is; a ground
@@ -19,7 +21,8 @@ from riskreport.domain.array import Array
 from riskreport.domain.cases import CaseGrid
 from riskreport.domain.hazards.base import HazardArrays, Intensity
 from riskreport.domain.hazards.coastal_flood.inputs import KEY, CoastalInputs
-from riskreport.domain.hazards.flood_family import JRC, RP100, damage_rows, subset
+from riskreport.domain.hazards.flood_family import JRC, RP100, damage, damage_rows, subset
+from riskreport.domain.hazards.flood_maps import with_maps
 from riskreport.domain.losses import (
     RETURN_PERIODS,
     damaging_probability,
@@ -60,6 +63,18 @@ def _curves(
 
 
 def coastal_flood(site: SiteBatch, inputs: CoastalInputs, cases: CaseGrid) -> HazardArrays:
+    return with_maps(
+        _built_in(site, inputs, cases),
+        lambda depth: damage(site, depth),
+        inputs.maps,
+        cases,
+        inputs.protection_rp,
+        site.value_krw,
+        "sea_level",
+    )
+
+
+def _built_in(site: SiteBatch, inputs: CoastalInputs, cases: CaseGrid) -> HazardArrays:
     n, c = site.size, cases.size
     curve, depth100, slr = _curves(site, inputs, cases, inputs.slr_2100_m)
     value = site.value_krw[:, None]

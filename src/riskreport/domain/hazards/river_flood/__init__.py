@@ -29,5 +29,6 @@ HAZARD: Hazard[inputs.RiverInputs] = Hazard(
     },
     overrides=inputs.OVERRIDES,
     family=FAMILY,
+    map_prefix="inunriver",
     storm=True,
 )

@@ -19,6 +19,7 @@ import numpy as np
 from riskreport.domain.array import Array
 from riskreport.domain.hazards.base import Given, Override
 from riskreport.domain.hazards.block import InputBlock
+from riskreport.domain.hazards.flood_maps import MapCurves
 from riskreport.domain.losses import log_rp_curve
 from riskreport.domain.site import SiteBatch
 from riskreport.domain.sources import ASSUMPTIONS_KEY
@@ -45,6 +46,7 @@ OVERRIDES = (
 class RiverInputs:
     depth_m: Array  # (B, n_rp) unprotected flood depth at the site
     protection_rp: Array  # (B,)
+    maps: MapCurves | None = None  # depth curves from hazard maps, where the user has them
 
 
 def derive(site: SiteBatch) -> RiverInputs:

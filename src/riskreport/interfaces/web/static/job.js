@@ -89,7 +89,18 @@
       } catch (e) { /* keep the default height */ }
     });
     frame.src = documentUrl("html");
+    showMaps();
     el("report-section").hidden = false;
+  }
+  /** Which hazards hazard maps answered (the report's hazard_data), if any. */
+  function showMaps() {
+    const hazards = ((job.result && job.result.hazards) || [])
+      .filter(function (h) { return h.hazard_data && h.hazard_data.used === "hazard_maps"; })
+      .map(function (h) { return RR.label("hazard", h.hazard); });
+    if (!hazards.length) return;
+    const note = el("maps-note");
+    note.textContent = RR.fmt("maps_in_use", { hazards: hazards.join(", ") });
+    note.hidden = false;
   }
   function showFailure() {
     const error = job.error || {};
