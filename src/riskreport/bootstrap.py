@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from riskreport.engine.backend import Backend
 from riskreport.engine.engine import Engine, recover_unfinished
+from riskreport.engine.jobs import Recovered
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind
 from riskreport.engine.store import JobStore
 from riskreport.settings import BackendName, Settings
@@ -138,16 +139,17 @@ def build_backend(settings: Settings, initializer: Initializer | None) -> Backen
     )
 
 
-async def recover_interrupted(settings: Settings) -> list[str]:
-    """Mark jobs that a dead process left unfinished as interrupted; return their ids.
+async def recover_interrupted(settings: Settings) -> Recovered:
+    """Return jobs that a dead process left running to the queue (or fail them at the attempt
+    limit); say what was done.
 
     ``serve --workers N`` calls this once before its worker processes start, because none of
-    them may do it alone: each would fail the jobs the others are running.
+    them may do it alone: each would requeue the jobs the others are running.
     """
     store = build_store(settings)
     await store.open()
     try:
-        return await recover_unfinished(store)
+        return await recover_unfinished(store, max_attempts=settings.max_attempts)
     finally:
         await store.close()
 
@@ -201,6 +203,10 @@ async def open_services(
             queue_limit=settings.queue_limit,
             job_timeout=settings.job_timeout,
             shutdown_grace=settings.shutdown_grace,
+            max_attempts=settings.max_attempts,
+            # A durable store keeps unfinished jobs for the next start; memory cannot.
+            requeue_at_shutdown=settings.database_url != MEMORY_URL,
+            adopt_before=settings.adopt_queued_before,
         )
         startup = StartUp()
         startup.task = asyncio.create_task(_start(engine, startup), name="riskreport-start-up")

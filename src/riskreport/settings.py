@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import AwareDatetime, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -71,6 +71,18 @@ class Settings(BaseSettings):
     )
     store_poll_interval: float = Field(
         0.5, gt=0, description="Seconds between store reads when the store is shared."
+    )
+    max_attempts: int = Field(
+        3,
+        ge=1,
+        le=100,
+        description="Starts after which a job found running at start-up (its process died) "
+        "fails with code interrupted instead of running again.",
+    )
+    adopt_queued_before: AwareDatetime | None = Field(
+        None,
+        description="Set by `serve --workers N`: queued jobs created before this instant were "
+        "recovered by the parent, and every worker offers to run them (the first one wins).",
     )
 
     # -- loop-lag monitor ------------------------------------------------------------------

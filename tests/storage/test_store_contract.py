@@ -228,19 +228,63 @@ async def test_count_by_status_names_every_state(store: JobStore) -> None:
     }
 
 
-async def test_fail_unfinished_marks_only_unfinished_jobs(store: JobStore) -> None:
-    await finished(store, "q", JobStatus.QUEUED)
-    await finished(store, "r", JobStatus.RUNNING)
+async def test_entering_running_counts_an_attempt(store: JobStore) -> None:
+    started = await finished(store, "r", JobStatus.RUNNING)
+    assert started.attempts == 1
+    assert (await store.get("r")).attempts == 1
+    assert await store.requeue("r")
+    again = await store.transition("r", JobStatus.RUNNING, at=T0 + timedelta(seconds=5))
+    assert again.attempts == 2
+
+
+async def test_recover_running_requeues_under_the_limit_and_fails_at_it(store: JobStore) -> None:
+    queued = await finished(store, "q", JobStatus.QUEUED)
+    await finished(store, "once", JobStatus.RUNNING)
+    await finished(store, "twice", JobStatus.RUNNING)
+    assert await store.requeue("twice")
+    await store.transition("twice", JobStatus.RUNNING, at=T0 + timedelta(seconds=3))
     done = await finished(store, "s", JobStatus.SUCCEEDED)
     error = JobError("interrupted", "the process stopped")
     at = T0 + timedelta(minutes=5)
-    ids = await store.fail_unfinished([JobStatus.QUEUED, JobStatus.RUNNING], error, at=at)
-    assert sorted(ids) == ["q", "r"]
-    for job_id in ("q", "r"):
-        got = await store.get(job_id)
-        assert (got.status, got.error, got.finished_at) == (JobStatus.FAILED, error, at)
+
+    recovered = await store.recover_running(max_attempts=2, error=error, at=at)
+
+    assert (recovered.requeued, recovered.failed) == (("once",), ("twice",))
+    back = await store.get("once")
+    assert (back.status, back.started_at, back.progress, back.attempts) == (
+        JobStatus.QUEUED,
+        None,
+        Progress(0.0, "queued"),
+        1,
+    )
+    failed = await store.get("twice")
+    assert (failed.status, failed.error, failed.finished_at) == (JobStatus.FAILED, error, at)
+    assert await store.get("q") == queued
     assert await store.get("s") == done
-    assert await store.fail_unfinished([JobStatus.RUNNING], error, at=at) == []
+    again = await store.recover_running(max_attempts=2, error=error, at=at)
+    assert (again.requeued, again.failed) == ((), ())
+
+
+async def test_requeue_moves_only_running_jobs(store: JobStore) -> None:
+    await finished(store, "q", JobStatus.QUEUED)
+    await finished(store, "s", JobStatus.SUCCEEDED)
+    await finished(store, "r", JobStatus.RUNNING)
+    assert not await store.requeue("q")
+    assert not await store.requeue("s")
+    assert await store.requeue("r")
+    assert (await store.get("r")).status is JobStatus.QUEUED
+    assert not await store.requeue("r")
+
+
+async def test_queued_jobs_come_oldest_first(store: JobStore) -> None:
+    await finished(store, "late", JobStatus.QUEUED, at=T0 + timedelta(seconds=2))
+    await finished(store, "b", JobStatus.QUEUED)
+    await finished(store, "a", JobStatus.QUEUED)
+    await finished(store, "run", JobStatus.RUNNING, at=T0 - timedelta(seconds=1))
+    await finished(store, "end", JobStatus.SUCCEEDED, at=T0 - timedelta(seconds=1))
+    assert [j.id for j in await store.queued_jobs()] == ["a", "b", "late"]
+    before = T0 + timedelta(seconds=1)
+    assert [j.id for j in await store.queued_jobs(created_before=before)] == ["a", "b"]
 
 
 async def test_ping_answers_when_open(store: JobStore) -> None:

@@ -20,8 +20,9 @@ import asyncio
 import logging
 import math
 import secrets
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from riskreport.engine.backend import Backend
@@ -34,9 +35,10 @@ from riskreport.engine.jobs import (
     JobPage,
     JobStatus,
     Progress,
+    Recovered,
     utcnow,
 )
-from riskreport.engine.outcome import CANCELLED, INTERRUPTED
+from riskreport.engine.outcome import CANCELLED, INTERRUPTED, Outcome
 from riskreport.engine.recorder import StoreRecorder
 from riskreport.engine.spec import JobSpec
 from riskreport.engine.store import JobStore
@@ -45,24 +47,44 @@ log = logging.getLogger("riskreport.engine")
 
 _BY_CLIENT = JobError(code=CANCELLED, message="cancelled by a client")
 _INTERRUPTED = JobError(
-    code=INTERRUPTED, message="the process running the job stopped before the job finished"
+    code=INTERRUPTED,
+    message="the service stopped while the job ran, too many times; it is not run again",
+)
+_UNKNOWN_KIND = Outcome.failure(
+    JobStatus.FAILED, INTERRUPTED, "the service restarted without this kind of job"
 )
 
 
-async def recover_unfinished(store: JobStore) -> list[str]:
-    """Mark every job left ``queued`` or ``running`` as failed with code ``interrupted``.
+async def recover_unfinished(store: JobStore, *, max_attempts: int) -> Recovered:
+    """Return jobs a stopped process left ``running`` to ``queued``; fail those at the limit.
 
-    Only safe while no other process runs jobs of this store: :meth:`Engine.start` calls it for
-    exclusive backends, and ``riskreport serve --workers N`` calls it once in the parent before
-    the worker processes start (they then skip it, see ``LocalBackend(shared_store=True)``).
+    A job found ``running`` after ``max_attempts`` starts fails with code ``interrupted``; the
+    others go back to ``queued`` and run again (report jobs are idempotent). Only safe while no
+    other process runs jobs of this store: :meth:`Engine.start` calls it for exclusive backends,
+    and ``riskreport serve --workers N`` calls it once in the parent before the worker processes
+    start (they then skip it, see ``LocalBackend(shared_store=True)``).
     """
-    ids = await store.fail_unfinished(
-        (JobStatus.QUEUED, JobStatus.RUNNING), _INTERRUPTED, at=utcnow()
+    recovered = await store.recover_running(
+        max_attempts=max_attempts, error=_INTERRUPTED, at=utcnow()
     )
-    if ids:
-        shown = ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else "")
-        log.warning("marked %d unfinished job(s) as interrupted: %s", len(ids), shown)
-    return ids
+    if recovered.requeued:
+        log.warning(
+            "returned %d interrupted job(s) to the queue: %s",
+            len(recovered.requeued),
+            _shown(recovered.requeued),
+        )
+    if recovered.failed:
+        log.warning(
+            "failed %d interrupted job(s) after %d attempt(s): %s",
+            len(recovered.failed),
+            max_attempts,
+            _shown(recovered.failed),
+        )
+    return recovered
+
+
+def _shown(ids: Sequence[str]) -> str:
+    return ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +106,21 @@ class Engine:
         queue_limit: int,
         job_timeout: float,
         shutdown_grace: float,
+        max_attempts: int = 3,
+        requeue_at_shutdown: bool = False,
+        adopt_before: datetime | None = None,
     ) -> None:
+        """``max_attempts``: starts after which a job found ``running`` at start-up fails
+        instead of running again. ``requeue_at_shutdown`` (durable stores): jobs not finished
+        at shutdown stay or go back to ``queued`` for the next start, instead of being
+        cancelled. ``adopt_before`` (shared stores, set by ``serve --workers N``): this engine
+        also runs the ``queued`` jobs created before that instant, which the parent recovered.
+        """
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        self._max_attempts = max_attempts
+        self._requeue = requeue_at_shutdown
+        self._adopt_before = adopt_before
         self._specs: dict[str, JobSpec] = {}
         for spec in specs:
             if spec.kind in self._specs:
@@ -104,6 +140,7 @@ class Engine:
         self._queued: set[str] = set()
         self._admitting = False
         self._closing = False
+        self._stopping: asyncio.Task[None] | None = None
         # Mean run time, for Retry-After; starts at a modest guess, learns from finished jobs.
         self._mean_run = min(job_timeout, 5.0)
 
@@ -129,21 +166,56 @@ class Engine:
         """
         if self._admitting or self._closing:
             raise RuntimeError("Engine.start() may be called once, before shutdown()")
+        backlog: list[Job] = []
         if self._backend.exclusive:
-            await recover_unfinished(self._store)
+            await recover_unfinished(self._store, max_attempts=self._max_attempts)
+            backlog = await self._store.queued_jobs()
+        elif self._adopt_before is not None:
+            backlog = await self._store.queued_jobs(created_before=self._adopt_before)
         self._admitting = True
+        # Before warm-up, so the accepted jobs keep their place ahead of new ones.
+        self._backend.attach(self._recorder)
+        await self._resume(backlog)
         await self._backend.start(self._specs, self._recorder)
         log.info("engine ready: %s", self.stats())
 
-    async def shutdown(self) -> None:
-        """Stop admitting (``ShuttingDown``), give running jobs the grace period, cancel the rest.
+    async def _resume(self, backlog: Sequence[Job]) -> None:
+        """Hand jobs accepted before this start (still ``queued``) to the backend, in order."""
+        if backlog:
+            log.info("running %d job(s) accepted before this start", len(backlog))
+        for job in backlog:
+            spec = self._specs.get(job.kind)
+            if spec is None:
+                await self._recorder.finished(job.id, _UNKNOWN_KIND)
+                continue
+            self._queued.add(job.id)
+            await self._backend.submit(job, spec, job_timeout=self._job_timeout)
 
-        Queued jobs are cancelled at once (code ``shutdown``). Nothing here blocks the loop.
+    def begin_shutdown(self) -> None:
+        """Stop admitting and start the shutdown now, without waiting for it (a signal
+        handler's half: call :meth:`shutdown` later to wait for the end).
+
+        Waits end at once with ``ShuttingDown`` and event streams end (``events`` raises it),
+        so a server's open requests finish while running jobs use their grace period.
         """
-        if self._closing:
-            return
-        self._closing = True
-        await self._backend.shutdown(self._shutdown_grace)
+        if self._stopping is None:
+            self._closing = True
+            self._notifier.close()
+            self._stopping = asyncio.create_task(self._stop(), name="riskreport-engine-shutdown")
+
+    async def shutdown(self) -> None:
+        """Stop admitting (``ShuttingDown``), give running jobs the grace period, stop the rest.
+
+        With ``requeue_at_shutdown`` the jobs still queued, and the running ones that outlive the
+        grace, are left ``queued`` in the store for the next start; otherwise they are recorded
+        ``cancelled`` (code ``shutdown``). Nothing here blocks the loop.
+        """
+        self.begin_shutdown()
+        assert self._stopping is not None
+        await asyncio.shield(self._stopping)
+
+    async def _stop(self) -> None:
+        await self._backend.shutdown(self._shutdown_grace, requeue=self._requeue)
         await self._recorder.aclose()
 
     async def ping(self) -> None:
@@ -229,8 +301,15 @@ class Engine:
         await self._backend.cancel(job_id)
         return job
 
+    def _refuse_if_closing(self) -> None:
+        if self._closing:
+            raise ShuttingDown("the service is shutting down; ask again later", retry_after=5.0)
+
     async def wait(self, job_id: str, timeout: float | None = None) -> Job:  # noqa: ASYNC109 (the API contract: Prefer: wait=N)
-        """Return the job once it is final, or as it is when ``timeout`` seconds pass."""
+        """Return the job once it is final, or as it is when ``timeout`` seconds pass.
+
+        Raises ``ShuttingDown`` when shutdown begins before the job is final.
+        """
         clock = asyncio.get_running_loop().time
         deadline = None if timeout is None else clock() + timeout
         poll = self._backend.poll_interval
@@ -238,6 +317,7 @@ class Engine:
         wake = self._notifier.waiter(job_id, final_only=True)
         job = await self._store.get(job_id)
         while not job.status.is_final:
+            self._refuse_if_closing()
             left = None if deadline is None else deadline - clock()
             if left is not None and left <= 0:
                 return job
@@ -254,7 +334,8 @@ class Engine:
     async def events(self, job_id: str) -> AsyncIterator[Job]:
         """Yield the job now and after every change of status or progress; end when final.
 
-        Raises ``JobNotFound``. Close it early with ``contextlib.aclosing`` when needed.
+        Raises ``JobNotFound``, and ``ShuttingDown`` when shutdown begins before the job is
+        final (after yielding the job as it was). Close it early with ``contextlib.aclosing``.
         """
         last: tuple[JobStatus, Progress] | None = None
         poll = self._backend.poll_interval
@@ -268,6 +349,7 @@ class Engine:
             if job.status.is_final:
                 self._notifier.forget(job_id)
                 return
+            self._refuse_if_closing()
             # Every change in this process is announced; with ``poll`` set, changes made by
             # other processes show up at the next read.
             final = wake.result() if await woken(wake, poll) else None

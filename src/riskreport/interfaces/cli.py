@@ -16,6 +16,7 @@ import copy
 import logging
 import os
 import signal
+from datetime import UTC, datetime
 from types import FrameType
 from typing import Annotated, Any
 
@@ -106,20 +107,28 @@ def serve(
 def _share_store(settings: Settings, workers: int) -> None:
     """Prepare ``workers`` server processes that share one store.
 
-    No single process may recover interrupted jobs at its start-up (it would fail the jobs the
+    No single process may recover interrupted jobs at its start-up (it would requeue the jobs the
     others are running), so the parent does it once here, and the workers learn from the
-    environment that the store is shared: they skip recovery and re-read the store to see jobs
-    that another process finishes.
+    environment that the store is shared: they skip recovery, run the queued jobs created before
+    this start, and re-read the store to see jobs that another process finishes.
     """
     if settings.database_url == MEMORY_URL:
         typer.echo(
             "--workers > 1 needs a shared store, not RISKREPORT_DATABASE_URL=memory://", err=True
         )
         raise typer.Exit(code=2)
-    ids = anyio.run(recover_interrupted, settings)
-    if ids:
-        typer.echo(f"marked {len(ids)} unfinished job(s) as interrupted", err=True)
+    recovered_at = datetime.now(UTC)
+    recovered = anyio.run(recover_interrupted, settings)
+    if recovered.requeued or recovered.failed:
+        typer.echo(
+            f"returned {len(recovered.requeued)} interrupted job(s) to the queue, failed "
+            f"{len(recovered.failed)} at the attempt limit",
+            err=True,
+        )
     os.environ["RISKREPORT_SHARED_STORE"] = "true"
+    # Jobs still queued from before this start have no process; every worker offers to run
+    # them and the store's compare-and-set lets exactly one of them do it.
+    os.environ["RISKREPORT_ADOPT_QUEUED_BEFORE"] = recovered_at.isoformat()
 
 
 def _stopped(signum: int, frame: FrameType | None) -> None:

@@ -27,6 +27,7 @@ from riskreport.engine.jobs import (
     JobPage,
     JobStatus,
     Progress,
+    Recovered,
     check_transition,
 )
 from riskreport.storage.cursor import decode_cursor, encode_cursor
@@ -82,6 +83,7 @@ class MemoryJobStore:
         changes: dict[str, Any] = {"status": new}
         if new is JobStatus.RUNNING:
             changes["started_at"] = _utc(at)
+            changes["attempts"] = job.attempts + 1
         if new.is_final:
             changes["finished_at"] = _utc(at)
         if error is not None:
@@ -135,19 +137,42 @@ class MemoryJobStore:
             counts[job.status] += 1
         return counts
 
-    async def fail_unfinished(
-        self, statuses: Iterable[JobStatus], error: JobError, *, at: datetime
-    ) -> builtins.list[str]:
-        wanted = frozenset(statuses)
-        failed = []
+    async def recover_running(
+        self, *, max_attempts: int, error: JobError, at: datetime
+    ) -> Recovered:
+        requeued, failed = [], []
         for job in list(self._jobs.values()):
-            if job.status in wanted:
-                check_transition(job.status, JobStatus.FAILED)
+            if job.status is not JobStatus.RUNNING:
+                continue
+            if job.attempts >= max_attempts:
                 self._jobs[job.id] = job.evolve(
                     status=JobStatus.FAILED, error=error, finished_at=_utc(at)
                 )
                 failed.append(job.id)
-        return failed
+            else:
+                self._jobs[job.id] = _back_in_queue(job)
+                requeued.append(job.id)
+        return Recovered(requeued=tuple(requeued), failed=tuple(failed))
+
+    async def requeue(self, job_id: str) -> bool:
+        job = self._find(job_id)
+        if job.status is not JobStatus.RUNNING:
+            return False
+        self._jobs[job_id] = _back_in_queue(job)
+        return True
+
+    async def queued_jobs(self, *, created_before: datetime | None = None) -> builtins.list[Job]:
+        jobs = [
+            j
+            for j in self._jobs.values()
+            if j.status is JobStatus.QUEUED
+            and (created_before is None or j.created_at < created_before)
+        ]
+        return sorted(jobs, key=lambda j: (j.created_at, j.id))
+
+
+def _back_in_queue(job: Job) -> Job:
+    return job.evolve(status=JobStatus.QUEUED, started_at=None, progress=Progress())
 
 
 def _json_copy(value: Mapping[str, Any]) -> JSON:

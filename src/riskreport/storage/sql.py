@@ -34,24 +34,26 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from riskreport.engine.errors import ArtifactNotFound, IllegalTransition, JobNotFound
 from riskreport.engine.jobs import (
     JSON,
-    TRANSITIONS,
     Artifact,
     Job,
     JobError,
     JobPage,
     JobStatus,
     Progress,
+    Recovered,
 )
 from riskreport.storage.cursor import decode_cursor, encode_cursor
 from riskreport.storage.database_url import is_sqlite, store_url
 from riskreport.storage.group_commit import GroupCommit
 from riskreport.storage.sqlite import READERS, sqlite_engines
 from riskreport.storage.statements import NEW, Statements
-from riskreport.storage.tables import job_tables
+from riskreport.storage.tables import job_tables, upgrade_schema
 
 log = logging.getLogger("riskreport.storage")
 
 T = TypeVar("T")
+
+_QUEUED_PROGRESS = {"fraction": 0.0, "stage": "queued"}
 
 
 class SqlJobStore:
@@ -92,10 +94,20 @@ class SqlJobStore:
                 json_serializer=serializer,
             )
         try:
-            await self._run(self.tables.metadata.create_all, write=True)
+            added = await self._run(self._create_tables, write=True)
+            if added:
+                log.warning(
+                    "job store upgraded: added column(s) %s to %s",
+                    ", ".join(added),
+                    self.tables.jobs.name,
+                )
         except BaseException:
             await self.close()
             raise
+
+    def _create_tables(self, conn: Connection) -> list[str]:
+        self.tables.metadata.create_all(conn)
+        return upgrade_schema(conn, self.tables)
 
     async def close(self) -> None:
         if self._engine is not None:
@@ -250,21 +262,50 @@ class SqlJobStore:
             counts[JobStatus(status)] = int(count)
         return counts
 
-    async def fail_unfinished(
-        self, statuses: Iterable[JobStatus], error: JobError, *, at: datetime
-    ) -> builtins.list[str]:
+    async def recover_running(
+        self, *, max_attempts: int, error: JobError, at: datetime
+    ) -> Recovered:
         _require_aware(at)
-        wanted = [s.value for s in statuses if JobStatus.FAILED in TRANSITIONS[s]]
-        if not wanted:
-            return []
         jobs = self.tables.jobs
-        statement = (
+        running = jobs.c.status == JobStatus.RUNNING.value
+        fail = (
             update(jobs)
-            .where(jobs.c.status.in_(wanted))
+            .where(running, jobs.c.attempts >= max_attempts)
             .values(status=JobStatus.FAILED.value, error=_error_json(error), finished_at=at)
             .returning(jobs.c.id)
         )
-        return await self._run(lambda conn: [row.id for row in conn.execute(statement)], write=True)
+        back = (
+            update(jobs)
+            .where(running)
+            .values(status=JobStatus.QUEUED.value, started_at=None, progress=_QUEUED_PROGRESS)
+            .returning(jobs.c.id)
+        )
+
+        def work(conn: Connection) -> Recovered:
+            failed = tuple(row.id for row in conn.execute(fail))
+            return Recovered(requeued=tuple(row.id for row in conn.execute(back)), failed=failed)
+
+        return await self._run(work, write=True)
+
+    async def requeue(self, job_id: str) -> bool:
+        params = {"job_id": job_id, f"{NEW}progress": _QUEUED_PROGRESS}
+        statement = self._statements.requeue
+        return await self._run(
+            lambda conn: conn.execute(statement, params).rowcount == 1, write=True
+        )
+
+    async def queued_jobs(self, *, created_before: datetime | None = None) -> builtins.list[Job]:
+        _require_aware(created_before)
+        jobs = self.tables.jobs
+        statement = (
+            select(jobs)
+            .where(jobs.c.status == JobStatus.QUEUED.value)
+            .order_by(jobs.c.created_at, jobs.c.id)
+        )
+        if created_before is not None:
+            statement = statement.where(jobs.c.created_at < created_before)
+        rows = await self._run(lambda conn: conn.execute(statement).all(), write=False)
+        return [_job(row) for row in rows]
 
 
 def _select_one(conn: Connection) -> None:
@@ -291,6 +332,7 @@ def _row_values(job: Job) -> dict[str, Any]:
         "progress": _progress_json(job.progress),
         "error": None if job.error is None else _error_json(job.error),
         "result": None if job.result is None else dict(job.result),
+        "attempts": job.attempts,
     }
 
 
@@ -316,4 +358,5 @@ def _job(row: Row[Any]) -> Job:
         progress=Progress(fraction=float(progress["fraction"]), stage=str(progress["stage"])),
         error=None if error is None else JobError(code=error["code"], message=error["message"]),
         result=row.result,
+        attempts=int(row.attempts),
     )

@@ -2,7 +2,9 @@
 
 Two tables: ``jobs`` (one row per job; payload, progress, error and result as JSON) and
 ``artifacts`` (the files a job produced, as binary). Tables are created by ``create_all`` at
-``open()``; migrations (Alembic) come with the first change of schema.
+``open()``. There are no migrations yet: columns added since the first release (``attempts``) are
+added to existing tables by :func:`upgrade_schema`, also at ``open()``; the first change that an
+``ADD COLUMN`` cannot express brings Alembic.
 """
 
 from __future__ import annotations
@@ -18,12 +20,16 @@ from sqlalchemy import (
     Dialect,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     MetaData,
     String,
     Table,
     TypeDecorator,
+    inspect,
+    text,
 )
+from sqlalchemy.engine import Connection
 
 # Plain JSON everywhere, JSONB nowhere: JSONB reorders object keys, and a report read back
 # should list its keys in the order the analysis wrote them. Nothing queries inside these yet.
@@ -79,6 +85,8 @@ def job_tables(prefix: str = "") -> JobTables:
         Column("progress", JsonColumn, nullable=False),
         Column("error", JsonColumn),
         Column("result", JsonColumn),
+        # Added after the first release: ``upgrade_schema`` adds it to tables created before.
+        Column("attempts", Integer, nullable=False, server_default=text("0")),
     )
     # Pages are newest first, optionally by status: both walks use an index.
     Index(f"ix_{prefix}jobs_created", jobs.c.created_at, jobs.c.id)
@@ -97,3 +105,20 @@ def job_tables(prefix: str = "") -> JobTables:
         Column("data", LargeBinary, nullable=False),
     )
     return JobTables(metadata=metadata, jobs=jobs, artifacts=artifacts)
+
+
+def upgrade_schema(conn: Connection, tables: JobTables) -> list[str]:
+    """Add the columns that tables created by an older release lack; return what was added.
+
+    ``ALTER TABLE ... ADD COLUMN`` with a default works the same on SQLite and PostgreSQL and
+    keeps every existing row (an old job reads ``attempts = 0``). Run in the transaction that
+    creates the tables, right after ``create_all``.
+    """
+    present = {column["name"] for column in inspect(conn).get_columns(tables.jobs.name)}
+    added = []
+    if "attempts" not in present:
+        conn.execute(
+            text(f'ALTER TABLE "{tables.jobs.name}" ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0')
+        )
+        added.append("attempts")
+    return added

@@ -26,6 +26,7 @@ from riskreport.engine.spec import Initializer, JobSpec
 from riskreport.interfaces.api.errors import install_error_handlers
 from riskreport.interfaces.api.middleware import RequestIdMiddleware
 from riskreport.interfaces.api.routes import health, metrics, reports
+from riskreport.interfaces.api.stop_signal import on_stop_signal
 from riskreport.interfaces.api.warmup import warm_request_model, warm_routes
 from riskreport.interfaces.web import install_web
 from riskreport.monitoring.loop_lag import LoopLagMonitor
@@ -45,11 +46,15 @@ def create_app(
     *,
     specs: Sequence[JobSpec] | None = None,
     initializer: Initializer | None = None,
+    stop_on_signal: bool = False,
 ) -> FastAPI:
     """Build the API for ``settings``.
 
     ``specs`` (and a warm-up ``initializer``) replace the production job specs (the report job)
     and warm-up; tests and benchmarks use them to run stand-in jobs through the real engine.
+    ``stop_on_signal``: under a server (uvicorn), begin the engine's shutdown at the server's
+    SIGTERM/SIGINT rather than once the server has drained its connections (see
+    ``stop_signal``).
     """
     service_metrics = ServiceMetrics()
 
@@ -69,7 +74,11 @@ def create_app(
                 # after it, so every stall it reports is one that a request could wait on.
                 await warm_routes(app)
                 await monitor.start()
-                yield
+                if stop_on_signal:
+                    with on_stop_signal(services.engine.begin_shutdown):
+                        yield
+                else:
+                    yield
             app.state.services = None
         finally:
             await monitor.stop()
@@ -94,4 +103,4 @@ def create_app(
 
 def create_app_from_env() -> FastAPI:
     """uvicorn factory: settings from ``RISKREPORT_*`` variables (and ``.env``)."""
-    return create_app(Settings())
+    return create_app(Settings(), stop_on_signal=True)

@@ -14,6 +14,8 @@ from fastapi.responses import JSONResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from riskreport.bootstrap import REPORT_KIND
+from riskreport.engine.context_vars import request_id
+from riskreport.engine.errors import ShuttingDown
 from riskreport.engine.jobs import JobStatus
 from riskreport.interfaces.api.deps import EngineDep, PreferWaitDep
 from riskreport.interfaces.api.documents import DocumentFormat, negotiate
@@ -21,6 +23,7 @@ from riskreport.interfaces.api.errors import COMMON_RESPONSES, ApiProblem
 from riskreport.interfaces.api.prefer import applied_wait
 from riskreport.interfaces.api.schemas import (
     API_PREFIX,
+    ErrorBody,
     ErrorPublic,
     JobPublic,
     JobsPublic,
@@ -58,7 +61,12 @@ async def create_report(
     job = await engine.submit(REPORT_KIND, body.model_dump(mode="json"))
     response.headers["Location"] = f"{API_PREFIX}/{job.id}"
     if wait is not None:
-        job = await engine.wait(job.id, timeout=wait)
+        try:
+            job = await engine.wait(job.id, timeout=wait)
+        except ShuttingDown:
+            # The job is accepted and stored: it runs after the restart. A 503 here would tell
+            # the client to submit it again, so the answer is the plain 202.
+            return JobPublic.from_job(job)
         response.headers["Preference-Applied"] = applied_wait(wait)
         if job.status.is_final:
             response.status_code = 200
@@ -88,7 +96,14 @@ async def list_reports(
     "/{job_id}",
     response_model=JobPublic,
     summary="Read a report job (with its report once succeeded)",
-    responses={**NOT_FOUND, 200: {"description": "The job; see `Prefer: wait=N`."}},
+    responses={
+        **NOT_FOUND,
+        200: {"description": "The job; see `Prefer: wait=N`."},
+        503: {
+            "model": ErrorPublic,
+            "description": "A `Prefer: wait` cut short by shutdown; retry after `Retry-After`.",
+        },
+    },
 )
 async def get_report(
     job_id: JobId, engine: EngineDep, wait: PreferWaitDep, response: Response
@@ -127,7 +142,8 @@ async def _existing_job_id(job_id: JobId, engine: EngineDep) -> str:
         **NOT_FOUND,
         200: {
             "description": "`status` and `progress` events whose data is the JobPublic "
-            "snapshot; the stream ends after a final state."
+            "snapshot; the stream ends after a final state, or with a `shutdown` event (data: "
+            "the error shape) when the server stops first."
         },
     },
 )
@@ -136,15 +152,23 @@ async def report_events(
 ) -> AsyncIterator[ServerSentEvent]:
     previous: JobStatus | None = None
     sequence = 0
-    async for job in engine.events(job_id):
-        sequence += 1
+    try:
+        async for job in engine.events(job_id):
+            sequence += 1
+            yield ServerSentEvent(
+                event="status" if job.status != previous else "progress",
+                raw_data=JobPublic.from_job(job).model_dump_json(),
+                id=str(sequence),
+                retry=SSE_RETRY_MS if sequence == 1 else None,
+            )
+            previous = job.status
+    except ShuttingDown as exc:
+        # The last word of a stream cut by shutdown, so the client knows to reconnect later
+        # (the job itself is kept and runs again after the restart).
+        body = ErrorBody(code="shutting_down", message=str(exc), request_id=request_id.get())
         yield ServerSentEvent(
-            event="status" if job.status != previous else "progress",
-            raw_data=JobPublic.from_job(job).model_dump_json(),
-            id=str(sequence),
-            retry=SSE_RETRY_MS if sequence == 1 else None,
+            event="shutdown", raw_data=ErrorPublic(error=body).model_dump_json(), id="end"
         )
-        previous = job.status
 
 
 @router.get(
