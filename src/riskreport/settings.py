@@ -95,6 +95,12 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `riskreport serve` binds.")
     port: int = Field(8000, ge=1, le=65535, description="Port `riskreport serve` binds.")
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+    max_body_bytes: int = Field(
+        1_000_000,
+        ge=1024,
+        le=100_000_000,
+        description="Largest request body in bytes; larger ones get 413 before they are read.",
+    )
 
     # -- narrative -------------------------------------------------------------------------
     narrative: NarrativeName = Field(NarrativeName.TEMPLATE, description="Default writer.")

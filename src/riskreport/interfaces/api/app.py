@@ -24,6 +24,7 @@ from riskreport.bootstrap import open_services
 from riskreport.engine.context_vars import request_id
 from riskreport.engine.spec import Initializer, JobSpec
 from riskreport.interfaces.api.errors import install_error_handlers
+from riskreport.interfaces.api.limits import RequestLimits
 from riskreport.interfaces.api.middleware import RequestIdMiddleware
 from riskreport.interfaces.api.routes import health, metrics, reports
 from riskreport.interfaces.api.stop_signal import on_stop_signal
@@ -93,6 +94,7 @@ def create_app(
     app.state.metrics = service_metrics
     app.state.services = None
     install_error_handlers(app)
+    app.add_middleware(RequestLimits, max_body=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware, var=request_id)
     app.include_router(health.router)
     app.include_router(reports.router)

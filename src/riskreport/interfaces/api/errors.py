@@ -65,6 +65,9 @@ ENGINE_ERRORS: Mapping[type[EngineError], tuple[int, str]] = {
 _UNION_LABEL = re.compile(r"^[A-Z][A-Za-z0-9]*$|[\[(]")
 
 
+_FASTAPI_BODY_ERROR = "There was an error parsing the body"
+
+
 class ApiProblem(Exception):
     """An HTTP-level problem a route raises itself (e.g. a document that is not ready yet)."""
 
@@ -179,6 +182,13 @@ async def _api_problem(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == _FASTAPI_BODY_ERROR:
+        # FastAPI's answer to a body its JSON parser raised on (other than a syntax error):
+        # a body that is not valid JSON is invalid input, 422 like every other.
+        detail = ErrorDetail(field=None, location="body", message=exc.detail, type="json_invalid")
+        return error_response(
+            request, 422, "validation_error", f"body: {exc.detail}", details=[detail]
+        )
     return error_response(
         request,
         exc.status_code,
