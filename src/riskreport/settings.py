@@ -101,6 +101,13 @@ class Settings(BaseSettings):
         le=100_000_000,
         description="Largest request body in bytes; larger ones get 413 before they are read.",
     )
+    client_timeout: float = Field(
+        10.0,
+        gt=0,
+        le=300,
+        description="Seconds a client may take to send a request's head, and again its body "
+        "(slow clients get 408 and are disconnected).",
+    )
 
     # -- narrative -------------------------------------------------------------------------
     narrative: NarrativeName = Field(NarrativeName.TEMPLATE, description="Default writer.")

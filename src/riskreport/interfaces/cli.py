@@ -26,6 +26,7 @@ import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
 from riskreport.bootstrap import MEMORY_URL, recover_interrupted
+from riskreport.interfaces.api import protocol
 from riskreport.interfaces.commands import register
 from riskreport.interfaces.commands.environment import err_console, settings_or_exit
 from riskreport.settings import Settings
@@ -89,6 +90,8 @@ def serve(
     # uvicorn re-raises the stop signal once its graceful shutdown is over; by then everything
     # is closed, and a requested stop is a success: exit 0 rather than "killed by SIGTERM".
     signal.signal(signal.SIGTERM, _stopped)
+    # Read by the HTTP protocol of every server process (uvicorn builds it, not us).
+    os.environ[protocol.ENV] = str(settings.client_timeout)
     uvicorn.run(
         APP_FACTORY,
         factory=True,
@@ -101,6 +104,8 @@ def serve(
         # Long polls (Prefer: wait) and event streams get the grace period to end before the
         # lifespan shutdown stops the engine (which gives running jobs the same grace).
         timeout_graceful_shutdown=max(1, round(settings.shutdown_grace)),
+        # Deadlines and a size cap on request heads (uvicorn has neither).
+        http=protocol.GuardedHttpToolsProtocol,
     )
 
 

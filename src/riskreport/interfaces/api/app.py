@@ -94,7 +94,9 @@ def create_app(
     app.state.metrics = service_metrics
     app.state.services = None
     install_error_handlers(app)
-    app.add_middleware(RequestLimits, max_body=settings.max_body_bytes)
+    app.add_middleware(
+        RequestLimits, max_body=settings.max_body_bytes, body_timeout=settings.client_timeout
+    )
     app.add_middleware(RequestIdMiddleware, var=request_id)
     app.include_router(health.router)
     app.include_router(reports.router)

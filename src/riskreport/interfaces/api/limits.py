@@ -7,6 +7,7 @@ status  ``error.code``         when
 ======  =====================  ==========================================================
 414     ``uri_too_long``       path and query longer than ``max_url`` bytes
 413     ``body_too_large``     ``Content-Length`` above ``max_body``, or more bytes arrive
+408     ``body_timeout``       the body did not arrive within ``body_timeout`` seconds
 400     ``bad_content_length``  a ``Content-Length`` that is not a number
 422     ``validation_error``   a JSON body nested too deep, a string too long, not UTF-8
 ======  =====================  ==========================================================
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import logging
 
+import anyio
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -47,8 +49,10 @@ class RequestLimits:
         max_url: int = MAX_URL,
         max_json_depth: int = MAX_JSON_DEPTH,
         max_json_string: int = MAX_JSON_STRING,
+        body_timeout: float = 10.0,
     ) -> None:
         self.app = app
+        self.body_timeout = body_timeout
         self.max_body = max_body
         self.max_url = max_url
         self.max_json_depth = max_json_depth
@@ -81,17 +85,24 @@ class RequestLimits:
         chunks: list[bytes] = []
         size = 0
         more = True
-        while more:
-            received = await receive()
-            if received["type"] != "http.request":
-                return  # the client went away before it sent the body
-            chunk: bytes = received.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body:
-                await self._too_large(scope, receive, send)
-                return
-            chunks.append(chunk)
-            more = bool(received.get("more_body", False))
+        with anyio.move_on_after(self.body_timeout) as deadline:
+            while more:
+                received = await receive()
+                if received["type"] != "http.request":
+                    return  # the client went away before it sent the body
+                chunk: bytes = received.get("body", b"")
+                size += len(chunk)
+                if size > self.max_body:
+                    await self._too_large(scope, receive, send)
+                    return
+                chunks.append(chunk)
+                more = bool(received.get("more_body", False))
+        if deadline.cancelled_caught:
+            message = f"the request body did not arrive within {self.body_timeout:g} s"
+            await _refuse(
+                scope, receive, send, 408, "body_timeout", message, headers={"Connection": "close"}
+            )
+            return
         body = b"".join(chunks)
         media = headers.get("content-type", "application/json").lower()
         if body and "json" in media:
