@@ -23,10 +23,12 @@ from fastapi import FastAPI
 from riskreport.bootstrap import open_services
 from riskreport.engine.context_vars import request_id
 from riskreport.engine.spec import Initializer, JobSpec
+from riskreport.interfaces.api.docs import install_docs
 from riskreport.interfaces.api.errors import install_error_handlers
 from riskreport.interfaces.api.limits import RequestLimits
 from riskreport.interfaces.api.middleware import RequestIdMiddleware
 from riskreport.interfaces.api.routes import health, metrics, reports
+from riskreport.interfaces.api.security_headers import SecurityHeaders
 from riskreport.interfaces.api.stop_signal import on_stop_signal
 from riskreport.interfaces.api.warmup import warm_request_model, warm_routes
 from riskreport.interfaces.web import install_web
@@ -89,6 +91,8 @@ def create_app(
         version=version("riskreport"),
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by install_docs, without a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.metrics = service_metrics
@@ -97,11 +101,13 @@ def create_app(
     app.add_middleware(
         RequestLimits, max_body=settings.max_body_bytes, body_timeout=settings.client_timeout
     )
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestIdMiddleware, var=request_id)
     app.include_router(health.router)
     app.include_router(reports.router)
     app.include_router(metrics.router)
     install_web(app)
+    install_docs(app)
     return app
 
 
