@@ -27,6 +27,11 @@ class RunnerName(StrEnum):
     PROCESS = "process"  # CPU-bound or un-interruptible work; killed on timeout or cancel
 
 
+class LogFormat(StrEnum):
+    TEXT = "text"  # one line for people, with [request=... job=...]
+    JSON = "json"  # one JSON object a line, for log collectors
+
+
 class NarrativeName(StrEnum):
     TEMPLATE = "template"  # deterministic Jinja2 text, exact numbers
     LLM = "llm"  # an OpenAI-compatible server writes the prose, checked against the numbers
@@ -95,6 +100,7 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `riskreport serve` binds.")
     port: int = Field(8000, ge=1, le=65535, description="Port `riskreport serve` binds.")
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+    log_format: LogFormat = Field(LogFormat.TEXT, description="Log lines: text or json.")
     max_body_bytes: int = Field(
         1_000_000,
         ge=1024,

@@ -29,7 +29,7 @@ from riskreport.bootstrap import MEMORY_URL, recover_interrupted
 from riskreport.interfaces.api import protocol
 from riskreport.interfaces.commands import register
 from riskreport.interfaces.commands.environment import err_console, settings_or_exit
-from riskreport.settings import Settings
+from riskreport.settings import LogFormat, Settings
 
 APP_FACTORY = "riskreport.interfaces.api.app:create_app_from_env"
 
@@ -48,20 +48,32 @@ def _root() -> None:
     """Physical climate-risk reports for buildings (Korea): serve the API, write reports."""
 
 
-def log_config(level: str) -> dict[str, Any]:
-    """uvicorn's logging config plus the ``riskreport`` loggers, with request and job ids."""
+def log_config(level: str, log_format: LogFormat = LogFormat.TEXT) -> dict[str, Any]:
+    """uvicorn's logging config plus the ``riskreport`` loggers; every line carries the request
+    and job ids (``-`` where none applies), as text or as JSON objects."""
     config = copy.deepcopy(LOGGING_CONFIG)
     config["filters"] = {"context": {"()": "riskreport.engine.context_vars.LogContextFilter"}}
     config["formatters"]["riskreport"] = {
         "()": "uvicorn.logging.DefaultFormatter",
         "fmt": "%(levelprefix)s %(name)s [request=%(request_id)s job=%(job_id)s] %(message)s",
     }
+    # uvicorn logs each request's access line while the request's id is still set.
+    config["formatters"]["access"]["fmt"] = (
+        '%(levelprefix)s %(client_addr)s - "%(request_line)s" %(status_code)s '
+        "[request=%(request_id)s]"
+    )
     config["handlers"]["riskreport"] = {
         "formatter": "riskreport",
         "class": "logging.StreamHandler",
         "stream": "ext://sys.stderr",
         "filters": ["context"],
     }
+    for handler in config["handlers"].values():
+        handler["filters"] = ["context"]
+    if log_format is LogFormat.JSON:
+        config["formatters"]["json"] = {"()": "riskreport.monitoring.json_logs.JsonFormatter"}
+        for handler in config["handlers"].values():
+            handler["formatter"] = "json"
     config["loggers"]["riskreport"] = {
         "handlers": ["riskreport"],
         "level": level.upper(),
@@ -100,7 +112,7 @@ def serve(
         workers=workers if workers > 1 else None,
         reload=reload,
         log_level=settings.log_level.lower(),
-        log_config=log_config(settings.log_level),
+        log_config=log_config(settings.log_level, settings.log_format),
         # Long polls (Prefer: wait) and event streams get the grace period to end before the
         # lifespan shutdown stops the engine (which gives running jobs the same grace).
         timeout_graceful_shutdown=max(1, round(settings.shutdown_grace)),

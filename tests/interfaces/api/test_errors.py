@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from riskreport.engine.context_vars import LogContextFilter
 from riskreport.interfaces.api.errors import field_path
 from tests.interfaces.api.harness import (
     REPORT_BODY,
@@ -138,6 +139,7 @@ async def test_unexpected_exception_is_500_in_the_shape_and_logged(
         raise ZeroDivisionError("boom")
 
     app.add_api_route("/test-only/explode", explode)
+    caplog.handler.addFilter(LogContextFilter())  # as serve's handlers do
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
@@ -151,7 +153,9 @@ async def test_unexpected_exception_is_500_in_the_shape_and_logged(
     (record,) = [r for r in caplog.records if r.name == "riskreport.api"]
     assert record.levelno == logging.ERROR
     assert record.exc_info is not None
+    assert record.__dict__["request_id"] == "abc-123"  # logged while the request's id was set
     assert "ZeroDivisionError" in caplog.text
+    assert len([r for r in caplog.records if r.exc_info]) == 1  # one traceback, not two
 
 
 @pytest.mark.anyio
