@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from riskreport.engine.backend import Backend
 from riskreport.engine.engine import Engine, recover_unfinished
 from riskreport.engine.jobs import Recovered
+from riskreport.engine.keys import KeyStore, key_digest
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind
 from riskreport.engine.store import JobStore
 from riskreport.settings import BackendName, Settings
@@ -60,13 +61,31 @@ def _leaves(error: BaseException) -> list[BaseException]:
 
 
 @dataclass(frozen=True)
+class Access:
+    """Who may use the API: keys from the settings (by digest) and from the store.
+
+    ``required`` is decided at start-up: keys in the settings, or any active key in the store.
+    """
+
+    keys: KeyStore
+    configured: Mapping[str, str]  # digest -> name, from RISKREPORT_API_KEYS
+    required: bool
+
+    async def owner_of(self, secret: str) -> str | None:
+        """The name of the key ``secret`` belongs to, or None."""
+        digest = key_digest(secret)
+        return self.configured.get(digest) or await self.keys.owner_of(digest)
+
+
+@dataclass(frozen=True)
 class Services:
-    """What the interfaces use: the engine (jobs) and the store (counts for metrics)."""
+    """What the interfaces use: the engine (jobs), the store (counts for metrics), access."""
 
     settings: Settings
     store: JobStore
     engine: Engine
     startup: StartUp
+    access: Access
 
     @property
     def ready(self) -> bool:
@@ -117,6 +136,26 @@ def build_store(settings: Settings) -> JobStore:
     from riskreport.storage.sql import SqlJobStore
 
     return SqlJobStore(settings.database_url)
+
+
+def build_keys(store: JobStore) -> KeyStore:
+    """The key store beside ``store``: its SQL database, or memory."""
+    from riskreport.storage.sql import SqlJobStore
+
+    if isinstance(store, SqlJobStore):
+        from riskreport.storage.keys import SqlKeyStore
+
+        return SqlKeyStore(store)
+    from riskreport.storage.keys import MemoryKeyStore
+
+    return MemoryKeyStore()
+
+
+async def open_access(settings: Settings, store: JobStore) -> Access:
+    keys = build_keys(store)
+    configured = {key_digest(secret): name for name, secret in settings.key_secrets().items()}
+    required = bool(configured) or await keys.has_keys()
+    return Access(keys=keys, configured=configured, required=required)
 
 
 def build_backend(settings: Settings, initializer: Initializer | None) -> Backend:
@@ -207,12 +246,16 @@ async def open_services(
             # A durable store keeps unfinished jobs for the next start; memory cannot.
             requeue_at_shutdown=settings.database_url != MEMORY_URL,
             adopt_before=settings.adopt_queued_before,
+            owner_queue_limit=settings.key_queue_limit,
         )
+        access = await open_access(settings, store)
         startup = StartUp()
         startup.task = asyncio.create_task(_start(engine, startup), name="riskreport-start-up")
         await _until_admitting(engine, startup.task)
         try:
-            yield Services(settings=settings, store=store, engine=engine, startup=startup)
+            yield Services(
+                settings=settings, store=store, engine=engine, startup=startup, access=access
+            )
         finally:
             if not startup.task.done():
                 # Shut down while warming up: stop waiting for it.

@@ -7,11 +7,15 @@ No instance exists at import time: entry points call ``Settings()`` and pass the
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Self
 
 from pydantic import AwareDatetime, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# An API key's name, as riskreport.engine.keys.NAME (settings may import nothing of ours).
+_KEY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 class BackendName(StrEnum):
@@ -45,7 +49,12 @@ class DocumentName(StrEnum):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="RISKREPORT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="RISKREPORT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        # A refused value may be a secret (an API key): errors name the field, never the value.
+        hide_input_in_errors=True,
     )
 
     # -- storage ---------------------------------------------------------------------------
@@ -115,6 +124,23 @@ class Settings(BaseSettings):
         "(slow clients get 408 and are disconnected).",
     )
 
+    # -- access ----------------------------------------------------------------------------
+    api_keys: SecretStr | None = Field(
+        None,
+        description="API keys as name=secret,name=secret; with these or keys in the database "
+        "(`riskreport keys create`), every API call needs one. Never logged.",
+    )
+    allow_open: bool = Field(
+        False,
+        description="Let `serve` listen on a non-loopback address without API keys.",
+    )
+    key_queue_limit: int = Field(
+        20, ge=1, le=100_000, description="Jobs one API key may have waiting (429 beyond)."
+    )
+    key_rate_limit: int = Field(
+        60, ge=1, le=100_000, description="Reports one API key may submit per minute (429 beyond)."
+    )
+
     # -- narrative -------------------------------------------------------------------------
     narrative: NarrativeName = Field(NarrativeName.TEMPLATE, description="Default writer.")
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. .../v1")
@@ -134,6 +160,34 @@ class Settings(BaseSettings):
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    def key_secrets(self) -> dict[str, str]:
+        """``RISKREPORT_API_KEYS`` as ``{name: secret}``."""
+        if self.api_keys is None:
+            return {}
+        keys: dict[str, str] = {}
+        for item in self.api_keys.get_secret_value().split(","):
+            name, _, secret = item.strip().partition("=")
+            if item.strip():
+                keys[name.strip()] = secret.strip()
+        return keys
+
+    @field_validator("api_keys", mode="after")
+    @classmethod
+    def _keys_are_pairs(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        for item in value.get_secret_value().split(","):
+            if not item.strip():
+                continue
+            name, equals, secret = item.strip().partition("=")
+            # The message names the key, never its secret.
+            if not equals or not _KEY_NAME.match(name.strip()) or len(secret.strip()) < 16:
+                raise ValueError(
+                    f"RISKREPORT_API_KEYS: {name.strip()[:64]!r} is not name=secret with a name "
+                    "of letters, digits, '.', '_', '-' and a secret of at least 16 characters"
+                )
         return value
 
     @model_validator(mode="after")

@@ -109,18 +109,24 @@ class Engine:
         max_attempts: int = 3,
         requeue_at_shutdown: bool = False,
         adopt_before: datetime | None = None,
+        owner_queue_limit: int | None = None,
     ) -> None:
         """``max_attempts``: starts after which a job found ``running`` at start-up fails
         instead of running again. ``requeue_at_shutdown`` (durable stores): jobs not finished
         at shutdown stay or go back to ``queued`` for the next start, instead of being
         cancelled. ``adopt_before`` (shared stores, set by ``serve --workers N``): this engine
         also runs the ``queued`` jobs created before that instant, which the parent recovered.
+        ``owner_queue_limit``: jobs one owner (API key) may have waiting in this engine, so that
+        one client cannot take the whole queue.
         """
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         self._max_attempts = max_attempts
         self._requeue = requeue_at_shutdown
         self._adopt_before = adopt_before
+        self._owner_limit = owner_queue_limit
+        # Owner of each job in ``_queued`` that has one, for the per-owner limit.
+        self._owners: dict[str, str] = {}
         self._specs: dict[str, JobSpec] = {}
         for spec in specs:
             if spec.kind in self._specs:
@@ -188,7 +194,7 @@ class Engine:
             if spec is None:
                 await self._recorder.finished(job.id, _UNKNOWN_KIND)
                 continue
-            self._queued.add(job.id)
+            self._queue(job)
             await self._backend.submit(job, spec, job_timeout=self._job_timeout)
 
     def begin_shutdown(self) -> None:
@@ -234,12 +240,18 @@ class Engine:
     # -- jobs ------------------------------------------------------------------------------
 
     async def submit(
-        self, kind: str, payload: Mapping[str, Any], *, job_id: str | None = None
+        self,
+        kind: str,
+        payload: Mapping[str, Any],
+        *,
+        job_id: str | None = None,
+        owner: str | None = None,
     ) -> Job:
         """Admit a job and hand it to the backend; return it as admitted (``queued``).
 
-        Raises ``UnknownJobKind``, ``ShuttingDown`` or ``QueueFull`` (with ``retry_after``).
-        With the inline backend the job has already finished when this returns.
+        Raises ``UnknownJobKind``, ``ShuttingDown`` or ``QueueFull`` (with ``retry_after``; also
+        when ``owner`` has ``owner_queue_limit`` jobs waiting). With the inline backend the job
+        has already finished when this returns.
         """
         spec = self._specs.get(kind)
         if spec is None:
@@ -247,21 +259,38 @@ class Engine:
         if self._closing or not self._admitting:
             reason = "shutting down" if self._closing else "not started"
             raise ShuttingDown(f"the engine is {reason}", retry_after=5.0)
-        self._admit()
-        job = Job(id=job_id or secrets.token_hex(16), kind=kind, payload=payload)
+        self._admit(owner)
+        job = Job(id=job_id or secrets.token_hex(16), kind=kind, payload=payload, owner=owner)
         if job.id in self._queued:
             raise ValueError(f"a job with id {job.id!r} exists already")
-        self._queued.add(job.id)
+        self._queue(job)
         try:
             await self._store.create(job)
         except BaseException:
-            self._queued.discard(job.id)
+            self._unqueue(job.id)
             raise
         self._recorder.announce(job)
         await self._backend.submit(job, spec, job_timeout=self._job_timeout)
         return job
 
-    def _admit(self) -> None:
+    def _queue(self, job: Job) -> None:
+        self._queued.add(job.id)
+        if job.owner is not None:
+            self._owners[job.id] = job.owner
+
+    def _unqueue(self, job_id: str) -> None:
+        self._queued.discard(job_id)
+        self._owners.pop(job_id, None)
+
+    def _admit(self, owner: str | None) -> None:
+        if owner is not None and self._owner_limit is not None:
+            mine = sum(1 for who in self._owners.values() if who == owner)
+            if mine >= self._owner_limit:
+                retry_after = math.ceil(self._mean_run)
+                raise QueueFull(
+                    f"{mine} of your jobs are waiting (limit {self._owner_limit} per key)",
+                    retry_after=float(max(1, retry_after)),
+                )
         load = self._backend.stats()
         waiting = len(self._queued) - max(0, load.capacity - load.running)
         if waiting >= self._queue_limit:
@@ -275,7 +304,7 @@ class Engine:
     def _track(self, job: Job) -> None:
         if job.status is JobStatus.QUEUED:
             return
-        self._queued.discard(job.id)
+        self._unqueue(job.id)
         if job.status.is_final and job.started_at is not None and job.finished_at is not None:
             seconds = (job.finished_at - job.started_at).total_seconds()
             self._mean_run = 0.8 * self._mean_run + 0.2 * max(0.0, seconds)
@@ -284,9 +313,14 @@ class Engine:
         return await self._store.get(job_id)
 
     async def list(
-        self, *, status: JobStatus | None = None, limit: int = 50, cursor: str | None = None
+        self,
+        *,
+        status: JobStatus | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+        owner: str | None = None,
     ) -> JobPage:
-        return await self._store.list(status=status, limit=limit, cursor=cursor)
+        return await self._store.list(status=status, limit=limit, cursor=cursor, owner=owner)
 
     async def artifact(self, job_id: str, name: str) -> Artifact:
         return await self._store.get_artifact(job_id, name)

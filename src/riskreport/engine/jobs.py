@@ -98,6 +98,8 @@ class Job:
     result: JSON | None = None
     # How many times the job has entered ``running``: more than one after a restart ran it again.
     attempts: int = 0
+    # The API key (by name) that submitted the job; None when the service runs without keys.
+    owner: str | None = None
 
     def evolve(self, **changes: Any) -> Job:
         # Spelled out rather than ``dataclasses.replace``, which inspects the fields on every
@@ -114,6 +116,7 @@ class Job:
             "error": self.error,
             "result": self.result,
             "attempts": self.attempts,
+            "owner": self.owner,
         }
         unknown = changes.keys() - values.keys()
         if unknown:

@@ -76,8 +76,10 @@ class JobStore(Protocol):
         status: JobStatus | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        owner: str | None = None,
     ) -> JobPage:
-        """Jobs newest first (``created_at`` then ``id`` descending), ``limit`` per page."""
+        """Jobs newest first (``created_at`` then ``id`` descending), ``limit`` per page;
+        only ``owner``'s jobs when given."""
 
     async def count_by_status(self) -> Mapping[JobStatus, int]:
         """How many jobs are in each state (for metrics)."""

@@ -25,7 +25,7 @@ import typer
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
-from riskreport.bootstrap import MEMORY_URL, recover_interrupted
+from riskreport.bootstrap import MEMORY_URL, build_keys, build_store, recover_interrupted
 from riskreport.interfaces.api import protocol
 from riskreport.interfaces.commands import register
 from riskreport.interfaces.commands.environment import err_console, settings_or_exit
@@ -97,6 +97,7 @@ def serve(
 ) -> None:
     """Serve the HTTP API with uvicorn until interrupted (Ctrl-C or SIGTERM)."""
     settings = settings_or_exit(err_console())
+    _refuse_open_without_keys(settings, host or settings.host)
     if workers > 1:
         _share_store(settings, workers)
     # uvicorn re-raises the stop signal once its graceful shutdown is over; by then everything
@@ -119,6 +120,35 @@ def serve(
         # Deadlines and a size cap on request heads (uvicorn has neither).
         http=protocol.GuardedHttpToolsProtocol,
     )
+
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def _refuse_open_without_keys(settings: Settings, host: str) -> None:
+    """Exit unless a non-loopback address is protected by API keys or explicitly left open."""
+    if host in LOOPBACK or host.startswith("127.") or settings.allow_open:
+        return
+    if settings.key_secrets():
+        return
+    if settings.database_url != MEMORY_URL and anyio.run(_store_has_keys, settings):
+        return
+    typer.echo(
+        f"refusing to serve on {host} without API keys: anyone who can reach it could read "
+        "and cancel every report. Create a key (riskreport keys create NAME) or set "
+        "RISKREPORT_API_KEYS, or set RISKREPORT_ALLOW_OPEN=true to serve it open anyway.",
+        err=True,
+    )
+    raise typer.Exit(code=2)
+
+
+async def _store_has_keys(settings: Settings) -> bool:
+    store = build_store(settings)
+    await store.open()
+    try:
+        return await build_keys(store).has_keys()
+    finally:
+        await store.close()
 
 
 def _share_store(settings: Settings, workers: int) -> None:

@@ -115,11 +115,16 @@ class MemoryJobStore:
         status: JobStatus | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        owner: str | None = None,
     ) -> JobPage:
         if limit < 1:
             raise ValueError("limit must be at least 1")
         jobs = sorted(
-            (j for j in self._jobs.values() if status is None or j.status is status),
+            (
+                j
+                for j in self._jobs.values()
+                if (status is None or j.status is status) and (owner is None or j.owner == owner)
+            ),
             key=lambda j: (j.created_at, j.id),
             reverse=True,
         )

@@ -94,7 +94,7 @@ class SqlJobStore:
                 json_serializer=serializer,
             )
         try:
-            added = await self._run(self._create_tables, write=True)
+            added = await self.run(self._create_tables, write=True)
             if added:
                 log.warning(
                     "job store upgraded: added column(s) %s to %s",
@@ -121,9 +121,9 @@ class SqlJobStore:
             await anyio.to_thread.run_sync(readers.dispose)
 
     async def ping(self) -> None:
-        await self._run(_select_one, write=False)
+        await self.run(_select_one, write=False)
 
-    async def _run(self, work: Callable[[Connection], T], *, write: bool) -> T:
+    async def run(self, work: Callable[[Connection], T], *, write: bool) -> T:
         """Run ``work`` on a connection, in one transaction when ``write``; never on the loop."""
         if self._writer is not None:
             if write:
@@ -149,12 +149,12 @@ class SqlJobStore:
     async def create(self, job: Job) -> None:
         statement, values = self._statements.insert_job, _row_values(job)
         try:
-            await self._run(lambda conn: conn.execute(statement, values), write=True)
+            await self.run(lambda conn: conn.execute(statement, values), write=True)
         except IntegrityError:
             raise ValueError(f"a job with id {job.id!r} exists already") from None
 
     async def get(self, job_id: str) -> Job:
-        return await self._run(partial(self._get, job_id=job_id), write=False)
+        return await self.run(partial(self._get, job_id=job_id), write=False)
 
     def _get(self, conn: Connection, job_id: str) -> Job:
         row = conn.execute(self._statements.get_job, {"job_id": job_id}).first()
@@ -202,7 +202,7 @@ class SqlJobStore:
                 conn.execute(self._statements.insert_artifacts, rows)
             return _job(row)
 
-        return await self._run(work, write=True)
+        return await self.run(work, write=True)
 
     async def set_progress(self, job_id: str, progress: Progress) -> None:
         params = {"job_id": job_id, f"{NEW}progress": _progress_json(progress)}
@@ -211,7 +211,7 @@ class SqlJobStore:
             if conn.execute(self._statements.set_progress, params).rowcount == 0:
                 self._get(conn, job_id)  # JobNotFound, or a final job: ignored
 
-        await self._run(work, write=True)
+        await self.run(work, write=True)
 
     async def get_artifact(self, job_id: str, name: str) -> Artifact:
         params = {"job_id": job_id, "name": name}
@@ -223,7 +223,7 @@ class SqlJobStore:
                 raise ArtifactNotFound(job_id, name)
             return Artifact(name=name, media_type=row.media_type, data=bytes(row.data))
 
-        return await self._run(work, write=False)
+        return await self.run(work, write=False)
 
     async def list(
         self,
@@ -231,6 +231,7 @@ class SqlJobStore:
         status: JobStatus | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        owner: str | None = None,
     ) -> JobPage:
         if limit < 1:
             raise ValueError("limit must be at least 1")
@@ -238,6 +239,8 @@ class SqlJobStore:
         statement = select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.id.desc())
         if status is not None:
             statement = statement.where(jobs.c.status == status.value)
+        if owner is not None:
+            statement = statement.where(jobs.c.owner == owner)
         if cursor is not None:
             created_at, last_id = decode_cursor(cursor)
             statement = statement.where(
@@ -247,7 +250,7 @@ class SqlJobStore:
                 )
             )
         page = statement.limit(limit + 1)
-        rows = await self._run(lambda conn: conn.execute(page).all(), write=False)
+        rows = await self.run(lambda conn: conn.execute(page).all(), write=False)
         items = tuple(_job(row) for row in rows[:limit])
         more = len(rows) > limit
         next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if more else None
@@ -256,7 +259,7 @@ class SqlJobStore:
     async def count_by_status(self) -> Mapping[JobStatus, int]:
         jobs = self.tables.jobs
         statement = select(jobs.c.status, func.count()).group_by(jobs.c.status)
-        rows = await self._run(lambda conn: conn.execute(statement).all(), write=False)
+        rows = await self.run(lambda conn: conn.execute(statement).all(), write=False)
         counts = dict.fromkeys(JobStatus, 0)
         for status, count in rows:
             counts[JobStatus(status)] = int(count)
@@ -285,12 +288,12 @@ class SqlJobStore:
             failed = tuple(row.id for row in conn.execute(fail))
             return Recovered(requeued=tuple(row.id for row in conn.execute(back)), failed=failed)
 
-        return await self._run(work, write=True)
+        return await self.run(work, write=True)
 
     async def requeue(self, job_id: str) -> bool:
         params = {"job_id": job_id, f"{NEW}progress": _QUEUED_PROGRESS}
         statement = self._statements.requeue
-        return await self._run(
+        return await self.run(
             lambda conn: conn.execute(statement, params).rowcount == 1, write=True
         )
 
@@ -304,7 +307,7 @@ class SqlJobStore:
         )
         if created_before is not None:
             statement = statement.where(jobs.c.created_at < created_before)
-        rows = await self._run(lambda conn: conn.execute(statement).all(), write=False)
+        rows = await self.run(lambda conn: conn.execute(statement).all(), write=False)
         return [_job(row) for row in rows]
 
 
@@ -333,6 +336,7 @@ def _row_values(job: Job) -> dict[str, Any]:
         "error": None if job.error is None else _error_json(job.error),
         "result": None if job.result is None else dict(job.result),
         "attempts": job.attempts,
+        "owner": job.owner,
     }
 
 
@@ -359,4 +363,5 @@ def _job(row: Row[Any]) -> Job:
         error=None if error is None else JobError(code=error["code"], message=error["message"]),
         result=row.result,
         attempts=int(row.attempts),
+        owner=row.owner,
     )

@@ -1,10 +1,11 @@
 """The SQL schema of the job store (SQLAlchemy Core), built per store so tests can prefix names.
 
-Two tables: ``jobs`` (one row per job; payload, progress, error and result as JSON) and
-``artifacts`` (the files a job produced, as binary). Tables are created by ``create_all`` at
-``open()``. There are no migrations yet: columns added since the first release (``attempts``) are
-added to existing tables by :func:`upgrade_schema`, also at ``open()``; the first change that an
-``ADD COLUMN`` cannot express brings Alembic.
+Three tables: ``jobs`` (one row per job; payload, progress, error and result as JSON),
+``artifacts`` (the files a job produced, as binary) and ``api_keys`` (names and digests). Tables
+are created by ``create_all`` at ``open()``. There are no migrations yet: the columns added since
+the first release (``attempts``, ``owner``) are added to existing tables by
+:func:`upgrade_schema`, also at ``open()``; the first change that an ``ADD COLUMN`` cannot
+express brings Alembic.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class JobTables:
     metadata: MetaData
     jobs: Table
     artifacts: Table
+    keys: Table
 
 
 def job_tables(prefix: str = "") -> JobTables:
@@ -87,10 +89,12 @@ def job_tables(prefix: str = "") -> JobTables:
         Column("result", JsonColumn),
         # Added after the first release: ``upgrade_schema`` adds it to tables created before.
         Column("attempts", Integer, nullable=False, server_default=text("0")),
+        Column("owner", String(64)),  # added after the first release too
     )
     # Pages are newest first, optionally by status: both walks use an index.
     Index(f"ix_{prefix}jobs_created", jobs.c.created_at, jobs.c.id)
     Index(f"ix_{prefix}jobs_status_created", jobs.c.status, jobs.c.created_at, jobs.c.id)
+    Index(f"ix_{prefix}jobs_owner_created", jobs.c.owner, jobs.c.created_at, jobs.c.id)
     artifacts = Table(
         f"{prefix}job_artifacts",
         metadata,
@@ -104,7 +108,15 @@ def job_tables(prefix: str = "") -> JobTables:
         Column("media_type", String(200), nullable=False),
         Column("data", LargeBinary, nullable=False),
     )
-    return JobTables(metadata=metadata, jobs=jobs, artifacts=artifacts)
+    keys = Table(
+        f"{prefix}api_keys",
+        metadata,
+        Column("name", String(64), primary_key=True),
+        Column("digest", String(64), nullable=False, unique=True),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("revoked_at", UtcDateTime()),
+    )
+    return JobTables(metadata=metadata, jobs=jobs, artifacts=artifacts, keys=keys)
 
 
 def upgrade_schema(conn: Connection, tables: JobTables) -> list[str]:
@@ -115,10 +127,19 @@ def upgrade_schema(conn: Connection, tables: JobTables) -> list[str]:
     creates the tables, right after ``create_all``.
     """
     present = {column["name"] for column in inspect(conn).get_columns(tables.jobs.name)}
+    table = tables.jobs.name
     added = []
-    if "attempts" not in present:
-        conn.execute(
-            text(f'ALTER TABLE "{tables.jobs.name}" ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0')
-        )
-        added.append("attempts")
+    for name, definition in _ADDED_COLUMNS:
+        if name not in present:
+            conn.execute(text(f'ALTER TABLE "{table}" ADD COLUMN {name} {definition}'))
+            added.append(name)
+    if "owner" in added:
+        # create_all made no indexes for a table that existed; this one serves owner pages.
+        for index in tables.jobs.indexes:
+            if "owner" in index.columns:
+                index.create(conn, checkfirst=True)
     return added
+
+
+# Columns added since the first release, with their SQL (the same on SQLite and PostgreSQL).
+_ADDED_COLUMNS = (("attempts", "INTEGER NOT NULL DEFAULT 0"), ("owner", "VARCHAR(64)"))

@@ -18,16 +18,17 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from riskreport.bootstrap import open_services
 from riskreport.engine.context_vars import request_id
 from riskreport.engine.spec import Initializer, JobSpec
+from riskreport.interfaces.api.auth import SubmitRate, get_owner
 from riskreport.interfaces.api.docs import install_docs
 from riskreport.interfaces.api.errors import install_error_handlers
 from riskreport.interfaces.api.limits import RequestLimits
 from riskreport.interfaces.api.middleware import RequestIdMiddleware
-from riskreport.interfaces.api.routes import health, metrics, reports
+from riskreport.interfaces.api.routes import health, metrics, reports, session
 from riskreport.interfaces.api.security_headers import SecurityHeaders
 from riskreport.interfaces.api.stop_signal import on_stop_signal
 from riskreport.interfaces.api.warmup import warm_request_model, warm_routes
@@ -103,9 +104,13 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestIdMiddleware, var=request_id)
+    app.state.submit_rate = SubmitRate(settings.key_rate_limit)
     app.include_router(health.router)
-    app.include_router(reports.router)
-    app.include_router(metrics.router)
+    app.include_router(reports.router, responses=session.UNAUTHORIZED)
+    app.include_router(session.router)
+    app.include_router(
+        metrics.router, dependencies=[Depends(get_owner)], responses=session.UNAUTHORIZED
+    )
     install_web(app)
     install_docs(app)
     return app

@@ -9,6 +9,7 @@
     cancel    cancel a job
     list      recent jobs
     batch     a portfolio CSV, resumable
+    keys      create, list and revoke API keys
 
 Exit codes are the same everywhere; see :mod:`riskreport.interfaces.commands.exit_codes`.
 """
@@ -32,3 +33,6 @@ def register(app: typer.Typer) -> None:
     app.command()(cancel)
     app.command(name="list")(list_jobs)
     app.command()(batch)
+    from riskreport.interfaces.commands.keys import keys_app
+
+    app.add_typer(keys_app, name="keys")

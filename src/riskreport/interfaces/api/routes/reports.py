@@ -17,6 +17,7 @@ from riskreport.bootstrap import REPORT_KIND
 from riskreport.engine.context_vars import request_id
 from riskreport.engine.errors import ShuttingDown
 from riskreport.engine.jobs import JobStatus
+from riskreport.interfaces.api.auth import OwnerDep, SubmitRateDep, owned
 from riskreport.interfaces.api.deps import EngineDep, PreferWaitDep
 from riskreport.interfaces.api.documents import DocumentFormat, negotiate
 from riskreport.interfaces.api.errors import COMMON_RESPONSES, ApiProblem
@@ -51,14 +52,23 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
     responses={
         200: {"model": JobPublic, "description": "With `Prefer: wait=N`: finished in time."},
         202: {"description": "Accepted; follow `Location`. Also when a preferred wait ran out."},
-        429: {"model": ErrorPublic, "description": "Queue full; retry after `Retry-After`."},
+        429: {
+            "model": ErrorPublic,
+            "description": "Queue full, this key's share of it full, or this key submitting "
+            "too fast; retry after `Retry-After`.",
+        },
         503: {"model": ErrorPublic, "description": "Shutting down; retry after `Retry-After`."},
     },
 )
 async def create_report(
-    body: ReportCreate, engine: EngineDep, wait: PreferWaitDep, response: Response
+    body: ReportCreate,
+    engine: EngineDep,
+    wait: PreferWaitDep,
+    response: Response,
+    owner: OwnerDep,
+    _: SubmitRateDep,
 ) -> JobPublic:
-    job = await engine.submit(REPORT_KIND, body.model_dump(mode="json"))
+    job = await engine.submit(REPORT_KIND, body.model_dump(mode="json"), owner=owner)
     response.headers["Location"] = f"{API_PREFIX}/{job.id}"
     if wait is not None:
         try:
@@ -76,11 +86,12 @@ async def create_report(
 @router.get("", response_model=JobsPublic, summary="List reports, newest first")
 async def list_reports(
     engine: EngineDep,
+    owner: OwnerDep,
     status: Annotated[JobStatus | None, Query(description="Only jobs in this state.")] = None,
     limit: Annotated[int, Query(ge=1, le=200, description="Jobs per page.")] = 50,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
 ) -> JobsPublic:
-    page = await engine.list(status=status, limit=limit, cursor=cursor)
+    page = await engine.list(status=status, limit=limit, cursor=cursor, owner=owner)
     query = f"limit={limit}" + (f"&status={status.value}" if status else "")
     return JobsPublic(
         items=[JobSummaryPublic.from_job(job) for job in page.items],
@@ -106,12 +117,12 @@ async def list_reports(
     },
 )
 async def get_report(
-    job_id: JobId, engine: EngineDep, wait: PreferWaitDep, response: Response
+    job_id: JobId, engine: EngineDep, wait: PreferWaitDep, response: Response, owner: OwnerDep
 ) -> JobPublic:
-    if wait is None:
-        job = await engine.get(job_id)
-    else:
+    job = owned(await engine.get(job_id), owner)
+    if wait is not None and not job.status.is_final:
         job = await engine.wait(job_id, timeout=wait)
+    if wait is not None:
         response.headers["Preference-Applied"] = applied_wait(wait)
     return JobPublic.from_job(job)
 
@@ -125,13 +136,14 @@ async def get_report(
         409: {"model": ErrorPublic, "description": "The job is already final."},
     },
 )
-async def cancel_report(job_id: JobId, engine: EngineDep) -> JobPublic:
+async def cancel_report(job_id: JobId, engine: EngineDep, owner: OwnerDep) -> JobPublic:
+    owned(await engine.get(job_id), owner)
     return JobPublic.from_job(await engine.cancel(job_id))
 
 
-async def _existing_job_id(job_id: JobId, engine: EngineDep) -> str:
+async def _existing_job_id(job_id: JobId, engine: EngineDep, owner: OwnerDep) -> str:
     # A dependency, so it runs before the stream starts: an unknown id is a plain 404.
-    return (await engine.get(job_id)).id
+    return owned(await engine.get(job_id), owner).id
 
 
 @router.get(
@@ -192,12 +204,13 @@ async def report_document(
         DocumentFormat | None, Query(description="Overrides `Accept` when given.")
     ] = None,
     accept: Annotated[str | None, Header()] = None,
+    owner: OwnerDep = None,
 ) -> Response:
     chosen = format or negotiate(accept)
     if chosen is None:
         formats = ", ".join(f.media_type for f in DocumentFormat)
         raise ApiProblem(406, "not_acceptable", f"available formats: {formats}")
-    job = await engine.get(job_id)
+    job = owned(await engine.get(job_id), owner)
     if job.status is not JobStatus.SUCCEEDED:
         state = "has not finished" if not job.status.is_final else f"ended {job.status.value}"
         raise ApiProblem(409, "job_not_succeeded", f"job {job_id!r} {state}; no document")
