@@ -117,7 +117,9 @@ def report_initializer(settings: Settings) -> Initializer:
 
 def check_settings(settings: Settings) -> None:
     """Raise ``ValueError`` for settings that parse but cannot work: a database URL that no
-    store takes. Entry points call it first, to say so in one line instead of a traceback."""
+    store takes, API keys that are not name=secret pairs. Entry points call it first, to say so
+    in one line instead of a traceback."""
+    settings.key_secrets()
     if settings.database_url != MEMORY_URL:
         from riskreport.storage.database_url import store_url
 

@@ -53,8 +53,6 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
-        # A refused value may be a secret (an API key): errors name the field, never the value.
-        hide_input_in_errors=True,
     )
 
     # -- storage ---------------------------------------------------------------------------
@@ -163,32 +161,25 @@ class Settings(BaseSettings):
         return value
 
     def key_secrets(self) -> dict[str, str]:
-        """``RISKREPORT_API_KEYS`` as ``{name: secret}``."""
+        """``RISKREPORT_API_KEYS`` as ``{name: secret}``; ``ValueError`` naming a bad entry.
+
+        Checked here, not by a field validator: pydantic's errors repeat the input, and this
+        input is secret. Entry points call ``bootstrap.check_settings``, which calls this.
+        """
         if self.api_keys is None:
             return {}
         keys: dict[str, str] = {}
         for item in self.api_keys.get_secret_value().split(","):
-            name, _, secret = item.strip().partition("=")
-            if item.strip():
-                keys[name.strip()] = secret.strip()
-        return keys
-
-    @field_validator("api_keys", mode="after")
-    @classmethod
-    def _keys_are_pairs(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is None:
-            return None
-        for item in value.get_secret_value().split(","):
             if not item.strip():
                 continue
-            name, equals, secret = item.strip().partition("=")
-            # The message names the key, never its secret.
-            if not equals or not _KEY_NAME.match(name.strip()) or len(secret.strip()) < 16:
+            name, equals, secret = (part.strip() for part in item.strip().partition("="))
+            if not equals or not _KEY_NAME.match(name) or len(secret) < 16:
                 raise ValueError(
-                    f"RISKREPORT_API_KEYS: {name.strip()[:64]!r} is not name=secret with a name "
-                    "of letters, digits, '.', '_', '-' and a secret of at least 16 characters"
+                    f"RISKREPORT_API_KEYS: {name[:64]!r} is not name=secret with a name of "
+                    "letters, digits, '.', '_', '-' and a secret of at least 16 characters"
                 )
-        return value
+            keys[name] = secret
+        return keys
 
     @model_validator(mode="after")
     def _llm_needs_endpoint(self) -> Self:
