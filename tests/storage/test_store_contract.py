@@ -312,3 +312,29 @@ async def test_results_keep_their_key_order(store: JobStore) -> None:
     assert got is not None
     assert list(got) == ["schema_version", "zeta", "alpha", "mid"]
     assert list(got["alpha"]) == ["b", "a"]
+
+
+async def test_an_idempotency_claim_names_its_job_until_it_expires(store: JobStore) -> None:
+    day = 24 * 3600.0
+    assert await store.claim_idempotency("acme", "k1", "d1", "job-1", at=T0, ttl=day) is None
+    later = T0 + timedelta(hours=23)
+    again = await store.claim_idempotency("acme", "k1", "d2", "job-2", at=later, ttl=day)
+    assert again == ("job-1", "d1")
+    # Another scope (API key) has its own keys.
+    assert await store.claim_idempotency("beta", "k1", "d2", "job-3", at=later, ttl=day) is None
+    # After the time to live, the key is free again.
+    expired = T0 + timedelta(hours=25)
+    assert await store.claim_idempotency("acme", "k1", "d4", "job-4", at=expired, ttl=day) is None
+    assert await store.claim_idempotency("acme", "k1", "d5", "job-5", at=expired, ttl=day) == (
+        "job-4",
+        "d4",
+    )
+
+
+async def test_a_released_claim_frees_the_key_for_its_job_only(store: JobStore) -> None:
+    day = 24 * 3600.0
+    await store.claim_idempotency("-", "k", "d", "job-1", at=T0, ttl=day)
+    await store.release_idempotency("-", "k", "other-job")  # not its claim: kept
+    assert await store.claim_idempotency("-", "k", "d", "job-2", at=T0, ttl=day) == ("job-1", "d")
+    await store.release_idempotency("-", "k", "job-1")
+    assert await store.claim_idempotency("-", "k", "d", "job-3", at=T0, ttl=day) is None

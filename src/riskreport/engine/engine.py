@@ -17,6 +17,8 @@ event streams read the job back from the store, so a job looks the same from any
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import math
 import secrets
@@ -26,7 +28,14 @@ from datetime import datetime
 from typing import Any
 
 from riskreport.engine.backend import Backend
-from riskreport.engine.errors import QueueFull, ShuttingDown, UnknownJobKind
+from riskreport.engine.errors import (
+    IdempotencyConflict,
+    IdempotencyPending,
+    JobNotFound,
+    QueueFull,
+    ShuttingDown,
+    UnknownJobKind,
+)
 from riskreport.engine.events.notifier import LocalNotifier, woken
 from riskreport.engine.jobs import (
     Artifact,
@@ -81,6 +90,16 @@ async def recover_unfinished(store: JobStore, *, max_attempts: int) -> Recovered
             _shown(recovered.failed),
         )
     return recovered
+
+
+# How long an Idempotency-Key names its job (issue 12: 24 hours).
+IDEMPOTENCY_TTL = 24 * 3600.0
+
+
+def request_digest(kind: str, payload: Mapping[str, Any]) -> str:
+    """SHA-256 of a request in canonical JSON (sorted keys), so key order does not matter."""
+    text = json.dumps([kind, payload], sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _shown(ids: Sequence[str]) -> str:
@@ -272,6 +291,43 @@ class Engine:
         self._recorder.announce(job)
         await self._backend.submit(job, spec, job_timeout=self._job_timeout)
         return job
+
+    async def submit_once(
+        self,
+        kind: str,
+        payload: Mapping[str, Any],
+        *,
+        idempotency_key: str,
+        owner: str | None = None,
+    ) -> tuple[Job, bool]:
+        """:meth:`submit`, unless ``owner`` (an API key, or nobody) sent ``idempotency_key``
+        with the same request in the last 24 hours: then that job, and True (a replay).
+
+        Raises ``IdempotencyConflict`` when the key named a different request,
+        ``IdempotencyPending`` while its first request is still being admitted, and whatever
+        :meth:`submit` raises (the claim of the key is then released, so a retry may succeed).
+        """
+        if self._closing or not self._admitting:
+            raise ShuttingDown("the engine is not admitting", retry_after=5.0)
+        digest = request_digest(kind, payload)
+        scope = owner or "-"
+        job_id = secrets.token_hex(16)
+        claimed = await self._store.claim_idempotency(
+            scope, idempotency_key, digest, job_id, at=utcnow(), ttl=IDEMPOTENCY_TTL
+        )
+        if claimed is not None:
+            earlier_id, earlier_digest = claimed
+            if earlier_digest != digest:
+                raise IdempotencyConflict(idempotency_key)
+            try:
+                return await self._store.get(earlier_id), True
+            except JobNotFound:
+                raise IdempotencyPending(idempotency_key) from None
+        try:
+            return await self.submit(kind, payload, job_id=job_id, owner=owner), False
+        except BaseException:
+            await self._store.release_idempotency(scope, idempotency_key, job_id)
+            raise
 
     def _queue(self, job: Job) -> None:
         self._queued.add(job.id)

@@ -103,3 +103,15 @@ class JobStore(Protocol):
 
         Used at start-up to run again what a stopped process had accepted.
         """
+
+    async def claim_idempotency(
+        self, scope: str, key: str, digest: str, job_id: str, *, at: datetime, ttl: float
+    ) -> tuple[str, str] | None:
+        """Record that ``(scope, key)`` names ``job_id`` for a request with ``digest``.
+
+        Returns None when the claim is new (a claim older than ``ttl`` seconds counts as
+        absent and is replaced), else the ``(job_id, digest)`` claimed before.
+        """
+
+    async def release_idempotency(self, scope: str, key: str, job_id: str) -> None:
+        """Drop the claim of ``job_id`` (its job was not admitted after all)."""

@@ -37,6 +37,7 @@ class MemoryJobStore:
     def __init__(self) -> None:
         self._jobs: dict[str, Job] = {}
         self._artifacts: dict[tuple[str, str], Artifact] = {}
+        self._claims: dict[tuple[str, str], tuple[str, str, datetime]] = {}
 
     async def open(self) -> None:
         """Nothing to open."""
@@ -174,6 +175,19 @@ class MemoryJobStore:
             and (created_before is None or j.created_at < created_before)
         ]
         return sorted(jobs, key=lambda j: (j.created_at, j.id))
+
+    async def claim_idempotency(
+        self, scope: str, key: str, digest: str, job_id: str, *, at: datetime, ttl: float
+    ) -> tuple[str, str] | None:
+        found = self._claims.get((scope, key))
+        if found is not None and (at - found[2]).total_seconds() < ttl:
+            return found[0], found[1]
+        self._claims[(scope, key)] = (job_id, digest, _utc(at))
+        return None
+
+    async def release_idempotency(self, scope: str, key: str, job_id: str) -> None:
+        if self._claims.get((scope, key), ("",))[0] == job_id:
+            del self._claims[(scope, key)]
 
 
 def _back_in_queue(job: Job) -> Job:

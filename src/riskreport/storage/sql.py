@@ -21,12 +21,12 @@ import builtins
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
 import anyio
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -309,6 +309,42 @@ class SqlJobStore:
             statement = statement.where(jobs.c.created_at < created_before)
         rows = await self.run(lambda conn: conn.execute(statement).all(), write=False)
         return [_job(row) for row in rows]
+
+    async def claim_idempotency(
+        self, scope: str, key: str, digest: str, job_id: str, *, at: datetime, ttl: float
+    ) -> tuple[str, str] | None:
+        _require_aware(at)
+        claims = self.tables.claims
+        mine = (claims.c.scope == scope) & (claims.c.key == key)
+        expired = delete(claims).where(mine, claims.c.created_at < at - timedelta(seconds=ttl))
+        insert = claims.insert().values(
+            scope=scope, key=key, digest=digest, job_id=job_id, created_at=at
+        )
+        read = select(claims.c.job_id, claims.c.digest).where(mine)
+
+        def work(conn: Connection) -> tuple[str, str] | None:
+            conn.execute(expired)
+            row = conn.execute(read).first()
+            if row is not None:
+                return str(row.job_id), str(row.digest)
+            conn.execute(insert)
+            return None
+
+        try:
+            return await self.run(work, write=True)
+        except IntegrityError:
+            # Another process claimed the key between our read and insert: theirs stands.
+            row = await self.run(lambda conn: conn.execute(read).first(), write=False)
+            if row is None:
+                raise
+            return str(row.job_id), str(row.digest)
+
+    async def release_idempotency(self, scope: str, key: str, job_id: str) -> None:
+        claims = self.tables.claims
+        statement = delete(claims).where(
+            claims.c.scope == scope, claims.c.key == key, claims.c.job_id == job_id
+        )
+        await self.run(lambda conn: conn.execute(statement), write=True)
 
 
 def _select_one(conn: Connection) -> None:

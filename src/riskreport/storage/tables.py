@@ -1,7 +1,8 @@
 """The SQL schema of the job store (SQLAlchemy Core), built per store so tests can prefix names.
 
-Three tables: ``jobs`` (one row per job; payload, progress, error and result as JSON),
-``artifacts`` (the files a job produced, as binary) and ``api_keys`` (names and digests). Tables
+Four tables: ``jobs`` (one row per job; payload, progress, error and result as JSON),
+``artifacts`` (the files a job produced, as binary), ``api_keys`` (names and digests) and
+``idempotency_keys`` (which job an ``Idempotency-Key`` named). Tables
 are created by ``create_all`` at ``open()``. There are no migrations yet: the columns added since
 the first release (``attempts``, ``owner``) are added to existing tables by
 :func:`upgrade_schema`, also at ``open()``; the first change that an ``ADD COLUMN`` cannot
@@ -69,6 +70,7 @@ class JobTables:
     jobs: Table
     artifacts: Table
     keys: Table
+    claims: Table
 
 
 def job_tables(prefix: str = "") -> JobTables:
@@ -116,7 +118,16 @@ def job_tables(prefix: str = "") -> JobTables:
         Column("created_at", UtcDateTime(), nullable=False),
         Column("revoked_at", UtcDateTime()),
     )
-    return JobTables(metadata=metadata, jobs=jobs, artifacts=artifacts, keys=keys)
+    claims = Table(
+        f"{prefix}idempotency_keys",
+        metadata,
+        Column("scope", String(64), primary_key=True),  # the API key's name, or "-"
+        Column("key", String(255), primary_key=True),
+        Column("digest", String(64), nullable=False),  # of the request body
+        Column("job_id", String(64), nullable=False),
+        Column("created_at", UtcDateTime(), nullable=False),
+    )
+    return JobTables(metadata=metadata, jobs=jobs, artifacts=artifacts, keys=keys, claims=claims)
 
 
 def upgrade_schema(conn: Connection, tables: JobTables) -> list[str]:

@@ -10,6 +10,8 @@ QueueFull               429     ``queue_full``              ``Retry-After``
 ShuttingDown            503     ``shutting_down``           ``Retry-After``
 UnknownJobKind          400     ``unknown_job_kind``
 InvalidCursor           400     ``invalid_cursor``
+IdempotencyConflict     422     ``idempotency_key_reused``
+IdempotencyPending      409     ``idempotency_in_progress``
 RequestValidationError  422     ``validation_error``
 ApiProblem              any     its own code                its own
 HTTPException           any     ``http_<status>``
@@ -37,6 +39,8 @@ from riskreport.engine.errors import (
     AdmissionRejected,
     ArtifactNotFound,
     EngineError,
+    IdempotencyConflict,
+    IdempotencyPending,
     IllegalTransition,
     InvalidCursor,
     JobNotFound,
@@ -57,6 +61,8 @@ ENGINE_ERRORS: Mapping[type[EngineError], tuple[int, str]] = {
     ShuttingDown: (503, "shutting_down"),
     UnknownJobKind: (400, "unknown_job_kind"),
     InvalidCursor: (400, "invalid_cursor"),
+    IdempotencyConflict: (422, "idempotency_key_reused"),
+    IdempotencyPending: (409, "idempotency_in_progress"),
     EngineError: (500, "engine_error"),
 }
 

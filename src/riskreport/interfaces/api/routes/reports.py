@@ -52,6 +52,10 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
     responses={
         200: {"model": JobPublic, "description": "With `Prefer: wait=N`: finished in time."},
         202: {"description": "Accepted; follow `Location`. Also when a preferred wait ran out."},
+        409: {
+            "model": ErrorPublic,
+            "description": "The first request with this `Idempotency-Key` is still being admitted.",
+        },
         429: {
             "model": ErrorPublic,
             "description": "Queue full, this key's share of it full, or this key submitting "
@@ -67,8 +71,25 @@ async def create_report(
     response: Response,
     owner: OwnerDep,
     _: SubmitRateDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            min_length=1,
+            max_length=255,
+            pattern=r"^[\x21-\x7e]+$",
+            description="Any unique string (e.g. a UUID): the same key with the same body within "
+            "24 h returns the same job instead of a new one; with another body it is 422.",
+        ),
+    ] = None,
 ) -> JobPublic:
-    job = await engine.submit(REPORT_KIND, body.model_dump(mode="json"), owner=owner)
+    payload = body.model_dump(mode="json")
+    if idempotency_key is None:
+        job = await engine.submit(REPORT_KIND, payload, owner=owner)
+    else:
+        job, replayed = await engine.submit_once(
+            REPORT_KIND, payload, idempotency_key=idempotency_key, owner=owner
+        )
+        response.headers["Idempotent-Replayed"] = "true" if replayed else "false"
     response.headers["Location"] = f"{API_PREFIX}/{job.id}"
     if wait is not None:
         try:
