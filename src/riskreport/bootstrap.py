@@ -27,6 +27,7 @@ from riskreport.engine.backend import Backend
 from riskreport.engine.engine import Engine, recover_unfinished
 from riskreport.engine.jobs import Recovered
 from riskreport.engine.keys import KeyStore, key_digest
+from riskreport.engine.retention import Retention
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind
 from riskreport.engine.store import JobStore
 from riskreport.settings import BackendName, Settings
@@ -254,6 +255,10 @@ async def open_services(
         startup = StartUp()
         startup.task = asyncio.create_task(_start(engine, startup), name="riskreport-start-up")
         await _until_admitting(engine, startup.task)
+        retention = None
+        if settings.retention_days is not None:
+            retention = Retention(store, days=settings.retention_days)
+            retention.start()
         try:
             yield Services(
                 settings=settings, store=store, engine=engine, startup=startup, access=access
@@ -263,6 +268,8 @@ async def open_services(
                 # Shut down while warming up: stop waiting for it.
                 startup.task.cancel()
             await asyncio.gather(startup.task, return_exceptions=True)
+            if retention is not None:
+                await retention.stop()
             await engine.shutdown()
     finally:
         await store.close()

@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     store_poll_interval: float = Field(
         0.5, gt=0, description="Seconds between store reads when the store is shared."
     )
+    retention_days: float | None = Field(
+        None,
+        gt=0,
+        description="Delete finished jobs and their documents this many days after they "
+        "finished (checked hourly); unset keeps them forever. Never a queued or running job.",
+    )
     max_attempts: int = Field(
         3,
         ge=1,

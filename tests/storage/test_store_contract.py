@@ -338,3 +338,31 @@ async def test_a_released_claim_frees_the_key_for_its_job_only(store: JobStore) 
     assert await store.claim_idempotency("-", "k", "d", "job-2", at=T0, ttl=day) == ("job-1", "d")
     await store.release_idempotency("-", "k", "job-1")
     assert await store.claim_idempotency("-", "k", "d", "job-3", at=T0, ttl=day) is None
+
+
+async def test_purge_deletes_only_old_finished_jobs_and_their_artifacts(store: JobStore) -> None:
+    old = T0 - timedelta(days=40)
+    for status in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED):
+        await finished(store, f"old-{status.value}", status, at=old)
+    pdf = Artifact("report.pdf", "application/pdf", b"%PDF")
+    await finished(store, "old-with-pdf", JobStatus.RUNNING, at=old)
+    await store.transition("old-with-pdf", JobStatus.SUCCEEDED, at=old, artifacts=[pdf])
+    # As old, but never finished: never deleted.
+    await finished(store, "old-queued", JobStatus.QUEUED, at=old)
+    await finished(store, "old-running", JobStatus.RUNNING, at=old)
+    recent = await finished(store, "recent", JobStatus.SUCCEEDED, at=T0)
+    await store.claim_idempotency("-", "old-key", "d", "x", at=old, ttl=86400)
+
+    assert await store.purge_finished(before=T0 - timedelta(days=30)) == 4
+
+    for job_id in ("old-succeeded", "old-failed", "old-cancelled", "old-with-pdf"):
+        with pytest.raises(JobNotFound):
+            await store.get(job_id)
+    with pytest.raises(JobNotFound):
+        await store.get_artifact("old-with-pdf", "report.pdf")
+    assert (await store.get("old-queued")).status is JobStatus.QUEUED
+    assert (await store.get("old-running")).status is JobStatus.RUNNING
+    assert await store.get("recent") == recent
+    # The old idempotency claim went too: the key is free again.
+    assert await store.claim_idempotency("-", "old-key", "d", "y", at=T0, ttl=1e9) is None
+    assert await store.purge_finished(before=T0 - timedelta(days=30)) == 0

@@ -115,3 +115,8 @@ class JobStore(Protocol):
 
     async def release_idempotency(self, scope: str, key: str, job_id: str) -> None:
         """Drop the claim of ``job_id`` (its job was not admitted after all)."""
+
+    async def purge_finished(self, *, before: datetime) -> int:
+        """Delete jobs that reached a final state before ``before``, with their artifacts, and
+        idempotency claims made before it; never a queued or running job. Returns the number of
+        jobs deleted."""

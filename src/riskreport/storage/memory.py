@@ -189,6 +189,18 @@ class MemoryJobStore:
         if self._claims.get((scope, key), ("",))[0] == job_id:
             del self._claims[(scope, key)]
 
+    async def purge_finished(self, *, before: datetime) -> int:
+        old = [
+            job.id
+            for job in self._jobs.values()
+            if job.status.is_final and job.finished_at is not None and job.finished_at < before
+        ]
+        for job_id in old:
+            del self._jobs[job_id]
+        self._artifacts = {k: a for k, a in self._artifacts.items() if k[0] in self._jobs}
+        self._claims = {k: c for k, c in self._claims.items() if c[2] >= before}
+        return len(old)
+
 
 def _back_in_queue(job: Job) -> Job:
     return job.evolve(status=JobStatus.QUEUED, started_at=None, progress=Progress())

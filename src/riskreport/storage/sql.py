@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from riskreport.engine.errors import ArtifactNotFound, IllegalTransition, JobNotFound
 from riskreport.engine.jobs import (
+    FINAL_STATES,
     JSON,
     Artifact,
     Job,
@@ -345,6 +346,27 @@ class SqlJobStore:
             claims.c.scope == scope, claims.c.key == key, claims.c.job_id == job_id
         )
         await self.run(lambda conn: conn.execute(statement), write=True)
+
+    async def purge_finished(self, *, before: datetime) -> int:
+        _require_aware(before)
+        jobs, artifacts, claims = self.tables.jobs, self.tables.artifacts, self.tables.claims
+        old = (
+            select(jobs.c.id)
+            .where(jobs.c.status.in_([s.value for s in FINAL_STATES]))
+            .where(jobs.c.finished_at < before)
+        )
+        # Artifacts first: not every SQLite connection enforces the cascade.
+        drop_artifacts = delete(artifacts).where(artifacts.c.job_id.in_(old))
+        drop_jobs = delete(jobs).where(jobs.c.id.in_(old))
+        drop_claims = delete(claims).where(claims.c.created_at < before)
+
+        def work(conn: Connection) -> int:
+            conn.execute(drop_artifacts)
+            count = conn.execute(drop_jobs).rowcount
+            conn.execute(drop_claims)
+            return int(count)
+
+        return await self.run(work, write=True)
 
 
 def _select_one(conn: Connection) -> None:
