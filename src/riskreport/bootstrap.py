@@ -24,9 +24,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from riskreport.engine.backend import Backend
-from riskreport.engine.engine import Engine, recover_unfinished
+from riskreport.engine.engine import Engine
 from riskreport.engine.jobs import Recovered
 from riskreport.engine.keys import KeyStore, key_digest
+from riskreport.engine.recovery import recover_unfinished
 from riskreport.engine.retention import Retention
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind
 from riskreport.engine.store import JobStore

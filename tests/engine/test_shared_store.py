@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from riskreport.engine.backends.local import LocalBackend
-from riskreport.engine.engine import Engine, recover_unfinished
+from riskreport.engine.engine import Engine
 from riskreport.engine.jobs import Job, JobStatus, utcnow
+from riskreport.engine.recovery import recover_unfinished
 from riskreport.engine.spec import JobSpec, RunnerKind
 from riskreport.storage.sql import SqlJobStore
 

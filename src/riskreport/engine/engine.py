@@ -17,8 +17,6 @@ event streams read the job back from the store, so a job looks the same from any
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import logging
 import math
 import secrets
@@ -37,6 +35,7 @@ from riskreport.engine.errors import (
     UnknownJobKind,
 )
 from riskreport.engine.events.notifier import LocalNotifier, woken
+from riskreport.engine.idempotency import IDEMPOTENCY_TTL, request_digest
 from riskreport.engine.jobs import (
     Artifact,
     Job,
@@ -44,66 +43,20 @@ from riskreport.engine.jobs import (
     JobPage,
     JobStatus,
     Progress,
-    Recovered,
     utcnow,
 )
 from riskreport.engine.outcome import CANCELLED, INTERRUPTED, Outcome
 from riskreport.engine.recorder import StoreRecorder
+from riskreport.engine.recovery import recover_unfinished
 from riskreport.engine.spec import JobSpec
 from riskreport.engine.store import JobStore
 
 log = logging.getLogger("riskreport.engine")
 
 _BY_CLIENT = JobError(code=CANCELLED, message="cancelled by a client")
-_INTERRUPTED = JobError(
-    code=INTERRUPTED,
-    message="the service stopped while the job ran, too many times; it is not run again",
-)
 _UNKNOWN_KIND = Outcome.failure(
     JobStatus.FAILED, INTERRUPTED, "the service restarted without this kind of job"
 )
-
-
-async def recover_unfinished(store: JobStore, *, max_attempts: int) -> Recovered:
-    """Return jobs a stopped process left ``running`` to ``queued``; fail those at the limit.
-
-    A job found ``running`` after ``max_attempts`` starts fails with code ``interrupted``; the
-    others go back to ``queued`` and run again (report jobs are idempotent). Only safe while no
-    other process runs jobs of this store: :meth:`Engine.start` calls it for exclusive backends,
-    and ``riskreport serve --workers N`` calls it once in the parent before the worker processes
-    start (they then skip it, see ``LocalBackend(shared_store=True)``).
-    """
-    recovered = await store.recover_running(
-        max_attempts=max_attempts, error=_INTERRUPTED, at=utcnow()
-    )
-    if recovered.requeued:
-        log.warning(
-            "returned %d interrupted job(s) to the queue: %s",
-            len(recovered.requeued),
-            _shown(recovered.requeued),
-        )
-    if recovered.failed:
-        log.warning(
-            "failed %d interrupted job(s) after %d attempt(s): %s",
-            len(recovered.failed),
-            max_attempts,
-            _shown(recovered.failed),
-        )
-    return recovered
-
-
-# How long an Idempotency-Key names its job (issue 12: 24 hours).
-IDEMPOTENCY_TTL = 24 * 3600.0
-
-
-def request_digest(kind: str, payload: Mapping[str, Any]) -> str:
-    """SHA-256 of a request in canonical JSON (sorted keys), so key order does not matter."""
-    text = json.dumps([kind, payload], sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _shown(ids: Sequence[str]) -> str:
-    return ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else "")
 
 
 @dataclass(frozen=True, slots=True)
