@@ -184,3 +184,20 @@ def test_field_path_drops_union_member_labels() -> None:
     )
     assert field_path(("query", "limit")) == ("limit", "query")
     assert field_path(("body",)) == (None, "body")
+
+
+@pytest.mark.anyio
+async def test_405_allows_every_method_served_at_the_path() -> None:
+    async with asgi_client(app_for("quick")) as client:
+        reports = await client.request("OPTIONS", "/v1/reports")
+        job = await client.put("/v1/reports/abc")
+    assert reports.status_code == 405
+    assert reports.headers["Allow"] == "GET, POST"
+    assert job.headers["Allow"] == "DELETE, GET"
+
+
+@pytest.mark.anyio
+async def test_a_cursor_of_other_characters_is_422() -> None:
+    async with asgi_client(app_for("quick")) as client:
+        response = await client.get("/v1/reports", params={"cursor": "Å"})
+    assert response.status_code == 422

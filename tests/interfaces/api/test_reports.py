@@ -185,7 +185,11 @@ async def test_list_rejects_bad_query_parameters() -> None:
         assert bad_limit.status_code == 422
         assert bad_limit.json()["error"]["details"][0]["field"] == "limit"
 
-        bad_cursor = await client.get("/v1/reports?cursor=garbage!")
+        # Characters no cursor has: invalid input (422); a well-formed cursor this server did
+        # not issue: 400 invalid_cursor.
+        bad_chars = await client.get("/v1/reports?cursor=garbage!")
+        assert bad_chars.status_code == 422
+        bad_cursor = await client.get("/v1/reports?cursor=garbage")
         assert bad_cursor.status_code == 400
         assert bad_cursor.json()["error"]["code"] == "invalid_cursor"
 

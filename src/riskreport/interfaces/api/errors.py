@@ -34,6 +34,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from riskreport.engine.errors import (
     AdmissionRejected,
@@ -195,13 +196,32 @@ async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
         return error_response(
             request, 422, "validation_error", f"body: {exc.detail}", details=[detail]
         )
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # Starlette names the methods of the first route that matched the path only; a path
+        # served by several routes (GET and POST /v1/reports) allows all of theirs.
+        headers["Allow"] = ", ".join(allowed_methods(request))
     return error_response(
         request,
         exc.status_code,
         f"http_{exc.status_code}",
         str(exc.detail),
-        headers=exc.headers,
+        headers=headers,
     )
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app serves at the request's path (routes asked as the
+    router asks them, so included routers and their prefixes count)."""
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return allowed
+
+
+_METHODS = ("DELETE", "GET", "PATCH", "POST", "PUT")
 
 
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:

@@ -104,13 +104,25 @@ async def create_report(
     return JobPublic.from_job(job)
 
 
-@router.get("", response_model=JobsPublic, summary="List reports, newest first")
+@router.get(
+    "",
+    response_model=JobsPublic,
+    summary="List reports, newest first",
+    responses={400: {"model": ErrorPublic, "description": "A `cursor` this server did not issue."}},
+)
 async def list_reports(
     engine: EngineDep,
     owner: OwnerDep,
     status: Annotated[JobStatus | None, Query(description="Only jobs in this state.")] = None,
     limit: Annotated[int, Query(ge=1, le=200, description="Jobs per page.")] = 50,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=512,
+            pattern=r"^[A-Za-z0-9_-]+$",  # what the stores issue: unpadded base64url
+            description="`next_cursor` of the previous page.",
+        ),
+    ] = None,
 ) -> JobsPublic:
     page = await engine.list(status=status, limit=limit, cursor=cursor, owner=owner)
     query = f"limit={limit}" + (f"&status={status.value}" if status else "")
