@@ -25,7 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from riskreport.engine.backend import Backend
-from riskreport.engine.engine import Engine, recover_unfinished
+from riskreport.engine.engine import Engine
+from riskreport.engine.jobs import Recovered
+from riskreport.engine.keys import KeyStore, key_digest
+from riskreport.engine.recovery import recover_unfinished
+from riskreport.engine.retention import Retention
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind
 from riskreport.engine.store import JobStore
 from riskreport.settings import BackendName, Settings
@@ -62,13 +66,31 @@ def _leaves(error: BaseException) -> list[BaseException]:
 
 
 @dataclass(frozen=True)
+class Access:
+    """Who may use the API: keys from the settings (by digest) and from the store.
+
+    ``required`` is decided at start-up: keys in the settings, or any active key in the store.
+    """
+
+    keys: KeyStore
+    configured: Mapping[str, str]  # digest -> name, from RISKREPORT_API_KEYS
+    required: bool
+
+    async def owner_of(self, secret: str) -> str | None:
+        """The name of the key ``secret`` belongs to, or None."""
+        digest = key_digest(secret)
+        return self.configured.get(digest) or await self.keys.owner_of(digest)
+
+
+@dataclass(frozen=True)
 class Services:
-    """What the interfaces use: the engine (jobs) and the store (counts for metrics)."""
+    """What the interfaces use: the engine (jobs), the store (counts for metrics), access."""
 
     settings: Settings
     store: JobStore
     engine: Engine
     startup: StartUp
+    access: Access
 
     @property
     def ready(self) -> bool:
@@ -111,7 +133,9 @@ def report_renderers(settings: Settings) -> dict[str, JobSpec]:
 
 def check_settings(settings: Settings) -> None:
     """Raise ``ValueError`` for settings that parse but cannot work: a database URL that no
-    store takes. Entry points call it first, to say so in one line instead of a traceback."""
+    store takes, API keys that are not name=secret pairs. Entry points call it first, to say so
+    in one line instead of a traceback."""
+    settings.key_secrets()
     if settings.database_url != MEMORY_URL:
         from riskreport.storage.database_url import store_url
 
@@ -194,6 +218,26 @@ def build_store(settings: Settings) -> JobStore:
     return SqlJobStore(settings.database_url)
 
 
+def build_keys(store: JobStore) -> KeyStore:
+    """The key store beside ``store``: its SQL database, or memory."""
+    from riskreport.storage.sql import SqlJobStore
+
+    if isinstance(store, SqlJobStore):
+        from riskreport.storage.keys import SqlKeyStore
+
+        return SqlKeyStore(store)
+    from riskreport.storage.keys import MemoryKeyStore
+
+    return MemoryKeyStore()
+
+
+async def open_access(settings: Settings, store: JobStore) -> Access:
+    keys = build_keys(store)
+    configured = {key_digest(secret): name for name, secret in settings.key_secrets().items()}
+    required = bool(configured) or await keys.has_keys()
+    return Access(keys=keys, configured=configured, required=required)
+
+
 def build_backend(settings: Settings, initializer: Initializer | None) -> Backend:
     if settings.backend is BackendName.INLINE:
         from riskreport.engine.backends.inline import InlineBackend
@@ -214,16 +258,17 @@ def build_backend(settings: Settings, initializer: Initializer | None) -> Backen
     )
 
 
-async def recover_interrupted(settings: Settings) -> list[str]:
-    """Mark jobs that a dead process left unfinished as interrupted; return their ids.
+async def recover_interrupted(settings: Settings) -> Recovered:
+    """Return jobs that a dead process left running to the queue (or fail them at the attempt
+    limit); say what was done.
 
     ``serve --workers N`` calls this once before its worker processes start, because none of
-    them may do it alone: each would fail the jobs the others are running.
+    them may do it alone: each would requeue the jobs the others are running.
     """
     store = build_store(settings)
     await store.open()
     try:
-        return await recover_unfinished(store)
+        return await recover_unfinished(store, max_attempts=settings.max_attempts)
     finally:
         await store.close()
 
@@ -282,17 +327,31 @@ async def open_services(
             job_timeout=settings.job_timeout,
             shutdown_grace=settings.shutdown_grace,
             renderers=renderers,
+            max_attempts=settings.max_attempts,
+            # A durable store keeps unfinished jobs for the next start; memory cannot.
+            requeue_at_shutdown=settings.database_url != MEMORY_URL,
+            adopt_before=settings.adopt_queued_before,
+            owner_queue_limit=settings.key_queue_limit,
         )
+        access = await open_access(settings, store)
         startup = StartUp()
         startup.task = asyncio.create_task(_start(engine, startup), name="riskreport-start-up")
         await _until_admitting(engine, startup.task)
+        retention = None
+        if settings.retention_days is not None:
+            retention = Retention(store, days=settings.retention_days)
+            retention.start()
         try:
-            yield Services(settings=settings, store=store, engine=engine, startup=startup)
+            yield Services(
+                settings=settings, store=store, engine=engine, startup=startup, access=access
+            )
         finally:
             if not startup.task.done():
                 # Shut down while warming up: stop waiting for it.
                 startup.task.cancel()
             await asyncio.gather(startup.task, return_exceptions=True)
+            if retention is not None:
+                await retention.stop()
             await engine.shutdown()
     finally:
         await store.close()

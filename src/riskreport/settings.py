@@ -7,12 +7,16 @@ No instance exists at import time: entry points call ``Settings()`` and pass the
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Self
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import AwareDatetime, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# An API key's name, as riskreport.engine.keys.NAME (settings may import nothing of ours).
+_KEY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 class BackendName(StrEnum):
@@ -28,6 +32,11 @@ class RunnerName(StrEnum):
     PROCESS = "process"  # CPU-bound or un-interruptible work; killed on timeout or cancel
 
 
+class LogFormat(StrEnum):
+    TEXT = "text"  # one line for people, with [request=... job=...]
+    JSON = "json"  # one JSON object a line, for log collectors
+
+
 class NarrativeName(StrEnum):
     TEMPLATE = "template"  # deterministic Jinja2 text, exact numbers
     LLM = "llm"  # an OpenAI-compatible server writes the prose, checked against the numbers
@@ -41,7 +50,10 @@ class DocumentName(StrEnum):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="RISKREPORT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="RISKREPORT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
     )
 
     # -- storage ---------------------------------------------------------------------------
@@ -73,6 +85,24 @@ class Settings(BaseSettings):
     store_poll_interval: float = Field(
         0.5, gt=0, description="Seconds between store reads when the store is shared."
     )
+    retention_days: float | None = Field(
+        None,
+        gt=0,
+        description="Delete finished jobs and their documents this many days after they "
+        "finished (checked hourly); unset keeps them forever. Never a queued or running job.",
+    )
+    max_attempts: int = Field(
+        3,
+        ge=1,
+        le=100,
+        description="Starts after which a job found running at start-up (its process died) "
+        "fails with code interrupted instead of running again.",
+    )
+    adopt_queued_before: AwareDatetime | None = Field(
+        None,
+        description="Set by `serve --workers N`: queued jobs created before this instant were "
+        "recovered by the parent, and every worker offers to run them (the first one wins).",
+    )
 
     # -- loop-lag monitor ------------------------------------------------------------------
     lag_interval: float = Field(0.01, gt=0, description="Seconds between lag probes.")
@@ -84,6 +114,37 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `riskreport serve` binds.")
     port: int = Field(8000, ge=1, le=65535, description="Port `riskreport serve` binds.")
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+    log_format: LogFormat = Field(LogFormat.TEXT, description="Log lines: text or json.")
+    max_body_bytes: int = Field(
+        1_000_000,
+        ge=1024,
+        le=100_000_000,
+        description="Largest request body in bytes; larger ones get 413 before they are read.",
+    )
+    client_timeout: float = Field(
+        10.0,
+        gt=0,
+        le=300,
+        description="Seconds a client may take to send a request's head, and again its body "
+        "(slow clients get 408 and are disconnected).",
+    )
+
+    # -- access ----------------------------------------------------------------------------
+    api_keys: SecretStr | None = Field(
+        None,
+        description="API keys as name=secret,name=secret; with these or keys in the database "
+        "(`riskreport keys create`), every API call needs one. Never logged.",
+    )
+    allow_open: bool = Field(
+        False,
+        description="Let `serve` listen on a non-loopback address without API keys.",
+    )
+    key_queue_limit: int = Field(
+        20, ge=1, le=100_000, description="Jobs one API key may have waiting (429 beyond)."
+    )
+    key_rate_limit: int = Field(
+        60, ge=1, le=100_000, description="Reports one API key may submit per minute (429 beyond)."
+    )
 
     # -- narrative -------------------------------------------------------------------------
     narrative: NarrativeName = Field(NarrativeName.TEMPLATE, description="Default writer.")
@@ -117,6 +178,27 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    def key_secrets(self) -> dict[str, str]:
+        """``RISKREPORT_API_KEYS`` as ``{name: secret}``; ``ValueError`` naming a bad entry.
+
+        Checked here, not by a field validator: pydantic's errors repeat the input, and this
+        input is secret. Entry points call ``bootstrap.check_settings``, which calls this.
+        """
+        if self.api_keys is None:
+            return {}
+        keys: dict[str, str] = {}
+        for item in self.api_keys.get_secret_value().split(","):
+            if not item.strip():
+                continue
+            name, equals, secret = (part.strip() for part in item.strip().partition("="))
+            if not equals or not _KEY_NAME.match(name) or len(secret) < 16:
+                raise ValueError(
+                    f"RISKREPORT_API_KEYS: {name[:64]!r} is not name=secret with a name of "
+                    "letters, digits, '.', '_', '-' and a secret of at least 16 characters"
+                )
+            keys[name] = secret
+        return keys
 
     @model_validator(mode="after")
     def _llm_needs_endpoint(self) -> Self:

@@ -28,6 +28,7 @@ from riskreport.engine.errors import (
     UnknownJobKind,
 )
 from riskreport.engine.jobs import Job, JobStatus
+from riskreport.engine.outcome import FAILED_MESSAGE
 from riskreport.engine.spec import Initializer
 from tests.engine.conftest import Make, Ticker, seconds, status_of, until, wait_running
 
@@ -64,13 +65,22 @@ async def test_a_job_succeeds_with_request_id_and_deadline(make: Make) -> None:
     assert job.created_at <= job.started_at <= job.finished_at  # type: ignore[operator]
 
 
-async def test_an_exception_fails_the_job_with_its_class_and_message(make: Make) -> None:
+async def test_an_exception_fails_the_job_with_a_safe_message_and_logs_the_details(
+    make: Make, caplog: pytest.LogCaptureFixture
+) -> None:
     harness = await make()
-    job = await run(harness.engine, "fail", {"message": "no hazard data"})
+    job = await run(harness.engine, "fail", {"message": "no hazard data in /srv/data"})
     assert job.status is JobStatus.FAILED
     assert job.error is not None
-    assert (job.error.code, job.error.message) == ("error", "ValueError: no hazard data")
-    assert "Traceback" not in job.error.message
+    assert (job.error.code, job.error.message) == ("error", FAILED_MESSAGE)
+    # The details are in the log, under the job's id (forwarded from a worker process too).
+    # A worker process forwards its records with the traceback already in the message.
+    logged = [
+        r.getMessage() + (str(r.exc_info[1]) if r.exc_info else "")
+        for r in caplog.records
+        if r.name == "riskreport.engine"
+    ]
+    assert any(job.id in text and "no hazard data in /srv/data" in text for text in logged), logged
 
 
 async def test_a_result_that_is_not_json_fails_the_job(make: Make) -> None:
@@ -78,7 +88,7 @@ async def test_a_result_that_is_not_json_fails_the_job(make: Make) -> None:
     job = await run(harness.engine, "not_json")
     assert job.status is JobStatus.FAILED
     assert job.error is not None
-    assert job.error.message.startswith("TypeError")
+    assert (job.error.code, job.error.message) == ("error", FAILED_MESSAGE)
 
 
 async def test_artifacts_are_stored_with_the_result(make: Make) -> None:

@@ -16,8 +16,8 @@ from riskreport.engine.backends.local import LocalBackend
 from riskreport.engine.engine import Engine
 from riskreport.engine.errors import JobCancelled, JobDeadlineExceeded, ShuttingDown
 from riskreport.engine.events.notifier import LocalNotifier, woken
-from riskreport.engine.jobs import Artifact, Job, JobStatus, Progress
-from riskreport.engine.outcome import Outcome
+from riskreport.engine.jobs import Artifact, Job, JobError, JobStatus, Progress
+from riskreport.engine.outcome import FAILED_MESSAGE, Outcome
 from riskreport.engine.run_context import RunContext
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind, resolve
 from riskreport.storage.memory import MemoryJobStore
@@ -64,13 +64,24 @@ def test_outcomes_of_exceptions() -> None:
         JobStatus.TIMED_OUT,
         "timeout",
     )
-    failed = Outcome.from_exception(KeyError("lat"))
+    failed = Outcome.from_exception(KeyError("/srv/secret/path lat"))
     assert failed.error is not None
     assert (failed.status, failed.error.code, failed.error.message) == (
         JobStatus.FAILED,
         "error",
-        "KeyError: 'lat'",
+        FAILED_MESSAGE,
     )
+    assert "secret" not in failed.error.message
+
+
+class _Unpriced(Exception):
+    public_code = "no_price_data"
+    public_message = "no building prices are known for this region"
+
+
+def test_an_exception_meant_for_clients_keeps_its_code_and_words() -> None:
+    failed = Outcome.from_exception(_Unpriced("internal detail"))
+    assert failed.error == JobError("no_price_data", "no building prices are known for this region")
 
 
 def test_run_context_checks_cancel_and_deadline() -> None:

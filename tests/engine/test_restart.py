@@ -1,4 +1,5 @@
-"""Jobs survive a restart: the SQL store reopened on the same file, a new engine over it."""
+"""Jobs survive a restart: the SQL store reopened on the same file, a new engine over it; what a
+killed process had accepted runs again."""
 
 from __future__ import annotations
 
@@ -56,8 +57,8 @@ async def test_finished_jobs_are_readable_after_a_restart(tmp_path: Path) -> Non
         await store.close()
 
 
-async def test_jobs_of_a_killed_process_read_as_interrupted_after_restart(tmp_path: Path) -> None:
-    path = tmp_path / "jobs.db"
+async def killed_service(path: Path) -> tuple[str, str]:
+    """Run ``dying_service`` until it has one job running and one queued, then SIGKILL it."""
     command = [sys.executable, "-m", "tests.engine.dying_service", str(path)]
     async with await anyio.open_process(command, cwd=ROOT) as service:
         assert service.stdout is not None
@@ -70,20 +71,73 @@ async def test_jobs_of_a_killed_process_read_as_interrupted_after_restart(tmp_pa
         running_id, queued_id = line.decode().split()
         service.send_signal(signal.SIGKILL)
         assert await service.wait() == -signal.SIGKILL
+    return running_id, queued_id
 
+
+def restarted(store: SqlJobStore, *, max_attempts: int = 3, kind: str = "block") -> Engine:
+    """A new engine on the dead service's store; its ``block`` jobs now echo at once."""
+    return Engine(
+        store,
+        LocalBackend(concurrency=1),
+        [JobSpec(kind, "tests.engine.jobfuncs:echo", RunnerKind.THREAD)],
+        queue_limit=5,
+        job_timeout=5,
+        shutdown_grace=1,
+        max_attempts=max_attempts,
+    )
+
+
+async def test_jobs_of_a_killed_process_run_again_after_restart(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.db"
+    running_id, queued_id = await killed_service(path)
     store = SqlJobStore(f"sqlite:///{path}")
     await store.open()
     try:
         before = await store.get(running_id)
-        assert before.status is JobStatus.RUNNING  # as the dead process left it
-        engine = engine_on(store)
+        assert (before.status, before.attempts) == (JobStatus.RUNNING, 1)  # as the dead left it
+        engine = restarted(store)
         await engine.start()
-        for job_id in (running_id, queued_id):
-            job = await engine.get(job_id)
-            assert job.status is JobStatus.FAILED
-            assert job.error is not None
-            assert job.error.code == "interrupted"
-            assert job.finished_at is not None
+        done = [await engine.wait(job_id, timeout=5) for job_id in (running_id, queued_id)]
         await engine.shutdown()
     finally:
         await store.close()
+    assert [job.status for job in done] == [JobStatus.SUCCEEDED] * 2
+    assert [job.attempts for job in done] == [2, 1]
+    assert [job.result["job_id"] for job in done if job.result] == [running_id, queued_id]
+
+
+async def test_a_job_at_the_attempt_limit_fails_as_interrupted(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.db"
+    running_id, queued_id = await killed_service(path)
+    store = SqlJobStore(f"sqlite:///{path}")
+    await store.open()
+    try:
+        engine = restarted(store, max_attempts=1)
+        await engine.start()
+        stopped, queued = [
+            await engine.wait(job_id, timeout=5) for job_id in (running_id, queued_id)
+        ]
+        await engine.shutdown()
+    finally:
+        await store.close()
+    assert stopped.status is JobStatus.FAILED
+    assert stopped.error is not None
+    assert stopped.error.code == "interrupted"
+    assert stopped.finished_at is not None
+    assert queued.status is JobStatus.SUCCEEDED  # never started: the limit does not apply
+
+
+async def test_a_kind_the_restarted_service_lacks_fails_its_jobs(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.db"
+    ids = await killed_service(path)
+    store = SqlJobStore(f"sqlite:///{path}")
+    await store.open()
+    try:
+        engine = restarted(store, kind="other")
+        await engine.start()
+        jobs = [await engine.get(job_id) for job_id in ids]
+        await engine.shutdown()
+    finally:
+        await store.close()
+    assert [job.status for job in jobs] == [JobStatus.FAILED] * 2
+    assert all(job.error is not None and job.error.code == "interrupted" for job in jobs)

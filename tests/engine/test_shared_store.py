@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from riskreport.engine.backends.local import LocalBackend
-from riskreport.engine.engine import Engine, recover_unfinished
+from riskreport.engine.engine import Engine
 from riskreport.engine.jobs import Job, JobStatus, utcnow
+from riskreport.engine.recovery import recover_unfinished
 from riskreport.engine.spec import JobSpec, RunnerKind
 from riskreport.storage.sql import SqlJobStore
 
@@ -51,10 +52,48 @@ async def test_the_parent_recovers_once_before_the_workers_start(tmp_path: Path)
         left = Job(id="left-running", kind="nap", payload={})
         await store.create(left)
         await store.transition(left.id, JobStatus.RUNNING, at=utcnow())
-        assert await recover_unfinished(store) == [left.id]
+        recovered = await recover_unfinished(store, max_attempts=1)
+        assert (recovered.requeued, recovered.failed) == ((), (left.id,))
         failed = await store.get(left.id)
         assert failed.status is JobStatus.FAILED
         assert failed.error is not None
         assert failed.error.code == "interrupted"
     finally:
         await store.close()
+
+
+async def test_workers_share_the_recovered_queue_and_run_each_job_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    stores = [SqlJobStore(url), SqlJobStore(url)]
+    for store in stores:
+        await store.open()
+    try:
+        ids = [f"left-{i}" for i in range(6)]
+        for job_id in ids:
+            await stores[0].create(Job(id=job_id, kind="nap", payload={"seconds": 0.05}))
+        cutoff = utcnow()
+        workers = [
+            Engine(
+                store,
+                LocalBackend(concurrency=1, shared_store=True, store_poll_interval=0.05),
+                NAP,
+                queue_limit=10,
+                job_timeout=5,
+                shutdown_grace=1,
+                adopt_before=cutoff,
+            )
+            for store in stores
+        ]
+        for worker in workers:
+            await worker.start()
+        # A job admitted after the cutoff belongs to the worker that admitted it alone.
+        fresh = await workers[1].submit("nap", {"seconds": 0.05})
+        done = [await workers[0].wait(job_id, timeout=10) for job_id in [*ids, fresh.id]]
+        assert [job.status for job in done] == [JobStatus.SUCCEEDED] * 7
+        assert [job.attempts for job in done] == [1] * 7  # each ran exactly once
+        for worker in workers:
+            assert worker.stats().queued == 0  # the worker that lost a job stopped counting it
+            await worker.shutdown()
+    finally:
+        for store in stores:
+            await store.close()

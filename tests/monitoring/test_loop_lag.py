@@ -72,6 +72,26 @@ async def test_one_warning_per_stall(caplog: pytest.LogCaptureFixture) -> None:
 
 
 @pytest.mark.anyio
+async def test_the_full_length_of_a_stall_is_logged_when_it_ends(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING, logger=LOGGER_NAME)
+    async with LoopLagMonitor(interval=0.01, threshold=0.05):
+        await asyncio.sleep(0.03)
+        hold_the_loop_with_sleep(0.6)
+        await asyncio.sleep(0.05)
+    records = lag_records(caplog)
+    so_far = [r for r in records if "so far" in r.getMessage()]
+    in_all = [r for r in records if "in all" in r.getMessage()]
+    assert len(so_far) == 1, [r.getMessage() for r in records]
+    assert len(in_all) == 1, [r.getMessage() for r in records]
+    # The watchdog caught the stall early; the closing line has its real length.
+    assert so_far[0].__dict__["lag_seconds"] < 0.3
+    assert 0.55 <= in_all[0].__dict__["lag_seconds"] < 1.5
+    assert in_all[0].created > so_far[0].created
+
+
+@pytest.mark.anyio
 async def test_stop_is_idempotent_and_restartable() -> None:
     mon = LoopLagMonitor(interval=0.01, threshold=0.05)
     await mon.stop()

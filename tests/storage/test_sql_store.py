@@ -90,3 +90,38 @@ async def test_an_unopened_store_says_so() -> None:
     store = SqlJobStore("sqlite:///unused.db")
     with pytest.raises(RuntimeError, match="open"):
         await store.get("a")
+
+
+# The jobs table as the first release created it, before the ``attempts`` column.
+_FIRST_RELEASE_SCHEMA = """
+CREATE TABLE jobs (
+    id VARCHAR(64) NOT NULL PRIMARY KEY, kind VARCHAR(100) NOT NULL,
+    status VARCHAR(16) NOT NULL, payload JSON NOT NULL, created_at DATETIME NOT NULL,
+    started_at DATETIME, finished_at DATETIME, progress JSON NOT NULL, error JSON, result JSON
+);
+INSERT INTO jobs VALUES ('old', 'report', 'running', '{}', '2025-01-01 00:00:00.000000',
+    '2025-01-01 00:00:01.000000', NULL, '{"fraction": 0.5, "stage": "hazards"}', NULL, NULL);
+"""
+
+
+@pytest.mark.anyio
+async def test_a_database_of_the_first_release_gains_the_attempts_column(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(_FIRST_RELEASE_SCHEMA)
+    store = SqlJobStore(f"sqlite:///{path}")
+    await store.open()
+    try:
+        old = await store.get("old")
+        assert (old.status, old.attempts) == (JobStatus.RUNNING, 0)
+        assert await store.requeue("old")
+        again = await store.transition("old", JobStatus.RUNNING, at=T0)
+        assert again.attempts == 1
+    finally:
+        await store.close()
+    reopened = SqlJobStore(f"sqlite:///{path}")
+    await reopened.open()  # the column is there now: nothing to add, no error
+    try:
+        assert (await reopened.get("old")).attempts == 1
+    finally:
+        await reopened.close()

@@ -243,19 +243,63 @@ async def test_count_by_status_names_every_state(store: JobStore) -> None:
     }
 
 
-async def test_fail_unfinished_marks_only_unfinished_jobs(store: JobStore) -> None:
-    await finished(store, "q", JobStatus.QUEUED)
-    await finished(store, "r", JobStatus.RUNNING)
+async def test_entering_running_counts_an_attempt(store: JobStore) -> None:
+    started = await finished(store, "r", JobStatus.RUNNING)
+    assert started.attempts == 1
+    assert (await store.get("r")).attempts == 1
+    assert await store.requeue("r")
+    again = await store.transition("r", JobStatus.RUNNING, at=T0 + timedelta(seconds=5))
+    assert again.attempts == 2
+
+
+async def test_recover_running_requeues_under_the_limit_and_fails_at_it(store: JobStore) -> None:
+    queued = await finished(store, "q", JobStatus.QUEUED)
+    await finished(store, "once", JobStatus.RUNNING)
+    await finished(store, "twice", JobStatus.RUNNING)
+    assert await store.requeue("twice")
+    await store.transition("twice", JobStatus.RUNNING, at=T0 + timedelta(seconds=3))
     done = await finished(store, "s", JobStatus.SUCCEEDED)
     error = JobError("interrupted", "the process stopped")
     at = T0 + timedelta(minutes=5)
-    ids = await store.fail_unfinished([JobStatus.QUEUED, JobStatus.RUNNING], error, at=at)
-    assert sorted(ids) == ["q", "r"]
-    for job_id in ("q", "r"):
-        got = await store.get(job_id)
-        assert (got.status, got.error, got.finished_at) == (JobStatus.FAILED, error, at)
+
+    recovered = await store.recover_running(max_attempts=2, error=error, at=at)
+
+    assert (recovered.requeued, recovered.failed) == (("once",), ("twice",))
+    back = await store.get("once")
+    assert (back.status, back.started_at, back.progress, back.attempts) == (
+        JobStatus.QUEUED,
+        None,
+        Progress(0.0, "queued"),
+        1,
+    )
+    failed = await store.get("twice")
+    assert (failed.status, failed.error, failed.finished_at) == (JobStatus.FAILED, error, at)
+    assert await store.get("q") == queued
     assert await store.get("s") == done
-    assert await store.fail_unfinished([JobStatus.RUNNING], error, at=at) == []
+    again = await store.recover_running(max_attempts=2, error=error, at=at)
+    assert (again.requeued, again.failed) == ((), ())
+
+
+async def test_requeue_moves_only_running_jobs(store: JobStore) -> None:
+    await finished(store, "q", JobStatus.QUEUED)
+    await finished(store, "s", JobStatus.SUCCEEDED)
+    await finished(store, "r", JobStatus.RUNNING)
+    assert not await store.requeue("q")
+    assert not await store.requeue("s")
+    assert await store.requeue("r")
+    assert (await store.get("r")).status is JobStatus.QUEUED
+    assert not await store.requeue("r")
+
+
+async def test_queued_jobs_come_oldest_first(store: JobStore) -> None:
+    await finished(store, "late", JobStatus.QUEUED, at=T0 + timedelta(seconds=2))
+    await finished(store, "b", JobStatus.QUEUED)
+    await finished(store, "a", JobStatus.QUEUED)
+    await finished(store, "run", JobStatus.RUNNING, at=T0 - timedelta(seconds=1))
+    await finished(store, "end", JobStatus.SUCCEEDED, at=T0 - timedelta(seconds=1))
+    assert [j.id for j in await store.queued_jobs()] == ["a", "b", "late"]
+    before = T0 + timedelta(seconds=1)
+    assert [j.id for j in await store.queued_jobs(created_before=before)] == ["a", "b"]
 
 
 async def test_ping_answers_when_open(store: JobStore) -> None:
@@ -283,3 +327,57 @@ async def test_results_keep_their_key_order(store: JobStore) -> None:
     assert got is not None
     assert list(got) == ["schema_version", "zeta", "alpha", "mid"]
     assert list(got["alpha"]) == ["b", "a"]
+
+
+async def test_an_idempotency_claim_names_its_job_until_it_expires(store: JobStore) -> None:
+    day = 24 * 3600.0
+    assert await store.claim_idempotency("acme", "k1", "d1", "job-1", at=T0, ttl=day) is None
+    later = T0 + timedelta(hours=23)
+    again = await store.claim_idempotency("acme", "k1", "d2", "job-2", at=later, ttl=day)
+    assert again == ("job-1", "d1")
+    # Another scope (API key) has its own keys.
+    assert await store.claim_idempotency("beta", "k1", "d2", "job-3", at=later, ttl=day) is None
+    # After the time to live, the key is free again.
+    expired = T0 + timedelta(hours=25)
+    assert await store.claim_idempotency("acme", "k1", "d4", "job-4", at=expired, ttl=day) is None
+    assert await store.claim_idempotency("acme", "k1", "d5", "job-5", at=expired, ttl=day) == (
+        "job-4",
+        "d4",
+    )
+
+
+async def test_a_released_claim_frees_the_key_for_its_job_only(store: JobStore) -> None:
+    day = 24 * 3600.0
+    await store.claim_idempotency("-", "k", "d", "job-1", at=T0, ttl=day)
+    await store.release_idempotency("-", "k", "other-job")  # not its claim: kept
+    assert await store.claim_idempotency("-", "k", "d", "job-2", at=T0, ttl=day) == ("job-1", "d")
+    await store.release_idempotency("-", "k", "job-1")
+    assert await store.claim_idempotency("-", "k", "d", "job-3", at=T0, ttl=day) is None
+
+
+async def test_purge_deletes_only_old_finished_jobs_and_their_artifacts(store: JobStore) -> None:
+    old = T0 - timedelta(days=40)
+    for status in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED):
+        await finished(store, f"old-{status.value}", status, at=old)
+    pdf = Artifact("report.pdf", "application/pdf", b"%PDF")
+    await finished(store, "old-with-pdf", JobStatus.RUNNING, at=old)
+    await store.transition("old-with-pdf", JobStatus.SUCCEEDED, at=old, artifacts=[pdf])
+    # As old, but never finished: never deleted.
+    await finished(store, "old-queued", JobStatus.QUEUED, at=old)
+    await finished(store, "old-running", JobStatus.RUNNING, at=old)
+    recent = await finished(store, "recent", JobStatus.SUCCEEDED, at=T0)
+    await store.claim_idempotency("-", "old-key", "d", "x", at=old, ttl=86400)
+
+    assert await store.purge_finished(before=T0 - timedelta(days=30)) == 4
+
+    for job_id in ("old-succeeded", "old-failed", "old-cancelled", "old-with-pdf"):
+        with pytest.raises(JobNotFound):
+            await store.get(job_id)
+    with pytest.raises(JobNotFound):
+        await store.get_artifact("old-with-pdf", "report.pdf")
+    assert (await store.get("old-queued")).status is JobStatus.QUEUED
+    assert (await store.get("old-running")).status is JobStatus.RUNNING
+    assert await store.get("recent") == recent
+    # The old idempotency claim went too: the key is free again.
+    assert await store.claim_idempotency("-", "old-key", "d", "y", at=T0, ttl=1e9) is None
+    assert await store.purge_finished(before=T0 - timedelta(days=30)) == 0

@@ -35,6 +35,9 @@ class JobRecorder(Protocol):
     async def finished(self, job_id: str, outcome: Outcome) -> Job | None:
         """Record the final state; None if the job was already final (e.g. cancelled first)."""
 
+    async def requeue(self, job_id: str) -> bool:
+        """Return a running job to ``queued`` (shutdown); False if it had ended first."""
+
 
 @dataclass(frozen=True, slots=True)
 class BackendStats:
@@ -63,6 +66,10 @@ class Backend(Protocol):
         """Seconds between store re-reads for waiters; None when every change is announced
         in this process (inline, local)."""
 
+    def attach(self, recorder: JobRecorder) -> None:
+        """Take the recorder; :meth:`submit` may follow at once (jobs wait for the warm-up).
+        The engine calls it before :meth:`start`, to hand over jobs accepted before a restart."""
+
     async def start(self, specs: Mapping[str, JobSpec], recorder: JobRecorder) -> None:
         """Warm up (initializers, worker processes) off the event loop; then ``ready``."""
 
@@ -86,6 +93,10 @@ class Backend(Protocol):
     def stats(self) -> BackendStats:
         """Cheap and synchronous (metrics read it at scrape time)."""
 
-    async def shutdown(self, grace: float) -> None:
-        """Stop: queued jobs are cancelled at once, running jobs get ``grace`` seconds, then
-        they are cancelled (processes killed, thread tokens set) and recorded; never blocks."""
+    async def shutdown(self, grace: float, *, requeue: bool) -> None:
+        """Stop: running jobs get ``grace`` seconds, then they are stopped (processes killed,
+        thread tokens set); never blocks.
+
+        With ``requeue`` (a durable store) the jobs it holds stay or go back to ``queued`` in
+        the store, for the next start; without, they are recorded ``cancelled`` (``shutdown``).
+        """

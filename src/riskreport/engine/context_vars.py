@@ -19,16 +19,19 @@ from contextvars import ContextVar
 request_id: ContextVar[str | None] = ContextVar("riskreport_request_id", default=None)
 job_id: ContextVar[str | None] = ContextVar("riskreport_job_id", default=None)
 
+# What a log line shows for an id that does not apply (a line outside any request or job).
+UNSET = "-"
+
 
 class LogContextFilter(logging.Filter):
-    """Copy :data:`request_id` and :data:`job_id` onto each record (``None`` when unset).
+    """Copy :data:`request_id` and :data:`job_id` onto each record (``-`` when unset).
 
     Records that already carry the attributes (e.g. forwarded from a worker process) keep them.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = request_id.get()
+            record.request_id = request_id.get() or UNSET
         if not hasattr(record, "job_id"):
-            record.job_id = job_id.get()
+            record.job_id = job_id.get() or UNSET
         return True

@@ -20,19 +20,24 @@ import asyncio
 import logging
 import math
 import secrets
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from riskreport.engine.backend import Backend
 from riskreport.engine.errors import (
     ArtifactNotFound,
+    IdempotencyConflict,
+    IdempotencyPending,
+    JobNotFound,
     QueueFull,
     RenderFailed,
     ShuttingDown,
     UnknownJobKind,
 )
 from riskreport.engine.events.notifier import LocalNotifier, woken
+from riskreport.engine.idempotency import IDEMPOTENCY_TTL, request_digest
 from riskreport.engine.jobs import (
     Artifact,
     Job,
@@ -42,33 +47,18 @@ from riskreport.engine.jobs import (
     Progress,
     utcnow,
 )
-from riskreport.engine.outcome import CANCELLED, INTERRUPTED
+from riskreport.engine.outcome import CANCELLED, INTERRUPTED, Outcome
 from riskreport.engine.recorder import StoreRecorder
+from riskreport.engine.recovery import recover_unfinished
 from riskreport.engine.spec import JobSpec
 from riskreport.engine.store import JobStore
 
 log = logging.getLogger("riskreport.engine")
 
 _BY_CLIENT = JobError(code=CANCELLED, message="cancelled by a client")
-_INTERRUPTED = JobError(
-    code=INTERRUPTED, message="the process running the job stopped before the job finished"
+_UNKNOWN_KIND = Outcome.failure(
+    JobStatus.FAILED, INTERRUPTED, "the service restarted without this kind of job"
 )
-
-
-async def recover_unfinished(store: JobStore) -> list[str]:
-    """Mark every job left ``queued`` or ``running`` as failed with code ``interrupted``.
-
-    Only safe while no other process runs jobs of this store: :meth:`Engine.start` calls it for
-    exclusive backends, and ``riskreport serve --workers N`` calls it once in the parent before
-    the worker processes start (they then skip it, see ``LocalBackend(shared_store=True)``).
-    """
-    ids = await store.fail_unfinished(
-        (JobStatus.QUEUED, JobStatus.RUNNING), _INTERRUPTED, at=utcnow()
-    )
-    if ids:
-        shown = ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else "")
-        log.warning("marked %d unfinished job(s) as interrupted: %s", len(ids), shown)
-    return ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,13 +81,32 @@ class Engine:
         job_timeout: float,
         shutdown_grace: float,
         renderers: Mapping[str, JobSpec] | None = None,
+        max_attempts: int = 3,
+        requeue_at_shutdown: bool = False,
+        adopt_before: datetime | None = None,
+        owner_queue_limit: int | None = None,
     ) -> None:
         """``renderers`` maps a job kind to the spec of the function that renders its artifacts
-        on request (see :meth:`artifact`)."""
+        on request (see :meth:`artifact`). ``max_attempts``: starts after which a job found
+        ``running`` at start-up fails instead of running again. ``requeue_at_shutdown`` (durable
+        stores): jobs not finished at shutdown stay or go back to ``queued`` for the next start,
+        instead of being cancelled. ``adopt_before`` (shared stores, set by ``serve --workers
+        N``): this engine also runs the ``queued`` jobs created before that instant, which the
+        parent recovered. ``owner_queue_limit``: jobs one owner (API key) may have waiting in this
+        engine, so that one client cannot take the whole queue.
+        """
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
         self._renderers = dict(renderers or {})
         # Renders in flight in this process, so that concurrent requests share one.
         self._renders: dict[tuple[str, str], asyncio.Task[Artifact]] = {}
         self.renders_started = 0  # renders this process began (tests and metrics read it)
+        self._max_attempts = max_attempts
+        self._requeue = requeue_at_shutdown
+        self._adopt_before = adopt_before
+        self._owner_limit = owner_queue_limit
+        # Owner of each job in ``_queued`` that has one, for the per-owner limit.
+        self._owners: dict[str, str] = {}
         self._specs: dict[str, JobSpec] = {}
         for spec in specs:
             if spec.kind in self._specs:
@@ -117,6 +126,7 @@ class Engine:
         self._queued: set[str] = set()
         self._admitting = False
         self._closing = False
+        self._stopping: asyncio.Task[None] | None = None
         # Mean run time, for Retry-After; starts at a modest guess, learns from finished jobs.
         self._mean_run = min(job_timeout, 5.0)
 
@@ -142,24 +152,59 @@ class Engine:
         """
         if self._admitting or self._closing:
             raise RuntimeError("Engine.start() may be called once, before shutdown()")
+        backlog: list[Job] = []
         if self._backend.exclusive:
-            await recover_unfinished(self._store)
+            await recover_unfinished(self._store, max_attempts=self._max_attempts)
+            backlog = await self._store.queued_jobs()
+        elif self._adopt_before is not None:
+            backlog = await self._store.queued_jobs(created_before=self._adopt_before)
         self._admitting = True
         runnable = {**self._specs, **{spec.kind: spec for spec in self._renderers.values()}}
+        # Before warm-up, so the accepted jobs keep their place ahead of new ones.
+        self._backend.attach(self._recorder)
+        await self._resume(backlog)
         await self._backend.start(runnable, self._recorder)
         log.info("engine ready: %s", self.stats())
 
-    async def shutdown(self) -> None:
-        """Stop admitting (``ShuttingDown``), give running jobs the grace period, cancel the rest.
+    async def _resume(self, backlog: Sequence[Job]) -> None:
+        """Hand jobs accepted before this start (still ``queued``) to the backend, in order."""
+        if backlog:
+            log.info("running %d job(s) accepted before this start", len(backlog))
+        for job in backlog:
+            spec = self._specs.get(job.kind)
+            if spec is None:
+                await self._recorder.finished(job.id, _UNKNOWN_KIND)
+                continue
+            self._queue(job)
+            await self._backend.submit(job, spec, job_timeout=self._job_timeout)
 
-        Queued jobs are cancelled at once (code ``shutdown``). Nothing here blocks the loop.
+    def begin_shutdown(self) -> None:
+        """Stop admitting and start the shutdown now, without waiting for it (a signal
+        handler's half: call :meth:`shutdown` later to wait for the end).
+
+        Waits end at once with ``ShuttingDown`` and event streams end (``events`` raises it),
+        so a server's open requests finish while running jobs use their grace period.
         """
-        if self._closing:
-            return
-        self._closing = True
-        for render in list(self._renders.values()):
-            render.cancel()
-        await self._backend.shutdown(self._shutdown_grace)
+        if self._stopping is None:
+            self._closing = True
+            for render in list(self._renders.values()):
+                render.cancel()
+            self._notifier.close()
+            self._stopping = asyncio.create_task(self._stop(), name="riskreport-engine-shutdown")
+
+    async def shutdown(self) -> None:
+        """Stop admitting (``ShuttingDown``), give running jobs the grace period, stop the rest.
+
+        With ``requeue_at_shutdown`` the jobs still queued, and the running ones that outlive the
+        grace, are left ``queued`` in the store for the next start; otherwise they are recorded
+        ``cancelled`` (code ``shutdown``). Nothing here blocks the loop.
+        """
+        self.begin_shutdown()
+        assert self._stopping is not None
+        await asyncio.shield(self._stopping)
+
+    async def _stop(self) -> None:
+        await self._backend.shutdown(self._shutdown_grace, requeue=self._requeue)
         await self._recorder.aclose()
 
     async def ping(self) -> None:
@@ -178,12 +223,18 @@ class Engine:
     # -- jobs ------------------------------------------------------------------------------
 
     async def submit(
-        self, kind: str, payload: Mapping[str, Any], *, job_id: str | None = None
+        self,
+        kind: str,
+        payload: Mapping[str, Any],
+        *,
+        job_id: str | None = None,
+        owner: str | None = None,
     ) -> Job:
         """Admit a job and hand it to the backend; return it as admitted (``queued``).
 
-        Raises ``UnknownJobKind``, ``ShuttingDown`` or ``QueueFull`` (with ``retry_after``).
-        With the inline backend the job has already finished when this returns.
+        Raises ``UnknownJobKind``, ``ShuttingDown`` or ``QueueFull`` (with ``retry_after``; also
+        when ``owner`` has ``owner_queue_limit`` jobs waiting). With the inline backend the job
+        has already finished when this returns.
         """
         spec = self._specs.get(kind)
         if spec is None:
@@ -191,21 +242,75 @@ class Engine:
         if self._closing or not self._admitting:
             reason = "shutting down" if self._closing else "not started"
             raise ShuttingDown(f"the engine is {reason}", retry_after=5.0)
-        self._admit()
-        job = Job(id=job_id or secrets.token_hex(16), kind=kind, payload=payload)
+        self._admit(owner)
+        job = Job(id=job_id or secrets.token_hex(16), kind=kind, payload=payload, owner=owner)
         if job.id in self._queued:
             raise ValueError(f"a job with id {job.id!r} exists already")
-        self._queued.add(job.id)
+        self._queue(job)
         try:
             await self._store.create(job)
         except BaseException:
-            self._queued.discard(job.id)
+            self._unqueue(job.id)
             raise
         self._recorder.announce(job)
         await self._backend.submit(job, spec, job_timeout=self._job_timeout)
         return job
 
-    def _admit(self) -> None:
+    async def submit_once(
+        self,
+        kind: str,
+        payload: Mapping[str, Any],
+        *,
+        idempotency_key: str,
+        owner: str | None = None,
+    ) -> tuple[Job, bool]:
+        """:meth:`submit`, unless ``owner`` (an API key, or nobody) sent ``idempotency_key``
+        with the same request in the last 24 hours: then that job, and True (a replay).
+
+        Raises ``IdempotencyConflict`` when the key named a different request,
+        ``IdempotencyPending`` while its first request is still being admitted, and whatever
+        :meth:`submit` raises (the claim of the key is then released, so a retry may succeed).
+        """
+        if self._closing or not self._admitting:
+            raise ShuttingDown("the engine is not admitting", retry_after=5.0)
+        digest = request_digest(kind, payload)
+        scope = owner or "-"
+        job_id = secrets.token_hex(16)
+        claimed = await self._store.claim_idempotency(
+            scope, idempotency_key, digest, job_id, at=utcnow(), ttl=IDEMPOTENCY_TTL
+        )
+        if claimed is not None:
+            earlier_id, earlier_digest = claimed
+            if earlier_digest != digest:
+                raise IdempotencyConflict(idempotency_key)
+            try:
+                return await self._store.get(earlier_id), True
+            except JobNotFound:
+                raise IdempotencyPending(idempotency_key) from None
+        try:
+            return await self.submit(kind, payload, job_id=job_id, owner=owner), False
+        except BaseException:
+            await self._store.release_idempotency(scope, idempotency_key, job_id)
+            raise
+
+    def _queue(self, job: Job) -> None:
+        self._queued.add(job.id)
+        if job.owner is not None:
+            self._owners[job.id] = job.owner
+
+    def _unqueue(self, job_id: str) -> None:
+        self._queued.discard(job_id)
+        self._owners.pop(job_id, None)
+
+    def _admit(self, owner: str | None) -> None:
+        if owner is not None and self._owner_limit is not None:
+            mine = sum(1 for who in self._owners.values() if who == owner)
+            if mine >= self._owner_limit:
+                retry_after = math.ceil(self._mean_run)
+                raise QueueFull(
+                    f"{mine} of your jobs are waiting (limit {self._owner_limit} per key)",
+                    retry_after=float(max(1, retry_after)),
+                )
         load = self._backend.stats()
         waiting = len(self._queued) - max(0, load.capacity - load.running)
         if waiting >= self._queue_limit:
@@ -219,7 +324,7 @@ class Engine:
     def _track(self, job: Job) -> None:
         if job.status is JobStatus.QUEUED:
             return
-        self._queued.discard(job.id)
+        self._unqueue(job.id)
         if job.status.is_final and job.started_at is not None and job.finished_at is not None:
             seconds = (job.finished_at - job.started_at).total_seconds()
             self._mean_run = 0.8 * self._mean_run + 0.2 * max(0.0, seconds)
@@ -228,9 +333,14 @@ class Engine:
         return await self._store.get(job_id)
 
     async def list(
-        self, *, status: JobStatus | None = None, limit: int = 50, cursor: str | None = None
+        self,
+        *,
+        status: JobStatus | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+        owner: str | None = None,
     ) -> JobPage:
-        return await self._store.list(status=status, limit=limit, cursor=cursor)
+        return await self._store.list(status=status, limit=limit, cursor=cursor, owner=owner)
 
     async def artifact(self, job_id: str, name: str) -> Artifact:
         """The job's artifact ``name``: stored, or rendered now and stored.
@@ -285,8 +395,15 @@ class Engine:
         await self._backend.cancel(job_id)
         return job
 
+    def _refuse_if_closing(self) -> None:
+        if self._closing:
+            raise ShuttingDown("the service is shutting down; ask again later", retry_after=5.0)
+
     async def wait(self, job_id: str, timeout: float | None = None) -> Job:  # noqa: ASYNC109 (the API contract: Prefer: wait=N)
-        """Return the job once it is final, or as it is when ``timeout`` seconds pass."""
+        """Return the job once it is final, or as it is when ``timeout`` seconds pass.
+
+        Raises ``ShuttingDown`` when shutdown begins before the job is final.
+        """
         clock = asyncio.get_running_loop().time
         deadline = None if timeout is None else clock() + timeout
         poll = self._backend.poll_interval
@@ -294,6 +411,7 @@ class Engine:
         wake = self._notifier.waiter(job_id, final_only=True)
         job = await self._store.get(job_id)
         while not job.status.is_final:
+            self._refuse_if_closing()
             left = None if deadline is None else deadline - clock()
             if left is not None and left <= 0:
                 return job
@@ -310,7 +428,8 @@ class Engine:
     async def events(self, job_id: str) -> AsyncIterator[Job]:
         """Yield the job now and after every change of status or progress; end when final.
 
-        Raises ``JobNotFound``. Close it early with ``contextlib.aclosing`` when needed.
+        Raises ``JobNotFound``, and ``ShuttingDown`` when shutdown begins before the job is
+        final (after yielding the job as it was). Close it early with ``contextlib.aclosing``.
         """
         last: tuple[JobStatus, Progress] | None = None
         poll = self._backend.poll_interval
@@ -324,6 +443,7 @@ class Engine:
             if job.status.is_final:
                 self._notifier.forget(job_id)
                 return
+            self._refuse_if_closing()
             # Every change in this process is announced; with ``poll`` set, changes made by
             # other processes show up at the next read.
             final = wake.result() if await woken(wake, poll) else None

@@ -9,6 +9,8 @@ EngineError
 │   └── ShuttingDown
 ├── UnknownJobKind       no function registered         -> 400
 ├── InvalidCursor        a page cursor no store issued  -> 400 (also a ValueError)
+├── IdempotencyConflict  an Idempotency-Key reused for another request -> 422
+├── IdempotencyPending   its first request is still being admitted     -> 409
 ├── WarmUpFailed         a runner's initializer failed  -> start-up fails; /readyz 503
 └── JobInterrupted       raised inside a job function when it is cancelled or out of time
     ├── JobCancelled
@@ -92,6 +94,24 @@ class InvalidCursor(EngineError, ValueError):
     def __init__(self, cursor: str) -> None:
         super().__init__(f"not a valid page cursor: {cursor[:40]!r}")
         self.cursor = cursor
+
+
+class IdempotencyConflict(EngineError):
+    """An idempotency key already names a job of a different request (-> 422)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            f"the Idempotency-Key {key[:80]!r} was used for a different request in the last 24 h"
+        )
+        self.key = key
+
+
+class IdempotencyPending(EngineError):
+    """The first request with this idempotency key is still being admitted (-> 409)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"a request with the Idempotency-Key {key[:80]!r} is being processed")
+        self.key = key
 
 
 class WarmUpFailed(EngineError):

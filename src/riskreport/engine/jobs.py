@@ -96,6 +96,10 @@ class Job:
     progress: Progress = field(default_factory=Progress)
     error: JobError | None = None
     result: JSON | None = None
+    # How many times the job has entered ``running``: more than one after a restart ran it again.
+    attempts: int = 0
+    # The API key (by name) that submitted the job; None when the service runs without keys.
+    owner: str | None = None
 
     def evolve(self, **changes: Any) -> Job:
         # Spelled out rather than ``dataclasses.replace``, which inspects the fields on every
@@ -111,12 +115,26 @@ class Job:
             "progress": self.progress,
             "error": self.error,
             "result": self.result,
+            "attempts": self.attempts,
+            "owner": self.owner,
         }
         unknown = changes.keys() - values.keys()
         if unknown:
             raise TypeError(f"Job has no fields {sorted(unknown)}")
         values.update(changes)
         return Job(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class Recovered:
+    """What start-up recovery did with the jobs a stopped process left unfinished.
+
+    ``requeued``: ids of jobs found ``running`` that are ``queued`` again (under the attempt
+    limit); ``failed``: ids of jobs found ``running`` at the limit, now ``failed``.
+    """
+
+    requeued: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

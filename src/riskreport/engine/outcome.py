@@ -28,6 +28,11 @@ CANCELLED = "cancelled"  # a client cancelled it
 SHUTDOWN = "shutdown"  # the service stopped before the job could finish
 CRASHED = "crashed"  # its worker process died
 INTERRUPTED = "interrupted"  # the process running it died; found at the next start-up
+UNAVAILABLE = "unavailable"  # the service could not run it (its runner failed to warm up)
+
+# What a client reads when a job fails unexpectedly: no exception text, which can hold internals
+# (paths, library messages, data); the log has the traceback under the job's id.
+FAILED_MESSAGE = "the job failed unexpectedly; the service log has the details under its id"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +72,22 @@ class Outcome:
 
     @classmethod
     def from_exception(cls, exc: BaseException) -> Outcome:
-        """Map an exception raised by a job function to its final state."""
+        """Map an exception raised by a job function to its final state.
+
+        Clients read the stored error, so only an exception that carries ``public_code`` and
+        ``public_message`` (strings) has its words stored; any other gets code ``error`` and
+        :data:`FAILED_MESSAGE` (the runner logs the traceback with the job id).
+        """
         if isinstance(exc, JobCancelled):
             return cls.failure(JobStatus.CANCELLED, CANCELLED, str(exc) or "cancelled")
         if isinstance(exc, JobDeadlineExceeded):
             return cls.failure(JobStatus.TIMED_OUT, TIMEOUT, str(exc) or "deadline exceeded")
-        # No traceback in the stored message (clients read it); the log keeps the traceback.
-        return cls.failure(JobStatus.FAILED, ERROR, f"{type(exc).__name__}: {exc}")
+        code = getattr(exc, "public_code", None)
+        message = getattr(exc, "public_message", None)
+        if isinstance(code, str) and isinstance(message, str):
+            # An error the job function meant clients to read (see docs/engine.md).
+            return cls.failure(JobStatus.FAILED, code, message)
+        return cls.failure(JobStatus.FAILED, ERROR, FAILED_MESSAGE)
 
     @classmethod
     def failure(cls, status: JobStatus, code: str, message: str) -> Outcome:

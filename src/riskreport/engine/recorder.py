@@ -45,6 +45,9 @@ class StoreRecorder:
         self._writing: set[str] = set()
         self._tasks = TaskSet()
         self._closed = False
+        # Jobs returned to ``queued`` at shutdown: whatever their runner reports afterwards (the
+        # cancel that stopped them) must not overwrite that, since queued -> cancelled is legal.
+        self._returned: set[str] = set()
 
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -86,10 +89,26 @@ class StoreRecorder:
         try:
             await self.transition(job_id, JobStatus.RUNNING, progress=_STARTED)
         except IllegalTransition:
+            # Cancelled meanwhile, or (on a shared store) another process took the job first.
+            # Announce it as it is, so this process stops counting it as waiting.
+            self.announce(await self.store.get(job_id))
             return False
         return True
 
+    async def requeue(self, job_id: str) -> bool:
+        """Return a running job to ``queued`` for the next start (shutdown outlived the grace);
+        False if it had ended first. Later reports of its runner are ignored."""
+        self._returned.add(job_id)
+        if not await self.store.requeue(job_id):
+            self._returned.discard(job_id)
+            return False
+        self.announce(await self.store.get(job_id))
+        return True
+
     async def finished(self, job_id: str, outcome: Outcome) -> Job | None:
+        if job_id in self._returned:
+            log.debug("job %s is back in the queue; %s not recorded", job_id, outcome.status)
+            return None
         extra: dict[str, Any] = {}
         if outcome.status is JobStatus.SUCCEEDED:
             extra["progress"] = _DONE

@@ -14,7 +14,16 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Protocol
 
-from riskreport.engine.jobs import JSON, Artifact, Job, JobError, JobPage, JobStatus, Progress
+from riskreport.engine.jobs import (
+    JSON,
+    Artifact,
+    Job,
+    JobError,
+    JobPage,
+    JobStatus,
+    Progress,
+    Recovered,
+)
 
 
 class JobStore(Protocol):
@@ -48,10 +57,11 @@ class JobStore(Protocol):
 
         ``artifacts`` (with a move to ``succeeded``) are stored in the same transaction.
 
-        Sets ``started_at`` when entering ``running`` and ``finished_at`` when entering a final
-        state. Raises ``JobNotFound`` or ``IllegalTransition`` (checked with
-        ``riskreport.engine.jobs.check_transition`` against the stored status, so two processes
-        racing to finish the same job cannot both win). Returns the updated job.
+        Sets ``started_at`` and adds one to ``attempts`` when entering ``running``, and sets
+        ``finished_at`` when entering a final state. Raises ``JobNotFound`` or
+        ``IllegalTransition`` (checked with ``riskreport.engine.jobs.check_transition`` against
+        the stored status, so two processes racing to finish the same job cannot both win).
+        Returns the updated job.
         """
 
     async def get_artifact(self, job_id: str, name: str) -> Artifact:
@@ -74,16 +84,47 @@ class JobStore(Protocol):
         status: JobStatus | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        owner: str | None = None,
     ) -> JobPage:
-        """Jobs newest first (``created_at`` then ``id`` descending), ``limit`` per page."""
+        """Jobs newest first (``created_at`` then ``id`` descending), ``limit`` per page;
+        only ``owner``'s jobs when given."""
 
     async def count_by_status(self) -> Mapping[JobStatus, int]:
         """How many jobs are in each state (for metrics)."""
 
-    async def fail_unfinished(
-        self, statuses: Iterable[JobStatus], error: JobError, *, at: datetime
-    ) -> builtins.list[str]:
-        """Mark every job in ``statuses`` as failed with ``error``; return their ids.
+    async def recover_running(
+        self, *, max_attempts: int, error: JobError, at: datetime
+    ) -> Recovered:
+        """Return the jobs left ``running`` by a stopped process to ``queued``, for the next run.
 
-        Used at start-up to recover jobs a dead process left ``running``.
+        A job that has entered ``running`` ``max_attempts`` times already is failed with
+        ``error`` instead (a job that keeps killing its process must not loop forever). Used at
+        start-up, only while no other process runs jobs of this store.
         """
+
+    async def requeue(self, job_id: str) -> bool:
+        """Move a ``running`` job back to ``queued`` (progress and ``started_at`` cleared);
+        False if it is no longer running. Used at shutdown for jobs that outlived the grace."""
+
+    async def queued_jobs(self, *, created_before: datetime | None = None) -> builtins.list[Job]:
+        """Every ``queued`` job (created before ``created_before`` if given), oldest first.
+
+        Used at start-up to run again what a stopped process had accepted.
+        """
+
+    async def claim_idempotency(
+        self, scope: str, key: str, digest: str, job_id: str, *, at: datetime, ttl: float
+    ) -> tuple[str, str] | None:
+        """Record that ``(scope, key)`` names ``job_id`` for a request with ``digest``.
+
+        Returns None when the claim is new (a claim older than ``ttl`` seconds counts as
+        absent and is replaced), else the ``(job_id, digest)`` claimed before.
+        """
+
+    async def release_idempotency(self, scope: str, key: str, job_id: str) -> None:
+        """Drop the claim of ``job_id`` (its job was not admitted after all)."""
+
+    async def purge_finished(self, *, before: datetime) -> int:
+        """Delete jobs that reached a final state before ``before``, with their artifacts, and
+        idempotency claims made before it; never a queued or running job. Returns the number of
+        jobs deleted."""

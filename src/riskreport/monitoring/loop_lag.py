@@ -10,7 +10,7 @@ production:
   than ``threshold`` seconds it samples the loop thread's current stack
   (``sys._current_frames()``) and logs a WARNING on the ``riskreport.loop_lag`` logger with that
   stack, while the offending code is still running. A thread is needed because nothing on a
-  blocked loop can run.
+  blocked loop can run. When the loop runs again, the probe logs the stall's full length.
 
 Use::
 
@@ -133,7 +133,16 @@ class LoopLagMonitor:
             self._on_sample(lag)
         if lag > self.threshold:
             self.stalls += 1
-            if self._reported_due != due:
+            if self._reported_due == due:
+                # The watchdog logged this stall while it lasted ("so far"); now that the loop
+                # runs again, say how long it really was.
+                self._log.warning(
+                    "event loop was blocked for %.0f ms in all (threshold %.0f ms)",
+                    lag * 1000,
+                    self.threshold * 1000,
+                    extra={"lag_seconds": lag},
+                )
+            else:
                 # The stall was shorter than the watchdog's polling period could catch with a
                 # stack; still say that it happened.
                 self._log.warning(

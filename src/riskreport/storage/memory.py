@@ -27,6 +27,7 @@ from riskreport.engine.jobs import (
     JobPage,
     JobStatus,
     Progress,
+    Recovered,
     check_transition,
 )
 from riskreport.storage.cursor import decode_cursor, encode_cursor
@@ -36,6 +37,7 @@ class MemoryJobStore:
     def __init__(self) -> None:
         self._jobs: dict[str, Job] = {}
         self._artifacts: dict[tuple[str, str], Artifact] = {}
+        self._claims: dict[tuple[str, str], tuple[str, str, datetime]] = {}
 
     async def open(self) -> None:
         """Nothing to open."""
@@ -82,6 +84,7 @@ class MemoryJobStore:
         changes: dict[str, Any] = {"status": new}
         if new is JobStatus.RUNNING:
             changes["started_at"] = _utc(at)
+            changes["attempts"] = job.attempts + 1
         if new.is_final:
             changes["finished_at"] = _utc(at)
         if error is not None:
@@ -117,11 +120,16 @@ class MemoryJobStore:
         status: JobStatus | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        owner: str | None = None,
     ) -> JobPage:
         if limit < 1:
             raise ValueError("limit must be at least 1")
         jobs = sorted(
-            (j for j in self._jobs.values() if status is None or j.status is status),
+            (
+                j
+                for j in self._jobs.values()
+                if (status is None or j.status is status) and (owner is None or j.owner == owner)
+            ),
             key=lambda j: (j.created_at, j.id),
             reverse=True,
         )
@@ -139,19 +147,67 @@ class MemoryJobStore:
             counts[job.status] += 1
         return counts
 
-    async def fail_unfinished(
-        self, statuses: Iterable[JobStatus], error: JobError, *, at: datetime
-    ) -> builtins.list[str]:
-        wanted = frozenset(statuses)
-        failed = []
+    async def recover_running(
+        self, *, max_attempts: int, error: JobError, at: datetime
+    ) -> Recovered:
+        requeued, failed = [], []
         for job in list(self._jobs.values()):
-            if job.status in wanted:
-                check_transition(job.status, JobStatus.FAILED)
+            if job.status is not JobStatus.RUNNING:
+                continue
+            if job.attempts >= max_attempts:
                 self._jobs[job.id] = job.evolve(
                     status=JobStatus.FAILED, error=error, finished_at=_utc(at)
                 )
                 failed.append(job.id)
-        return failed
+            else:
+                self._jobs[job.id] = _back_in_queue(job)
+                requeued.append(job.id)
+        return Recovered(requeued=tuple(requeued), failed=tuple(failed))
+
+    async def requeue(self, job_id: str) -> bool:
+        job = self._find(job_id)
+        if job.status is not JobStatus.RUNNING:
+            return False
+        self._jobs[job_id] = _back_in_queue(job)
+        return True
+
+    async def queued_jobs(self, *, created_before: datetime | None = None) -> builtins.list[Job]:
+        jobs = [
+            j
+            for j in self._jobs.values()
+            if j.status is JobStatus.QUEUED
+            and (created_before is None or j.created_at < created_before)
+        ]
+        return sorted(jobs, key=lambda j: (j.created_at, j.id))
+
+    async def claim_idempotency(
+        self, scope: str, key: str, digest: str, job_id: str, *, at: datetime, ttl: float
+    ) -> tuple[str, str] | None:
+        found = self._claims.get((scope, key))
+        if found is not None and (at - found[2]).total_seconds() < ttl:
+            return found[0], found[1]
+        self._claims[(scope, key)] = (job_id, digest, _utc(at))
+        return None
+
+    async def release_idempotency(self, scope: str, key: str, job_id: str) -> None:
+        if self._claims.get((scope, key), ("",))[0] == job_id:
+            del self._claims[(scope, key)]
+
+    async def purge_finished(self, *, before: datetime) -> int:
+        old = [
+            job.id
+            for job in self._jobs.values()
+            if job.status.is_final and job.finished_at is not None and job.finished_at < before
+        ]
+        for job_id in old:
+            del self._jobs[job_id]
+        self._artifacts = {k: a for k, a in self._artifacts.items() if k[0] in self._jobs}
+        self._claims = {k: c for k, c in self._claims.items() if c[2] >= before}
+        return len(old)
+
+
+def _back_in_queue(job: Job) -> Job:
+    return job.evolve(status=JobStatus.QUEUED, started_at=None, progress=Progress())
 
 
 def _json_copy(value: Mapping[str, Any]) -> JSON:

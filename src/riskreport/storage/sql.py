@@ -21,37 +21,40 @@ import builtins
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
 import anyio
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from riskreport.engine.errors import ArtifactNotFound, IllegalTransition, JobNotFound
 from riskreport.engine.jobs import (
+    FINAL_STATES,
     JSON,
-    TRANSITIONS,
     Artifact,
     Job,
     JobError,
     JobPage,
     JobStatus,
     Progress,
+    Recovered,
 )
 from riskreport.storage.cursor import decode_cursor, encode_cursor
 from riskreport.storage.database_url import is_sqlite, store_url
 from riskreport.storage.group_commit import GroupCommit
 from riskreport.storage.sqlite import READERS, sqlite_engines
 from riskreport.storage.statements import NEW, Statements
-from riskreport.storage.tables import job_tables
+from riskreport.storage.tables import job_tables, upgrade_schema
 
 log = logging.getLogger("riskreport.storage")
 
 T = TypeVar("T")
+
+_QUEUED_PROGRESS = {"fraction": 0.0, "stage": "queued"}
 
 
 class SqlJobStore:
@@ -92,10 +95,20 @@ class SqlJobStore:
                 json_serializer=serializer,
             )
         try:
-            await self._run(self.tables.metadata.create_all, write=True)
+            added = await self.run(self._create_tables, write=True)
+            if added:
+                log.warning(
+                    "job store upgraded: added column(s) %s to %s",
+                    ", ".join(added),
+                    self.tables.jobs.name,
+                )
         except BaseException:
             await self.close()
             raise
+
+    def _create_tables(self, conn: Connection) -> list[str]:
+        self.tables.metadata.create_all(conn)
+        return upgrade_schema(conn, self.tables)
 
     async def close(self) -> None:
         if self._engine is not None:
@@ -109,9 +122,9 @@ class SqlJobStore:
             await anyio.to_thread.run_sync(readers.dispose)
 
     async def ping(self) -> None:
-        await self._run(_select_one, write=False)
+        await self.run(_select_one, write=False)
 
-    async def _run(self, work: Callable[[Connection], T], *, write: bool) -> T:
+    async def run(self, work: Callable[[Connection], T], *, write: bool) -> T:
         """Run ``work`` on a connection, in one transaction when ``write``; never on the loop."""
         if self._writer is not None:
             if write:
@@ -137,12 +150,12 @@ class SqlJobStore:
     async def create(self, job: Job) -> None:
         statement, values = self._statements.insert_job, _row_values(job)
         try:
-            await self._run(lambda conn: conn.execute(statement, values), write=True)
+            await self.run(lambda conn: conn.execute(statement, values), write=True)
         except IntegrityError:
             raise ValueError(f"a job with id {job.id!r} exists already") from None
 
     async def get(self, job_id: str) -> Job:
-        return await self._run(partial(self._get, job_id=job_id), write=False)
+        return await self.run(partial(self._get, job_id=job_id), write=False)
 
     def _get(self, conn: Connection, job_id: str) -> Job:
         row = conn.execute(self._statements.get_job, {"job_id": job_id}).first()
@@ -190,7 +203,7 @@ class SqlJobStore:
                 conn.execute(self._statements.insert_artifacts, rows)
             return _job(row)
 
-        return await self._run(work, write=True)
+        return await self.run(work, write=True)
 
     async def put_artifact(self, job_id: str, artifact: Artifact) -> Artifact:
         row = {
@@ -209,7 +222,7 @@ class SqlJobStore:
             return artifact
 
         try:
-            return await self._run(work, write=True)
+            return await self.run(work, write=True)
         except IntegrityError:
             # Another process stored it between the read and the insert (PostgreSQL): theirs.
             return await self.get_artifact(job_id, artifact.name)
@@ -221,7 +234,7 @@ class SqlJobStore:
             if conn.execute(self._statements.set_progress, params).rowcount == 0:
                 self._get(conn, job_id)  # JobNotFound, or a final job: ignored
 
-        await self._run(work, write=True)
+        await self.run(work, write=True)
 
     async def get_artifact(self, job_id: str, name: str) -> Artifact:
         params = {"job_id": job_id, "name": name}
@@ -233,7 +246,7 @@ class SqlJobStore:
                 raise ArtifactNotFound(job_id, name)
             return Artifact(name=name, media_type=row.media_type, data=bytes(row.data))
 
-        return await self._run(work, write=False)
+        return await self.run(work, write=False)
 
     async def list(
         self,
@@ -241,6 +254,7 @@ class SqlJobStore:
         status: JobStatus | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        owner: str | None = None,
     ) -> JobPage:
         if limit < 1:
             raise ValueError("limit must be at least 1")
@@ -248,6 +262,8 @@ class SqlJobStore:
         statement = select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.id.desc())
         if status is not None:
             statement = statement.where(jobs.c.status == status.value)
+        if owner is not None:
+            statement = statement.where(jobs.c.owner == owner)
         if cursor is not None:
             created_at, last_id = decode_cursor(cursor)
             statement = statement.where(
@@ -257,7 +273,7 @@ class SqlJobStore:
                 )
             )
         page = statement.limit(limit + 1)
-        rows = await self._run(lambda conn: conn.execute(page).all(), write=False)
+        rows = await self.run(lambda conn: conn.execute(page).all(), write=False)
         items = tuple(_job(row) for row in rows[:limit])
         more = len(rows) > limit
         next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if more else None
@@ -266,27 +282,113 @@ class SqlJobStore:
     async def count_by_status(self) -> Mapping[JobStatus, int]:
         jobs = self.tables.jobs
         statement = select(jobs.c.status, func.count()).group_by(jobs.c.status)
-        rows = await self._run(lambda conn: conn.execute(statement).all(), write=False)
+        rows = await self.run(lambda conn: conn.execute(statement).all(), write=False)
         counts = dict.fromkeys(JobStatus, 0)
         for status, count in rows:
             counts[JobStatus(status)] = int(count)
         return counts
 
-    async def fail_unfinished(
-        self, statuses: Iterable[JobStatus], error: JobError, *, at: datetime
-    ) -> builtins.list[str]:
+    async def recover_running(
+        self, *, max_attempts: int, error: JobError, at: datetime
+    ) -> Recovered:
         _require_aware(at)
-        wanted = [s.value for s in statuses if JobStatus.FAILED in TRANSITIONS[s]]
-        if not wanted:
-            return []
         jobs = self.tables.jobs
-        statement = (
+        running = jobs.c.status == JobStatus.RUNNING.value
+        fail = (
             update(jobs)
-            .where(jobs.c.status.in_(wanted))
+            .where(running, jobs.c.attempts >= max_attempts)
             .values(status=JobStatus.FAILED.value, error=_error_json(error), finished_at=at)
             .returning(jobs.c.id)
         )
-        return await self._run(lambda conn: [row.id for row in conn.execute(statement)], write=True)
+        back = (
+            update(jobs)
+            .where(running)
+            .values(status=JobStatus.QUEUED.value, started_at=None, progress=_QUEUED_PROGRESS)
+            .returning(jobs.c.id)
+        )
+
+        def work(conn: Connection) -> Recovered:
+            failed = tuple(row.id for row in conn.execute(fail))
+            return Recovered(requeued=tuple(row.id for row in conn.execute(back)), failed=failed)
+
+        return await self.run(work, write=True)
+
+    async def requeue(self, job_id: str) -> bool:
+        params = {"job_id": job_id, f"{NEW}progress": _QUEUED_PROGRESS}
+        statement = self._statements.requeue
+        return await self.run(
+            lambda conn: conn.execute(statement, params).rowcount == 1, write=True
+        )
+
+    async def queued_jobs(self, *, created_before: datetime | None = None) -> builtins.list[Job]:
+        _require_aware(created_before)
+        jobs = self.tables.jobs
+        statement = (
+            select(jobs)
+            .where(jobs.c.status == JobStatus.QUEUED.value)
+            .order_by(jobs.c.created_at, jobs.c.id)
+        )
+        if created_before is not None:
+            statement = statement.where(jobs.c.created_at < created_before)
+        rows = await self.run(lambda conn: conn.execute(statement).all(), write=False)
+        return [_job(row) for row in rows]
+
+    async def claim_idempotency(
+        self, scope: str, key: str, digest: str, job_id: str, *, at: datetime, ttl: float
+    ) -> tuple[str, str] | None:
+        _require_aware(at)
+        claims = self.tables.claims
+        mine = (claims.c.scope == scope) & (claims.c.key == key)
+        expired = delete(claims).where(mine, claims.c.created_at < at - timedelta(seconds=ttl))
+        insert = claims.insert().values(
+            scope=scope, key=key, digest=digest, job_id=job_id, created_at=at
+        )
+        read = select(claims.c.job_id, claims.c.digest).where(mine)
+
+        def work(conn: Connection) -> tuple[str, str] | None:
+            conn.execute(expired)
+            row = conn.execute(read).first()
+            if row is not None:
+                return str(row.job_id), str(row.digest)
+            conn.execute(insert)
+            return None
+
+        try:
+            return await self.run(work, write=True)
+        except IntegrityError:
+            # Another process claimed the key between our read and insert: theirs stands.
+            row = await self.run(lambda conn: conn.execute(read).first(), write=False)
+            if row is None:
+                raise
+            return str(row.job_id), str(row.digest)
+
+    async def release_idempotency(self, scope: str, key: str, job_id: str) -> None:
+        claims = self.tables.claims
+        statement = delete(claims).where(
+            claims.c.scope == scope, claims.c.key == key, claims.c.job_id == job_id
+        )
+        await self.run(lambda conn: conn.execute(statement), write=True)
+
+    async def purge_finished(self, *, before: datetime) -> int:
+        _require_aware(before)
+        jobs, artifacts, claims = self.tables.jobs, self.tables.artifacts, self.tables.claims
+        old = (
+            select(jobs.c.id)
+            .where(jobs.c.status.in_([s.value for s in FINAL_STATES]))
+            .where(jobs.c.finished_at < before)
+        )
+        # Artifacts first: not every SQLite connection enforces the cascade.
+        drop_artifacts = delete(artifacts).where(artifacts.c.job_id.in_(old))
+        drop_jobs = delete(jobs).where(jobs.c.id.in_(old))
+        drop_claims = delete(claims).where(claims.c.created_at < before)
+
+        def work(conn: Connection) -> int:
+            conn.execute(drop_artifacts)
+            count = conn.execute(drop_jobs).rowcount
+            conn.execute(drop_claims)
+            return int(count)
+
+        return await self.run(work, write=True)
 
 
 def _select_one(conn: Connection) -> None:
@@ -313,6 +415,8 @@ def _row_values(job: Job) -> dict[str, Any]:
         "progress": _progress_json(job.progress),
         "error": None if job.error is None else _error_json(job.error),
         "result": None if job.result is None else dict(job.result),
+        "attempts": job.attempts,
+        "owner": job.owner,
     }
 
 
@@ -338,4 +442,6 @@ def _job(row: Row[Any]) -> Job:
         progress=Progress(fraction=float(progress["fraction"]), stage=str(progress["stage"])),
         error=None if error is None else JobError(code=error["code"], message=error["message"]),
         result=row.result,
+        attempts=int(row.attempts),
+        owner=row.owner,
     )

@@ -47,6 +47,15 @@ class Statements:
             .where(jobs.c.id == bindparam("job_id"), jobs.c.status == JobStatus.RUNNING.value)
             .values(progress=bindparam(f"{NEW}progress"))
         )
+        self.requeue: Update = (
+            update(jobs)
+            .where(jobs.c.id == bindparam("job_id"), jobs.c.status == JobStatus.RUNNING.value)
+            .values(
+                status=JobStatus.QUEUED.value,
+                started_at=None,
+                progress=bindparam(f"{NEW}progress"),
+            )
+        )
         self._transitions: dict[tuple[JobStatus, tuple[str, ...]], Update] = {}
 
     def transition(self, new: JobStatus, columns: tuple[str, ...]) -> Update:
@@ -56,10 +65,13 @@ class Statements:
         statement = self._transitions.get(key)
         if statement is None:
             jobs = self._tables.jobs
+            values: dict[str, Any] = {column: bindparam(f"{NEW}{column}") for column in columns}
+            if new is JobStatus.RUNNING:
+                values["attempts"] = jobs.c.attempts + 1  # counted in the same write
             statement = (
                 update(jobs)
                 .where(jobs.c.id == bindparam("job_id"), jobs.c.status.in_(PREDECESSORS[new]))
-                .values({column: bindparam(f"{NEW}{column}") for column in columns})
+                .values(values)
                 .returning(*jobs.c)
             )
             self._transitions[key] = statement

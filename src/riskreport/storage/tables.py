@@ -1,8 +1,12 @@
 """The SQL schema of the job store (SQLAlchemy Core), built per store so tests can prefix names.
 
-Two tables: ``jobs`` (one row per job; payload, progress, error and result as JSON) and
-``artifacts`` (the files a job produced, as binary). Tables are created by ``create_all`` at
-``open()``; migrations (Alembic) come with the first change of schema.
+Four tables: ``jobs`` (one row per job; payload, progress, error and result as JSON),
+``artifacts`` (the files a job produced, as binary), ``api_keys`` (names and digests) and
+``idempotency_keys`` (which job an ``Idempotency-Key`` named). Tables
+are created by ``create_all`` at ``open()``. There are no migrations yet: the columns added since
+the first release (``attempts``, ``owner``) are added to existing tables by
+:func:`upgrade_schema`, also at ``open()``; the first change that an ``ADD COLUMN`` cannot
+express brings Alembic.
 """
 
 from __future__ import annotations
@@ -18,12 +22,16 @@ from sqlalchemy import (
     Dialect,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     MetaData,
     String,
     Table,
     TypeDecorator,
+    inspect,
+    text,
 )
+from sqlalchemy.engine import Connection
 
 # Plain JSON everywhere, JSONB nowhere: JSONB reorders object keys, and a report read back
 # should list its keys in the order the analysis wrote them. Nothing queries inside these yet.
@@ -61,6 +69,8 @@ class JobTables:
     metadata: MetaData
     jobs: Table
     artifacts: Table
+    keys: Table
+    claims: Table
 
 
 def job_tables(prefix: str = "") -> JobTables:
@@ -79,10 +89,14 @@ def job_tables(prefix: str = "") -> JobTables:
         Column("progress", JsonColumn, nullable=False),
         Column("error", JsonColumn),
         Column("result", JsonColumn),
+        # Added after the first release: ``upgrade_schema`` adds it to tables created before.
+        Column("attempts", Integer, nullable=False, server_default=text("0")),
+        Column("owner", String(64)),  # added after the first release too
     )
     # Pages are newest first, optionally by status: both walks use an index.
     Index(f"ix_{prefix}jobs_created", jobs.c.created_at, jobs.c.id)
     Index(f"ix_{prefix}jobs_status_created", jobs.c.status, jobs.c.created_at, jobs.c.id)
+    Index(f"ix_{prefix}jobs_owner_created", jobs.c.owner, jobs.c.created_at, jobs.c.id)
     artifacts = Table(
         f"{prefix}job_artifacts",
         metadata,
@@ -96,4 +110,47 @@ def job_tables(prefix: str = "") -> JobTables:
         Column("media_type", String(200), nullable=False),
         Column("data", LargeBinary, nullable=False),
     )
-    return JobTables(metadata=metadata, jobs=jobs, artifacts=artifacts)
+    keys = Table(
+        f"{prefix}api_keys",
+        metadata,
+        Column("name", String(64), primary_key=True),
+        Column("digest", String(64), nullable=False, unique=True),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("revoked_at", UtcDateTime()),
+    )
+    claims = Table(
+        f"{prefix}idempotency_keys",
+        metadata,
+        Column("scope", String(64), primary_key=True),  # the API key's name, or "-"
+        Column("key", String(255), primary_key=True),
+        Column("digest", String(64), nullable=False),  # of the request body
+        Column("job_id", String(64), nullable=False),
+        Column("created_at", UtcDateTime(), nullable=False),
+    )
+    return JobTables(metadata=metadata, jobs=jobs, artifacts=artifacts, keys=keys, claims=claims)
+
+
+def upgrade_schema(conn: Connection, tables: JobTables) -> list[str]:
+    """Add the columns that tables created by an older release lack; return what was added.
+
+    ``ALTER TABLE ... ADD COLUMN`` with a default works the same on SQLite and PostgreSQL and
+    keeps every existing row (an old job reads ``attempts = 0``). Run in the transaction that
+    creates the tables, right after ``create_all``.
+    """
+    present = {column["name"] for column in inspect(conn).get_columns(tables.jobs.name)}
+    table = tables.jobs.name
+    added = []
+    for name, definition in _ADDED_COLUMNS:
+        if name not in present:
+            conn.execute(text(f'ALTER TABLE "{table}" ADD COLUMN {name} {definition}'))
+            added.append(name)
+    if "owner" in added:
+        # create_all made no indexes for a table that existed; this one serves owner pages.
+        for index in tables.jobs.indexes:
+            if "owner" in index.columns:
+                index.create(conn, checkfirst=True)
+    return added
+
+
+# Columns added since the first release, with their SQL (the same on SQLite and PostgreSQL).
+_ADDED_COLUMNS = (("attempts", "INTEGER NOT NULL DEFAULT 0"), ("owner", "VARCHAR(64)"))

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from riskreport.engine.context_vars import LogContextFilter
 from riskreport.interfaces.api.errors import field_path
 from tests.interfaces.api.harness import (
     REPORT_BODY,
@@ -138,6 +139,7 @@ async def test_unexpected_exception_is_500_in_the_shape_and_logged(
         raise ZeroDivisionError("boom")
 
     app.add_api_route("/test-only/explode", explode)
+    caplog.handler.addFilter(LogContextFilter())  # as serve's handlers do
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
@@ -151,7 +153,9 @@ async def test_unexpected_exception_is_500_in_the_shape_and_logged(
     (record,) = [r for r in caplog.records if r.name == "riskreport.api"]
     assert record.levelno == logging.ERROR
     assert record.exc_info is not None
+    assert record.__dict__["request_id"] == "abc-123"  # logged while the request's id was set
     assert "ZeroDivisionError" in caplog.text
+    assert len([r for r in caplog.records if r.exc_info]) == 1  # one traceback, not two
 
 
 @pytest.mark.anyio
@@ -180,3 +184,20 @@ def test_field_path_drops_union_member_labels() -> None:
     )
     assert field_path(("query", "limit")) == ("limit", "query")
     assert field_path(("body",)) == (None, "body")
+
+
+@pytest.mark.anyio
+async def test_405_allows_every_method_served_at_the_path() -> None:
+    async with asgi_client(app_for("quick")) as client:
+        reports = await client.request("OPTIONS", "/v1/reports")
+        job = await client.put("/v1/reports/abc")
+    assert reports.status_code == 405
+    assert reports.headers["Allow"] == "GET, POST"
+    assert job.headers["Allow"] == "DELETE, GET"
+
+
+@pytest.mark.anyio
+async def test_a_cursor_of_other_characters_is_422() -> None:
+    async with asgi_client(app_for("quick")) as client:
+        response = await client.get("/v1/reports", params={"cursor": "Å"})
+    assert response.status_code == 422

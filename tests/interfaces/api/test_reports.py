@@ -97,14 +97,15 @@ async def test_get_with_prefer_wait_returns_once_final() -> None:
 
 
 @pytest.mark.anyio
-async def test_failed_job_reads_as_failed_with_its_reason() -> None:
+async def test_failed_job_reads_as_failed_with_a_safe_reason() -> None:
     async with asgi_client(app_for("fails")) as client:
         response = await client.post("/v1/reports", json=REPORT_BODY, headers={"Prefer": "wait=10"})
         assert response.status_code == 200
         job = response.json()
         assert job["status"] == "failed"
         assert job["error"]["code"] == "error"
-        assert "stand-in failure" in job["error"]["message"]
+        assert "failed unexpectedly" in job["error"]["message"]
+        assert "stand-in failure" not in job["error"]["message"]  # internals stay in the log
         assert job["result"] is None
 
 
@@ -184,7 +185,11 @@ async def test_list_rejects_bad_query_parameters() -> None:
         assert bad_limit.status_code == 422
         assert bad_limit.json()["error"]["details"][0]["field"] == "limit"
 
-        bad_cursor = await client.get("/v1/reports?cursor=garbage!")
+        # Characters no cursor has: invalid input (422); a well-formed cursor this server did
+        # not issue: 400 invalid_cursor.
+        bad_chars = await client.get("/v1/reports?cursor=garbage!")
+        assert bad_chars.status_code == 422
+        bad_cursor = await client.get("/v1/reports?cursor=garbage")
         assert bad_cursor.status_code == 400
         assert bad_cursor.json()["error"]["code"] == "invalid_cursor"
 

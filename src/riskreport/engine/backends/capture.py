@@ -33,3 +33,7 @@ class OutcomeCapture:
         if self.outcome is None:  # the first final word counts, as in the store
             self.outcome = outcome
         return None
+
+    async def requeue(self, job_id: str) -> bool:
+        """A call is no stored job, so nothing goes back to a queue: it ends without outcome."""
+        return False

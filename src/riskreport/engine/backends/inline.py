@@ -38,6 +38,9 @@ class InlineBackend:
     def ready(self) -> bool:
         return self._runner.ready
 
+    def attach(self, recorder: JobRecorder) -> None:
+        self._recorder = recorder
+
     async def start(self, specs: Mapping[str, JobSpec], recorder: JobRecorder) -> None:
         self._recorder = recorder
         await self._runner.start(sorted({spec.function for spec in specs.values()}))
@@ -73,8 +76,8 @@ class InlineBackend:
     def stats(self) -> BackendStats:
         return BackendStats(running=self._runner.running, capacity=self._runner.capacity)
 
-    async def shutdown(self, grace: float) -> None:
+    async def shutdown(self, grace: float, *, requeue: bool = False) -> None:
         self._runner.shutting_down()
         if self._recorder is not None:
-            await self._roster.drain(grace, self._recorder)
+            await self._roster.drain(grace, self._recorder, requeue=requeue)
         await self._runner.aclose()

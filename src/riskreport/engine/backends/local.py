@@ -75,6 +75,9 @@ class LocalBackend:
     def ready(self) -> bool:
         return bool(self._used) and all(self._runners[kind].ready for kind in self._used)
 
+    def attach(self, recorder: JobRecorder) -> None:
+        self._recorder = recorder
+
     async def start(self, specs: Mapping[str, JobSpec], recorder: JobRecorder) -> None:
         self._recorder = recorder  # first, before any await: submit may come during warm-up
         functions: dict[RunnerKind, set[str]] = {}
@@ -127,11 +130,11 @@ class LocalBackend:
             capacity += runner.capacity
         return BackendStats(running=running, capacity=capacity)
 
-    async def shutdown(self, grace: float) -> None:
+    async def shutdown(self, grace: float, *, requeue: bool = False) -> None:
         for runner in self._runners.values():
             runner.shutting_down()
         if self._recorder is not None:
-            await self._roster.drain(grace, self._recorder)
+            await self._roster.drain(grace, self._recorder, requeue=requeue)
         # Tasks left are threads that ignored their token (abandoned now) and processes being
         # killed; cancelling lets both unwind without waiting on the work itself.
         self._tasks.cancel()

@@ -67,22 +67,36 @@ class Roster:
         finally:
             self.leave(job.id)
 
-    async def drain(self, grace: float, recorder: JobRecorder) -> None:
-        """Cancel queued jobs now, give running ones ``grace`` seconds, then cancel them.
+    async def drain(self, grace: float, recorder: JobRecorder, *, requeue: bool) -> None:
+        """Stop queued jobs now, give running ones ``grace`` seconds, then stop them.
 
-        Each cancelled job is recorded (``cancelled``, code ``shutdown``) before this returns;
-        threads that ignore their cancel token are left behind, not waited for.
+        With ``requeue`` the queued jobs stay ``queued`` in the store and the running ones that
+        outlive the grace go back to ``queued`` (the next start runs them again); without, each
+        is recorded ``cancelled`` (code ``shutdown``). Either way this happens before it
+        returns; threads that ignore their cancel token are left behind, not waited for.
         """
         for control in [c for c in self._controls.values() if not c.running]:
             control.cancel()
-            await recorder.finished(control.job_id, _CANCELLED_QUEUED)
+            if not requeue:
+                await recorder.finished(control.job_id, _CANCELLED_QUEUED)
         if self._controls:
             self._empty = anyio.Event()
             with anyio.move_on_after(grace):
                 await self._empty.wait()
         for control in list(self._controls.values()):
+            if requeue and control.running:
+                # In the store first: the cancel below makes the runner report `cancelled`,
+                # which the recorder then ignores for this job.
+                if await recorder.requeue(control.job_id):
+                    log.warning(
+                        "job %s returned to the queue by shutdown after %g s of grace",
+                        control.job_id,
+                        grace,
+                    )
+                control.cancel()
+                continue
             control.cancel()
-            if await recorder.finished(control.job_id, _CANCELLED_RUNNING) is not None:
+            if not requeue and await recorder.finished(control.job_id, _CANCELLED_RUNNING):
                 log.warning(
                     "job %s cancelled by shutdown after %g s of grace", control.job_id, grace
                 )

@@ -43,6 +43,9 @@ class Notifier(Protocol):
     def forget(self, job_id: str) -> None:
         """Drop bookkeeping for a job that reached a final state."""
 
+    def close(self) -> None:
+        """Wake every waiter (with no final job): shutdown began, they should stop waiting."""
+
 
 async def woken(waiter: Wake, within: float | None) -> bool:
     """Wait until ``waiter`` is done or ``within`` seconds pass; True if it was woken."""
@@ -91,6 +94,14 @@ class LocalNotifier:
     def forget(self, job_id: str) -> None:
         self._any.pop(job_id, None)
         self._final.pop(job_id, None)
+
+    def close(self) -> None:
+        everyone = [w for group in (self._any, self._final) for ws in group.values() for w in ws]
+        self._any.clear()
+        self._final.clear()
+        for waiter in everyone:
+            if not waiter.done():
+                waiter.set_result(None)
 
     def __len__(self) -> int:
         return len(self._any.keys() | self._final.keys())

@@ -14,6 +14,7 @@ Use (in a backend)::
 
 from __future__ import annotations
 
+import logging
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable, Iterator
@@ -26,8 +27,10 @@ from riskreport.engine import context_vars
 from riskreport.engine.backend import JobRecorder
 from riskreport.engine.errors import WarmUpFailed
 from riskreport.engine.jobs import Job, JobStatus
-from riskreport.engine.outcome import CANCELLED, ERROR, Outcome
+from riskreport.engine.outcome import CANCELLED, UNAVAILABLE, Outcome
 from riskreport.engine.runners.warmup import WarmUp, warm_up_failed
+
+log = logging.getLogger("riskreport.engine")
 
 
 class JobControl:
@@ -81,6 +84,9 @@ async def take_slot(slots: anyio.CapacityLimiter, control: JobControl, warmup: W
     return not scope.cancelled_caught  # cancel() came while the job waited
 
 
+_NOT_WARM = Outcome.failure(
+    JobStatus.FAILED, UNAVAILABLE, "the service could not start its job runner; try again later"
+)
 _ABANDONED = Outcome.failure(
     JobStatus.CANCELLED, CANCELLED, "the task running the job was cancelled (its caller left)"
 )
@@ -157,7 +163,8 @@ class SlotRunner(ABC):
             if not await take_slot(slots, control, self._warmup):
                 return  # cancelled while queued; the engine has recorded it
         except WarmUpFailed as exc:
-            await recorder.finished(job.id, Outcome.failure(JobStatus.FAILED, ERROR, str(exc)))
+            log.error("job %s not run: %s", job.id, exc)
+            await recorder.finished(job.id, _NOT_WARM)
             return
         # Log records of this job (here, in its thread, in its worker) carry its id.
         marker = context_vars.job_id.set(job.id)

@@ -34,7 +34,7 @@ import anyio.to_thread
 from riskreport.engine import context_vars
 from riskreport.engine.backend import JobRecorder
 from riskreport.engine.jobs import Job, JobStatus, Progress
-from riskreport.engine.outcome import CRASHED, ERROR, Outcome
+from riskreport.engine.outcome import CRASHED, ERROR, FAILED_MESSAGE, Outcome
 from riskreport.engine.runners import worker as worker_module
 from riskreport.engine.runners.control import (
     JobControl,
@@ -123,8 +123,8 @@ class ProcessRunner(SlotRunner):
         try:
             return await self._pool.take()
         except Exception as exc:
-            log.exception("could not start a worker process for job %s", job.id)
-            message = f"could not start a worker process: {exc}"
+            log.exception("could not start a worker process for job %s: %s", job.id, exc)
+            message = "the service could not start a worker process for the job"
             await recorder.finished(job.id, Outcome.failure(JobStatus.FAILED, CRASHED, message))
             return None
 
@@ -159,12 +159,13 @@ class ProcessRunner(SlotRunner):
             worker.kill()
             await record_abandoned(recorder, job.id)
             raise
-        except Exception as exc:
+        except Exception:
             # A bug here, not in the job: never leave the job ``running`` or the worker alive.
             worker.kill()
             log.exception("the process runner failed on job %s", job.id)
-            message = f"the process runner failed: {type(exc).__name__}: {exc}"
-            await recorder.finished(job.id, Outcome.failure(JobStatus.FAILED, ERROR, message))
+            await recorder.finished(
+                job.id, Outcome.failure(JobStatus.FAILED, ERROR, FAILED_MESSAGE)
+            )
             return False
         if outcome is not None:
             await recorder.finished(job.id, outcome)

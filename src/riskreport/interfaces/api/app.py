@@ -18,14 +18,19 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from riskreport.bootstrap import open_services
 from riskreport.engine.context_vars import request_id
 from riskreport.engine.spec import Initializer, JobSpec
+from riskreport.interfaces.api.auth import SubmitRate, get_owner
+from riskreport.interfaces.api.docs import install_docs
 from riskreport.interfaces.api.errors import install_error_handlers
+from riskreport.interfaces.api.limits import RequestLimits
 from riskreport.interfaces.api.middleware import RequestIdMiddleware
-from riskreport.interfaces.api.routes import health, metrics, reports
+from riskreport.interfaces.api.routes import health, metrics, reports, session
+from riskreport.interfaces.api.security_headers import SecurityHeaders
+from riskreport.interfaces.api.stop_signal import on_stop_signal
 from riskreport.interfaces.api.warmup import warm_request_model, warm_routes
 from riskreport.interfaces.web import install_web
 from riskreport.monitoring.loop_lag import LoopLagMonitor
@@ -46,6 +51,7 @@ def create_app(
     specs: Sequence[JobSpec] | None = None,
     initializer: Initializer | None = None,
     renderers: Mapping[str, JobSpec] | None = None,
+    stop_on_signal: bool = False,
 ) -> FastAPI:
     """Build the API for ``settings``.
 
@@ -53,6 +59,9 @@ def create_app(
     and warm-up; tests and benchmarks use them to run stand-in jobs through the real engine.
     ``renderers`` (job kind -> spec) render documents on request; with ``specs`` there are
     none unless given (``riskreport.bootstrap.report_renderers(settings)``).
+    ``stop_on_signal``: under a server (uvicorn), begin the engine's shutdown at the server's
+    SIGTERM/SIGINT rather than once the server has drained its connections (see
+    ``stop_signal``).
     """
     service_metrics = ServiceMetrics()
 
@@ -74,7 +83,11 @@ def create_app(
                 # after it, so every stall it reports is one that a request could wait on.
                 await warm_routes(app)
                 await monitor.start()
-                yield
+                if stop_on_signal:
+                    with on_stop_signal(services.engine.begin_shutdown):
+                        yield
+                else:
+                    yield
             app.state.services = None
         finally:
             await monitor.stop()
@@ -84,19 +97,30 @@ def create_app(
         version=version("riskreport"),
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by install_docs, without a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.metrics = service_metrics
     app.state.services = None
     install_error_handlers(app)
+    app.add_middleware(
+        RequestLimits, max_body=settings.max_body_bytes, body_timeout=settings.client_timeout
+    )
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestIdMiddleware, var=request_id)
+    app.state.submit_rate = SubmitRate(settings.key_rate_limit)
     app.include_router(health.router)
-    app.include_router(reports.router)
-    app.include_router(metrics.router)
+    app.include_router(reports.router, responses=session.UNAUTHORIZED)
+    app.include_router(session.router)
+    app.include_router(
+        metrics.router, dependencies=[Depends(get_owner)], responses=session.UNAUTHORIZED
+    )
     install_web(app)
+    install_docs(app)
     return app
 
 
 def create_app_from_env() -> FastAPI:
     """uvicorn factory: settings from ``RISKREPORT_*`` variables (and ``.env``)."""
-    return create_app(Settings())
+    return create_app(Settings(), stop_on_signal=True)

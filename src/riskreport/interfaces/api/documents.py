@@ -8,6 +8,8 @@ Use::
     <DocumentFormat.JSON: 'json'>
     >>> negotiate("image/png") is None
     True
+    >>> negotiate("application/json;q=nan") is None
+    True
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ def _ranges(accept: str) -> list[tuple[str, float]]:
                     q = float(value)
                 except ValueError:
                     q = 0.0  # a malformed weight counts as "not acceptable"
+                if not 0.0 <= q <= 1.0:  # also NaN: RFC 9110 weights are 0 to 1
+                    q = 0.0
         ranges.append((media.lower(), q))
     return ranges
 

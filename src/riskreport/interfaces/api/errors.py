@@ -11,6 +11,8 @@ QueueFull               429     ``queue_full``              ``Retry-After``
 ShuttingDown            503     ``shutting_down``           ``Retry-After``
 UnknownJobKind          400     ``unknown_job_kind``
 InvalidCursor           400     ``invalid_cursor``
+IdempotencyConflict     422     ``idempotency_key_reused``
+IdempotencyPending      409     ``idempotency_in_progress``
 RequestValidationError  422     ``validation_error``
 ApiProblem              any     its own code                its own
 HTTPException           any     ``http_<status>``
@@ -33,11 +35,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from riskreport.engine.errors import (
     AdmissionRejected,
     ArtifactNotFound,
     EngineError,
+    IdempotencyConflict,
+    IdempotencyPending,
     IllegalTransition,
     InvalidCursor,
     JobNotFound,
@@ -60,12 +65,17 @@ ENGINE_ERRORS: Mapping[type[EngineError], tuple[int, str]] = {
     ShuttingDown: (503, "shutting_down"),
     UnknownJobKind: (400, "unknown_job_kind"),
     InvalidCursor: (400, "invalid_cursor"),
+    IdempotencyConflict: (422, "idempotency_key_reused"),
+    IdempotencyPending: (409, "idempotency_in_progress"),
     EngineError: (500, "engine_error"),
 }
 
 # Pydantic puts union-member labels into error locations ("Coordinates", "function-after[..]");
 # they are not fields a client can fix, so the path leaves them out.
 _UNION_LABEL = re.compile(r"^[A-Z][A-Za-z0-9]*$|[\[(]")
+
+
+_FASTAPI_BODY_ERROR = "There was an error parsing the body"
 
 
 class ApiProblem(Exception):
@@ -182,13 +192,39 @@ async def _api_problem(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == _FASTAPI_BODY_ERROR:
+        # FastAPI's answer to a body its JSON parser raised on (other than a syntax error):
+        # a body that is not valid JSON is invalid input, 422 like every other.
+        detail = ErrorDetail(field=None, location="body", message=exc.detail, type="json_invalid")
+        return error_response(
+            request, 422, "validation_error", f"body: {exc.detail}", details=[detail]
+        )
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # Starlette names the methods of the first route that matched the path only; a path
+        # served by several routes (GET and POST /v1/reports) allows all of theirs.
+        headers["Allow"] = ", ".join(allowed_methods(request))
     return error_response(
         request,
         exc.status_code,
         f"http_{exc.status_code}",
         str(exc.detail),
-        headers=exc.headers,
+        headers=headers,
     )
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app serves at the request's path (routes asked as the
+    router asks them, so included routers and their prefixes count)."""
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return allowed
+
+
+_METHODS = ("DELETE", "GET", "PATCH", "POST", "PUT")
 
 
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:

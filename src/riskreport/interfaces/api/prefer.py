@@ -8,6 +8,10 @@ Use::
     60.0
     >>> preferred_wait(["handling=lenient"], cap=60) is None
     True
+    >>> preferred_wait(["wait=" + "9" * 5000], cap=60)
+    60.0
+    >>> preferred_wait(["wait=\u00b2"], cap=60) is None
+    True
 
 Preferences the server does not understand, and malformed values, are ignored, as RFC 7240
 section 2 asks.
@@ -31,8 +35,10 @@ def _preferences(values: Iterable[str]) -> Iterable[tuple[str, str | None]]:
 def preferred_wait(values: Iterable[str], *, cap: float) -> float | None:
     """Seconds the client prefers to wait (``wait=N``), capped at ``cap``; None if not asked."""
     for name, value in _preferences(values):
-        if name == "wait" and value is not None and value.isdigit():
-            return float(min(int(value), cap))
+        # ASCII digits only ("²".isdigit() is true, int("²") raises); a value of more digits
+        # than any cap is the cap, never converted (int() refuses thousands of digits).
+        if name == "wait" and value is not None and value.isascii() and value.isdigit():
+            return float(cap if len(value) > 9 else min(int(value), cap))
     return None
 
 

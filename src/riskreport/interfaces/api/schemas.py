@@ -52,6 +52,12 @@ class JobSummaryPublic(BaseModel):
     error: JobErrorPublic | None = Field(
         None, description="Why the job did not succeed (final states other than `succeeded`)."
     )
+    attempts: int = Field(
+        0,
+        ge=0,
+        description="Times the job has started running; more than 1 when a restart ran it "
+        "again after the service stopped mid-job.",
+    )
     links: JobLinks
 
     @classmethod
@@ -74,6 +80,7 @@ class JobSummaryPublic(BaseModel):
                 if job.error is not None
                 else None
             ),
+            "attempts": job.attempts,
             "links": cls.links_for(job.id),
         }
 

@@ -10,6 +10,7 @@
     list      recent jobs
     batch     a portfolio CSV, resumable
     maps      fetch the published flood hazard maps, check a map folder
+    keys      create, list and revoke API keys
 
 Exit codes are the same everywhere; see :mod:`riskreport.interfaces.commands.exit_codes`.
 """
@@ -35,3 +36,6 @@ def register(app: typer.Typer) -> None:
     app.command(name="list")(list_jobs)
     app.command()(batch)
     app.add_typer(maps_app, name="maps")
+    from riskreport.interfaces.commands.keys import keys_app
+
+    app.add_typer(keys_app, name="keys")

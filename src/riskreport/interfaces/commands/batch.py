@@ -32,6 +32,7 @@ from riskreport.interfaces.commands.batch_run import RowDisplay, Tally, run_rows
 from riskreport.interfaces.commands.client import ReportClient, ServerUnreachable
 from riskreport.interfaces.commands.environment import (
     Server,
+    client_api_key,
     err_console,
     server_url,
     settings_or_exit,
@@ -175,7 +176,7 @@ async def _run(
             raise group.exceptions[0] from None
 
     if server is not None:
-        async with ReportClient(server) as client:
+        async with ReportClient(server, api_key=client_api_key()) as client:
             return await with_reports(RemoteReports(client))
     console.print("starting the engine (loading data and models)…")
     async with local_reports(settings, formats=formats) as reports:

@@ -97,14 +97,16 @@ class ReportClient:
         *,
         timeout: float = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        api_key: str | None = None,
     ) -> None:
+        """``api_key``: sent as ``Authorization: Bearer`` when the server wants keys."""
         self.base_url = base_url.rstrip("/")
         self._timeout = timeout
+        headers = {"Accept": "application/json", "User-Agent": "riskreport-cli"}
+        if api_key:
+            headers["Authorization"] = f"Bearer {api_key}"
         self._client = httpx.AsyncClient(
-            base_url=self.base_url,
-            timeout=timeout,
-            transport=transport,
-            headers={"Accept": "application/json", "User-Agent": "riskreport-cli"},
+            base_url=self.base_url, timeout=timeout, transport=transport, headers=headers
         )
 
     async def __aenter__(self) -> Self:

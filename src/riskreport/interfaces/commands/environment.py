@@ -7,6 +7,7 @@ command reads the same settings as the server (``riskreport serve``). Remote com
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -53,6 +54,12 @@ def server_url(option: str | None, console: Console) -> str:
     settings = settings_or_exit(console)
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
     return f"http://{host}:{settings.port}"
+
+
+def client_api_key() -> str | None:
+    """The key the client commands send: ``RISKREPORT_API_KEY`` (a client setting; the server
+    reads its keys from ``RISKREPORT_API_KEYS`` and its database)."""
+    return os.environ.get("RISKREPORT_API_KEY") or None
 
 
 def err_console() -> Console:

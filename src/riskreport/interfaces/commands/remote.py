@@ -40,7 +40,12 @@ from riskreport.interfaces.commands.client import (
     ReportClient,
     ServerUnreachable,
 )
-from riskreport.interfaces.commands.environment import Server, err_console, server_url
+from riskreport.interfaces.commands.environment import (
+    Server,
+    client_api_key,
+    err_console,
+    server_url,
+)
 from riskreport.interfaces.commands.exit_codes import ExitCode
 from riskreport.interfaces.commands.outputs import format_of
 from riskreport.interfaces.commands.progress import JobProgress, describe, fraction_of
@@ -62,7 +67,7 @@ def call(console: Console, url: str, fn: Callable[[ReportClient], Awaitable[T]])
     """Run ``fn(client)`` and turn the client's errors into messages and exit codes."""
 
     async def main() -> T:
-        async with ReportClient(url) as client:
+        async with ReportClient(url, api_key=client_api_key()) as client:
             return await fn(client)
 
     try:

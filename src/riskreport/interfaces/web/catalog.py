@@ -95,6 +95,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "The request could not be processed: {message}",
     ),
     "error_failed": ("분석에 실패했습니다: {reason}", "The analysis failed: {reason}"),
+    "ask_api_key": (
+        "이 서비스는 API 키가 필요합니다. 키를 입력해 주세요 (브라우저를 닫을 때까지 기억합니다).",
+        "This service needs an API key. Enter it (remembered until the browser closes).",
+    ),
     "error_timed_out": (
         "분석이 허용된 시간을 넘겨 중단되었습니다. {reason}",
         "The analysis ran longer than allowed and was stopped. {reason}",

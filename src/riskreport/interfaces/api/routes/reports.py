@@ -14,7 +14,10 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from riskreport.bootstrap import REPORT_KIND
+from riskreport.engine.context_vars import request_id
+from riskreport.engine.errors import ShuttingDown
 from riskreport.engine.jobs import JobStatus
+from riskreport.interfaces.api.auth import OwnerDep, SubmitRateDep, owned
 from riskreport.interfaces.api.deps import EngineDep, PreferWaitDep, ServicesDep
 from riskreport.interfaces.api.document_response import document_response
 from riskreport.interfaces.api.documents import DocumentFormat, negotiate
@@ -22,6 +25,7 @@ from riskreport.interfaces.api.errors import COMMON_RESPONSES, ApiProblem
 from riskreport.interfaces.api.prefer import applied_wait
 from riskreport.interfaces.api.schemas import (
     API_PREFIX,
+    ErrorBody,
     ErrorPublic,
     JobPublic,
     JobsPublic,
@@ -49,31 +53,79 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
     responses={
         200: {"model": JobPublic, "description": "With `Prefer: wait=N`: finished in time."},
         202: {"description": "Accepted; follow `Location`. Also when a preferred wait ran out."},
-        429: {"model": ErrorPublic, "description": "Queue full; retry after `Retry-After`."},
+        409: {
+            "model": ErrorPublic,
+            "description": "The first request with this `Idempotency-Key` is still being admitted.",
+        },
+        429: {
+            "model": ErrorPublic,
+            "description": "Queue full, this key's share of it full, or this key submitting "
+            "too fast; retry after `Retry-After`.",
+        },
         503: {"model": ErrorPublic, "description": "Shutting down; retry after `Retry-After`."},
     },
 )
 async def create_report(
-    body: ReportCreate, engine: EngineDep, wait: PreferWaitDep, response: Response
+    body: ReportCreate,
+    engine: EngineDep,
+    wait: PreferWaitDep,
+    response: Response,
+    owner: OwnerDep,
+    _: SubmitRateDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            min_length=1,
+            max_length=255,
+            pattern=r"^[\x21-\x7e]+$",
+            description="Any unique string (e.g. a UUID): the same key with the same body within "
+            "24 h returns the same job instead of a new one; with another body it is 422.",
+        ),
+    ] = None,
 ) -> JobPublic:
-    job = await engine.submit(REPORT_KIND, body.model_dump(mode="json"))
+    payload = body.model_dump(mode="json")
+    if idempotency_key is None:
+        job = await engine.submit(REPORT_KIND, payload, owner=owner)
+    else:
+        job, replayed = await engine.submit_once(
+            REPORT_KIND, payload, idempotency_key=idempotency_key, owner=owner
+        )
+        response.headers["Idempotent-Replayed"] = "true" if replayed else "false"
     response.headers["Location"] = f"{API_PREFIX}/{job.id}"
     if wait is not None:
-        job = await engine.wait(job.id, timeout=wait)
+        try:
+            job = await engine.wait(job.id, timeout=wait)
+        except ShuttingDown:
+            # The job is accepted and stored: it runs after the restart. A 503 here would tell
+            # the client to submit it again, so the answer is the plain 202.
+            return JobPublic.from_job(job)
         response.headers["Preference-Applied"] = applied_wait(wait)
         if job.status.is_final:
             response.status_code = 200
     return JobPublic.from_job(job)
 
 
-@router.get("", response_model=JobsPublic, summary="List reports, newest first")
+@router.get(
+    "",
+    response_model=JobsPublic,
+    summary="List reports, newest first",
+    responses={400: {"model": ErrorPublic, "description": "A `cursor` this server did not issue."}},
+)
 async def list_reports(
     engine: EngineDep,
+    owner: OwnerDep,
     status: Annotated[JobStatus | None, Query(description="Only jobs in this state.")] = None,
     limit: Annotated[int, Query(ge=1, le=200, description="Jobs per page.")] = 50,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=512,
+            pattern=r"^[A-Za-z0-9_-]+$",  # what the stores issue: unpadded base64url
+            description="`next_cursor` of the previous page.",
+        ),
+    ] = None,
 ) -> JobsPublic:
-    page = await engine.list(status=status, limit=limit, cursor=cursor)
+    page = await engine.list(status=status, limit=limit, cursor=cursor, owner=owner)
     query = f"limit={limit}" + (f"&status={status.value}" if status else "")
     return JobsPublic(
         items=[JobSummaryPublic.from_job(job) for job in page.items],
@@ -89,15 +141,22 @@ async def list_reports(
     "/{job_id}",
     response_model=JobPublic,
     summary="Read a report job (with its report once succeeded)",
-    responses={**NOT_FOUND, 200: {"description": "The job; see `Prefer: wait=N`."}},
+    responses={
+        **NOT_FOUND,
+        200: {"description": "The job; see `Prefer: wait=N`."},
+        503: {
+            "model": ErrorPublic,
+            "description": "A `Prefer: wait` cut short by shutdown; retry after `Retry-After`.",
+        },
+    },
 )
 async def get_report(
-    job_id: JobId, engine: EngineDep, wait: PreferWaitDep, response: Response
+    job_id: JobId, engine: EngineDep, wait: PreferWaitDep, response: Response, owner: OwnerDep
 ) -> JobPublic:
-    if wait is None:
-        job = await engine.get(job_id)
-    else:
+    job = owned(await engine.get(job_id), owner)
+    if wait is not None and not job.status.is_final:
         job = await engine.wait(job_id, timeout=wait)
+    if wait is not None:
         response.headers["Preference-Applied"] = applied_wait(wait)
     return JobPublic.from_job(job)
 
@@ -111,13 +170,14 @@ async def get_report(
         409: {"model": ErrorPublic, "description": "The job is already final."},
     },
 )
-async def cancel_report(job_id: JobId, engine: EngineDep) -> JobPublic:
+async def cancel_report(job_id: JobId, engine: EngineDep, owner: OwnerDep) -> JobPublic:
+    owned(await engine.get(job_id), owner)
     return JobPublic.from_job(await engine.cancel(job_id))
 
 
-async def _existing_job_id(job_id: JobId, engine: EngineDep) -> str:
+async def _existing_job_id(job_id: JobId, engine: EngineDep, owner: OwnerDep) -> str:
     # A dependency, so it runs before the stream starts: an unknown id is a plain 404.
-    return (await engine.get(job_id)).id
+    return owned(await engine.get(job_id), owner).id
 
 
 @router.get(
@@ -128,7 +188,8 @@ async def _existing_job_id(job_id: JobId, engine: EngineDep) -> str:
         **NOT_FOUND,
         200: {
             "description": "`status` and `progress` events whose data is the JobPublic "
-            "snapshot; the stream ends after a final state."
+            "snapshot; the stream ends after a final state, or with a `shutdown` event (data: "
+            "the error shape) when the server stops first."
         },
     },
 )
@@ -137,15 +198,23 @@ async def report_events(
 ) -> AsyncIterator[ServerSentEvent]:
     previous: JobStatus | None = None
     sequence = 0
-    async for job in engine.events(job_id):
-        sequence += 1
+    try:
+        async for job in engine.events(job_id):
+            sequence += 1
+            yield ServerSentEvent(
+                event="status" if job.status != previous else "progress",
+                raw_data=JobPublic.from_job(job).model_dump_json(),
+                id=str(sequence),
+                retry=SSE_RETRY_MS if sequence == 1 else None,
+            )
+            previous = job.status
+    except ShuttingDown as exc:
+        # The last word of a stream cut by shutdown, so the client knows to reconnect later
+        # (the job itself is kept and runs again after the restart).
+        body = ErrorBody(code="shutting_down", message=str(exc), request_id=request_id.get())
         yield ServerSentEvent(
-            event="status" if job.status != previous else "progress",
-            raw_data=JobPublic.from_job(job).model_dump_json(),
-            id=str(sequence),
-            retry=SSE_RETRY_MS if sequence == 1 else None,
+            event="shutdown", raw_data=ErrorPublic(error=body).model_dump_json(), id="end"
         )
-        previous = job.status
 
 
 @router.get(
@@ -173,13 +242,14 @@ async def report_document(
         DocumentFormat | None, Query(description="Overrides `Accept` when given.")
     ] = None,
     accept: Annotated[str | None, Header()] = None,
+    owner: OwnerDep = None,
 ) -> Response:
     chosen = format or negotiate(accept)
     if chosen is None:
         formats = ", ".join(f.media_type for f in DocumentFormat)
         raise ApiProblem(406, "not_acceptable", f"available formats: {formats}")
     engine = services.engine
-    job = await engine.get(job_id)
+    job = owned(await engine.get(job_id), owner)
     if job.status is not JobStatus.SUCCEEDED:
         state = "has not finished" if not job.status.is_final else f"ended {job.status.value}"
         raise ApiProblem(409, "job_not_succeeded", f"job {job_id!r} {state}; no document")

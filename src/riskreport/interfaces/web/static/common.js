@@ -21,6 +21,22 @@ window.RR = (function () {
     return (labels[kind] && labels[kind][value]) || value;
   }
 
+  /* With API keys on, the first 401 asks for the key once; POST /v1/session keeps it in an
+   * HttpOnly cookie for this browser session, which then goes with every call, event stream,
+   * frame and download. One question at a time, shared by concurrent calls. */
+  let asking = null;
+  function askForKey() {
+    if (!asking) {
+      asking = (async function () {
+        const key = window.prompt(fmt("ask_api_key"));
+        if (!key || !key.trim()) return false;
+        const resp = await fetch("/v1/session", { method: "POST", headers: { "X-API-Key": key.trim() } });
+        return resp.status === 204;
+      })().finally(function () { asking = null; });
+    }
+    return asking;
+  }
+
   /** Call the JSON API. Resolves to {status, headers, body}; rejects only on network failure. */
   async function api(method, url, body) {
     const init = { method: method, headers: { Accept: "application/json" } };
@@ -28,7 +44,8 @@ window.RR = (function () {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
-    const resp = await fetch(url, init);
+    let resp = await fetch(url, init);
+    if (resp.status === 401 && (await askForKey())) resp = await fetch(url, init);
     let parsed = null;
     const type = resp.headers.get("Content-Type") || "";
     if (type.includes("json")) {

@@ -1,0 +1,170 @@
+"""No accepted job is lost, with real server processes: killed (SIGKILL) or stopped (SIGTERM)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+
+from riskreport.engine.jobs import JobStatus
+from riskreport.storage.sql import SqlJobStore
+from tests.interfaces.api.harness import (
+    REPORT_BODY,
+    app_for,
+    asgi_client,
+    eventually,
+    free_port,
+    wait_ready,
+)
+
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(90)]
+
+ROOT = Path(__file__).resolve().parents[3]
+GRACE = 1.0
+
+
+def start_server(
+    database_url: str, *, function: str, runner: str, nap: float, **settings: Any
+) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "RISKREPORT_TEST_FUNCTION": function,
+        "RISKREPORT_TEST_RUNNER": runner,
+        "RISKREPORT_TEST_NAP": str(nap),
+        "RISKREPORT_TEST_SETTINGS": json.dumps(settings),
+        "RISKREPORT_DATABASE_URL": database_url,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "tests.interfaces.api.standin_server:create_from_env",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--timeout-graceful-shutdown",
+        str(int(GRACE)),
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=env), f"http://127.0.0.1:{port}"
+
+
+async def statuses(client: httpx.AsyncClient, ids: list[str]) -> list[str]:
+    return [(await client.get(f"/v1/reports/{job_id}")).json()["status"] for job_id in ids]
+
+
+async def all_succeed(client: httpx.AsyncClient, ids: list[str]) -> list[dict[str, Any]]:
+    async def done() -> bool:
+        return all(s == "succeeded" for s in await statuses(client, ids))
+
+    await eventually(done, within=30, every=0.1)
+    return [(await client.get(f"/v1/reports/{job_id}")).json() for job_id in ids]
+
+
+async def test_sigkill_during_20_accepted_jobs_loses_none_of_them(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    server, base_url = start_server(
+        database_url, function="nap", runner="thread", nap=30, concurrency=4, queue_limit=20
+    )
+    try:
+        async with httpx.AsyncClient(base_url=base_url, timeout=5) as remote:
+            await wait_ready(remote, within=30)
+            answers = [await remote.post("/v1/reports", json=REPORT_BODY) for _ in range(20)]
+            assert [a.status_code for a in answers] == [202] * 20
+            ids = [a.json()["id"] for a in answers]
+
+            async def four_running() -> bool:
+                return (await statuses(remote, ids)).count("running") == 4
+
+            await eventually(four_running)
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=10)
+    assert server.returncode == -signal.SIGKILL
+
+    async with asgi_client(app_for("quick", database_url=database_url, queue_limit=20)) as client:
+        jobs = await all_succeed(client, ids)
+    assert sorted(job["attempts"] for job in jobs) == [1] * 16 + [2] * 4
+    assert [job["result"]["job_id"] for job in jobs] == ids
+
+
+async def test_sigterm_ends_waits_and_streams_and_exits_within_the_grace(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    server, base_url = start_server(
+        database_url,
+        function="nap",
+        runner="process",
+        nap=30,
+        concurrency=2,
+        queue_limit=10,
+        shutdown_grace=GRACE,
+    )
+    try:
+        async with httpx.AsyncClient(base_url=base_url, timeout=10) as remote:
+            await wait_ready(remote, within=30)
+            ids = [
+                (await remote.post("/v1/reports", json=REPORT_BODY)).json()["id"] for _ in range(5)
+            ]
+
+            async def two_running() -> bool:
+                return (await statuses(remote, ids)).count("running") == 2
+
+            await eventually(two_running)
+            waited: dict[str, Any] = {}
+            events: list[str] = []
+
+            async def long_poll() -> None:
+                response = await remote.get(f"/v1/reports/{ids[0]}", headers={"Prefer": "wait=30"})
+                waited.update(status=response.status_code, headers=response.headers)
+                waited.update(body=response.json())
+
+            async def stream() -> None:
+                async with remote.stream("GET", f"/v1/reports/{ids[1]}/events") as response:
+                    async for line in response.aiter_lines():
+                        if line.startswith("event:"):
+                            events.append(line.split(":", 1)[1].strip())
+
+            async with anyio.create_task_group() as group:
+                group.start_soon(long_poll)
+                group.start_soon(stream)
+                await anyio.sleep(0.3)  # both are waiting on the server now
+                stopped_at = time.monotonic()
+                server.send_signal(signal.SIGTERM)
+        assert waited["status"] == 503
+        assert waited["body"]["error"]["code"] == "shutting_down"
+        assert int(waited["headers"]["Retry-After"]) >= 1
+        assert events[-1] == "shutdown"
+        await anyio.to_thread.run_sync(lambda: server.wait(timeout=GRACE + 10))
+        took = time.monotonic() - stopped_at
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    # uvicorn re-raises the signal once it has shut down (``riskreport serve`` exits 0 then).
+    assert server.returncode == -signal.SIGTERM
+    assert took < GRACE + 2, f"exit took {took:.2f} s"
+
+    store = SqlJobStore(database_url)
+    await store.open()
+    try:
+        left = [(await store.get(job_id)).status for job_id in ids]
+    finally:
+        await store.close()
+    assert left == [JobStatus.QUEUED] * 5  # none cancelled, none failed: kept for the next start
+
+    async with asgi_client(app_for("quick", database_url=database_url)) as client:
+        jobs = await all_succeed(client, ids)
+    assert sorted(job["attempts"] for job in jobs) == [1, 1, 1, 2, 2]
