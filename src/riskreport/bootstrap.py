@@ -22,12 +22,18 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from riskreport.engine.backend import Backend
 from riskreport.engine.engine import Engine, recover_unfinished
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind
 from riskreport.engine.store import JobStore
 from riskreport.settings import BackendName, Settings
+
+if TYPE_CHECKING:
+    from celery import Celery
+
+    from riskreport.engine.backends.celery.app import CeleryConfig
 
 log = logging.getLogger("riskreport.bootstrap")
 
@@ -97,7 +103,13 @@ def report_initializer(settings: Settings) -> Initializer:
 
 def check_settings(settings: Settings) -> None:
     """Raise ``ValueError`` for settings that parse but cannot work: a database URL that no
-    store takes. Entry points call it first, to say so in one line instead of a traceback."""
+    store takes, or the Celery backend on a store its workers cannot share. Entry points call it
+    first, to say so in one line instead of a traceback."""
+    if settings.backend is BackendName.CELERY and settings.database_url == MEMORY_URL:
+        raise ValueError(
+            "RISKREPORT_BACKEND=celery needs a store the workers share "
+            "(RISKREPORT_DATABASE_URL=postgresql://... or sqlite:///file), not memory://"
+        )
     if settings.database_url != MEMORY_URL:
         from riskreport.storage.database_url import store_url
 
@@ -132,9 +144,67 @@ def build_backend(settings: Settings, initializer: Initializer | None) -> Backen
             shared_store=settings.shared_store,
             store_poll_interval=settings.store_poll_interval,
         )
-    raise NotImplementedError(
-        f"RISKREPORT_BACKEND={settings.backend.value} is not available in this version; "
-        "use 'local' or 'inline'"
+    from riskreport.engine.backends.celery.backend import CeleryBackend
+
+    return CeleryBackend(
+        celery_config(settings),
+        capacity=settings.concurrency,
+        poll_interval=settings.store_poll_interval,
+    )
+
+
+def celery_config(settings: Settings) -> CeleryConfig:
+    from riskreport.engine.backends.celery.app import CeleryConfig
+
+    return CeleryConfig(
+        broker_url=settings.broker_url,
+        job_timeout=settings.job_timeout,
+        queue=settings.celery_queue,
+    )
+
+
+def celery_worker_app(
+    settings: Settings,
+    *,
+    specs: Sequence[JobSpec] | None = None,
+    initializer: Initializer | None = None,
+) -> Celery:
+    """The Celery application of ``riskreport worker``: the generic task, the store of the
+    settings (each worker process opens its own), the production specs and warm-up unless
+    ``specs`` (and ``initializer``) replace them, as in :func:`open_services`."""
+    from riskreport.engine.backends.celery.app import celery_app
+    from riskreport.engine.backends.celery.worker import WorkerSetup, install
+
+    if settings.database_url == MEMORY_URL:
+        raise ValueError(
+            "Celery workers need a shared store, not RISKREPORT_DATABASE_URL=memory://"
+        )
+    if specs is None:
+        specs = report_specs(settings)
+        if initializer is None:
+            initializer = report_initializer(settings)
+    config = celery_config(settings)
+    app = celery_app(config)
+    install(
+        app,
+        WorkerSetup(
+            store_factory=lambda: build_store(settings),
+            specs=specs,
+            bus_url=config.broker_url,
+            bus_channel=config.events_channel,
+            initializer=initializer,
+            max_attempts=settings.max_attempts,
+        ),
+    )
+    return app
+
+
+def run_celery_worker(app: Celery, settings: Settings, *, concurrency: int) -> None:
+    """Run a worker of ``app`` (from :func:`celery_worker_app`) in this process until stopped."""
+    from riskreport.engine.backends.celery.worker import run_worker
+
+    run_worker(
+        app, concurrency=concurrency, queue=settings.celery_queue, log_level=settings.log_level
     )
 
 

@@ -72,6 +72,25 @@ class Settings(BaseSettings):
     store_poll_interval: float = Field(
         0.5, gt=0, description="Seconds between store reads when the store is shared."
     )
+    max_attempts: int = Field(
+        3,
+        ge=1,
+        le=100,
+        description="Starts after which a job found running at start-up (its process died) "
+        "fails with code interrupted instead of running again.",
+    )
+
+    # -- scale-out (RISKREPORT_BACKEND=celery) ----------------------------------------------
+    broker_url: str = Field(
+        "redis://127.0.0.1:6379/0",
+        description="Redis URL of the Celery broker and of the event bus between processes.",
+    )
+    celery_queue: str = Field(
+        "riskreport",
+        min_length=1,
+        description="Celery queue of the jobs (and prefix of the event channel); deployments "
+        "sharing one Redis use different names.",
+    )
 
     # -- loop-lag monitor ------------------------------------------------------------------
     lag_interval: float = Field(0.01, gt=0, description="Seconds between lag probes.")

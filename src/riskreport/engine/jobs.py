@@ -96,6 +96,8 @@ class Job:
     progress: Progress = field(default_factory=Progress)
     error: JobError | None = None
     result: JSON | None = None
+    # How many times the job has entered ``running``: more than one after a restart ran it again.
+    attempts: int = 0
 
     def evolve(self, **changes: Any) -> Job:
         # Spelled out rather than ``dataclasses.replace``, which inspects the fields on every
@@ -111,6 +113,7 @@ class Job:
             "progress": self.progress,
             "error": self.error,
             "result": self.result,
+            "attempts": self.attempts,
         }
         unknown = changes.keys() - values.keys()
         if unknown:

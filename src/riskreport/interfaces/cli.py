@@ -103,6 +103,26 @@ def serve(
     )
 
 
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int | None,
+        typer.Option(min=1, help="Job processes [default: RISKREPORT_CONCURRENCY or 4]"),
+    ] = None,
+) -> None:
+    """Run a Celery worker (RISKREPORT_BACKEND=celery): it takes jobs from
+    RISKREPORT_BROKER_URL and records them in RISKREPORT_DATABASE_URL, until stopped."""
+    from riskreport.bootstrap import celery_worker_app, run_celery_worker
+
+    settings = settings_or_exit(err_console())
+    try:
+        celery = celery_worker_app(settings)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(code=2) from None
+    run_celery_worker(celery, settings, concurrency=concurrency or settings.concurrency)
+
+
 def _share_store(settings: Settings, workers: int) -> None:
     """Prepare ``workers`` server processes that share one store.
 

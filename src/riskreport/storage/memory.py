@@ -82,6 +82,7 @@ class MemoryJobStore:
         changes: dict[str, Any] = {"status": new}
         if new is JobStatus.RUNNING:
             changes["started_at"] = _utc(at)
+            changes["attempts"] = job.attempts + 1
         if new.is_final:
             changes["finished_at"] = _utc(at)
         if error is not None:
@@ -106,6 +107,17 @@ class MemoryJobStore:
         job = self._find(job_id)
         if job.status is JobStatus.RUNNING:
             self._jobs[job_id] = job.evolve(progress=progress)
+
+    async def restart(
+        self, job_id: str, *, attempts: int, at: datetime, progress: Progress
+    ) -> Job | None:
+        job = self._find(job_id)
+        if job.status is not JobStatus.RUNNING or job.attempts != attempts:
+            return None
+        job = self._jobs[job_id] = job.evolve(
+            started_at=_utc(at), progress=progress, attempts=attempts + 1
+        )
+        return job
 
     async def list(
         self,

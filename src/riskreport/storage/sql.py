@@ -201,6 +201,26 @@ class SqlJobStore:
 
         await self._run(work, write=True)
 
+    async def restart(
+        self, job_id: str, *, attempts: int, at: datetime, progress: Progress
+    ) -> Job | None:
+        _require_aware(at)
+        params = {
+            "job_id": job_id,
+            "attempts": attempts,
+            f"{NEW}started_at": at,
+            f"{NEW}progress": _progress_json(progress),
+        }
+
+        def work(conn: Connection) -> Job | None:
+            row = conn.execute(self._statements.restart, params).first()
+            if row is None:
+                self._get(conn, job_id)  # JobNotFound; else it moved on: None
+                return None
+            return _job(row)
+
+        return await self._run(work, write=True)
+
     async def get_artifact(self, job_id: str, name: str) -> Artifact:
         params = {"job_id": job_id, "name": name}
 
@@ -291,6 +311,7 @@ def _row_values(job: Job) -> dict[str, Any]:
         "progress": _progress_json(job.progress),
         "error": None if job.error is None else _error_json(job.error),
         "result": None if job.result is None else dict(job.result),
+        "attempts": job.attempts,
     }
 
 
@@ -316,4 +337,5 @@ def _job(row: Row[Any]) -> Job:
         progress=Progress(fraction=float(progress["fraction"]), stage=str(progress["stage"])),
         error=None if error is None else JobError(code=error["code"], message=error["message"]),
         result=row.result,
+        attempts=int(row.attempts),
     )

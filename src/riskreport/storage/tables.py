@@ -18,11 +18,13 @@ from sqlalchemy import (
     Dialect,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     MetaData,
     String,
     Table,
     TypeDecorator,
+    text,
 )
 
 # Plain JSON everywhere, JSONB nowhere: JSONB reorders object keys, and a report read back
@@ -79,6 +81,8 @@ def job_tables(prefix: str = "") -> JobTables:
         Column("progress", JsonColumn, nullable=False),
         Column("error", JsonColumn),
         Column("result", JsonColumn),
+        # Added after the first release (migration 0002 adds it to tables created before).
+        Column("attempts", Integer, nullable=False, server_default=text("0")),
     )
     # Pages are newest first, optionally by status: both walks use an index.
     Index(f"ix_{prefix}jobs_created", jobs.c.created_at, jobs.c.id)
