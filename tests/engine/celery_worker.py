@@ -7,19 +7,27 @@ job specs.
 
 from __future__ import annotations
 
+import os
+
 from riskreport.bootstrap import celery_worker_app, run_celery_worker
-from riskreport.engine.spec import JobSpec, RunnerKind
+from riskreport.engine.spec import Initializer, JobSpec, RunnerKind
 from riskreport.settings import Settings
 from tests.engine.conftest import specs
 
+# Given, each worker process appends its pid to this file at warm-up.
+MARKER = "RISKREPORT_TEST_PREPARE_MARKER"
+
 
 def stand_in_specs() -> list[JobSpec]:
-    return specs(RunnerKind.THREAD)
+    """The contract's stand-in kinds, plus ``report`` (what the API submits) as ``steps``."""
+    return [*specs(RunnerKind.THREAD), JobSpec("report", "tests.engine.jobfuncs:steps")]
 
 
 def main() -> None:
     settings = Settings()
-    app = celery_worker_app(settings, specs=stand_in_specs())
+    marker = os.environ.get(MARKER)
+    initializer = Initializer("tests.engine.jobfuncs:prepare", (marker,)) if marker else None
+    app = celery_worker_app(settings, specs=stand_in_specs(), initializer=initializer)
     run_celery_worker(app, settings, concurrency=settings.concurrency)
 
 
