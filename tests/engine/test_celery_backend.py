@@ -12,7 +12,7 @@ The contract every backend keeps is in test_backend_contract.py (``[celery]`` ca
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,7 +35,7 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def workers(tmp_path: Path) -> AsyncIterator[Workers]:
+def workers(tmp_path: Path) -> Iterator[Workers]:
     require_redis()
     # A short job timeout keeps the visibility timeout (when a dead worker's message comes
     # back) near 10 s.
@@ -46,7 +46,7 @@ def workers(tmp_path: Path) -> AsyncIterator[Workers]:
         extra_env={"RISKREPORT_MAX_ATTEMPTS": "2", MARKER: str(tmp_path / "prepared.txt")},
     )
     try:
-        yield group  # type: ignore[misc]
+        yield group
     finally:
         group.stop_all()
 
