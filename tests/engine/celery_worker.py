@@ -19,8 +19,8 @@ MARKER = "RISKREPORT_TEST_PREPARE_MARKER"
 
 
 def stand_in_specs() -> list[JobSpec]:
-    """The contract's stand-in kinds, plus ``report`` (what the API submits) as ``steps``."""
-    return [*specs(RunnerKind.THREAD), JobSpec("report", "tests.engine.jobfuncs:steps")]
+    """The contract's stand-in kinds, plus ``report`` (what the API submits) as four stages."""
+    return [*specs(RunnerKind.THREAD), JobSpec("report", "tests.engine.jobfuncs:slow_steps")]
 
 
 def main() -> None:

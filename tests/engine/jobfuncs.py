@@ -124,3 +124,8 @@ def killed(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
     os.kill(os.getpid(), signal.SIGKILL)
     time.sleep(5)
     return {}
+
+
+def slow_steps(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Four stages 0.3 s apart (``report`` in the scale-out tests: long enough to follow)."""
+    return steps({"n": 4, "pause": 0.3}, ctx)
