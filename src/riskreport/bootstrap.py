@@ -24,6 +24,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import anyio
+import anyio.to_thread
+
 from riskreport.engine.backend import Backend
 from riskreport.engine.engine import Engine, recover_unfinished
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind
@@ -130,6 +133,16 @@ def build_store(settings: Settings) -> JobStore:
     return SqlJobStore(settings.database_url)
 
 
+async def migrate_store(settings: Settings) -> str | None:
+    """Bring a SQL store's schema up to date (Alembic), off the loop; the revision, or None for
+    the memory store. Every API process and Celery worker does it at start-up."""
+    if settings.database_url == MEMORY_URL:
+        return None
+    from riskreport.storage.migrate import upgrade
+
+    return await anyio.to_thread.run_sync(upgrade, settings.database_url)
+
+
 def build_backend(settings: Settings, initializer: Initializer | None) -> Backend:
     if settings.backend is BackendName.INLINE:
         from riskreport.engine.backends.inline import InlineBackend
@@ -183,6 +196,7 @@ def celery_worker_app(
         specs = report_specs(settings)
         if initializer is None:
             initializer = report_initializer(settings)
+    anyio.run(migrate_store, settings)
     config = celery_config(settings)
     app = celery_app(config)
     install(
@@ -214,6 +228,7 @@ async def recover_interrupted(settings: Settings) -> list[str]:
     ``serve --workers N`` calls this once before its worker processes start, because none of
     them may do it alone: each would fail the jobs the others are running.
     """
+    await migrate_store(settings)  # once, here: the workers then find the schema current
     store = build_store(settings)
     await store.open()
     try:
@@ -261,6 +276,7 @@ async def open_services(
         specs = report_specs(settings)
         if initializer is None:
             initializer = report_initializer(settings)
+    await migrate_store(settings)
     store = build_store(settings)
     await store.open()
     try:

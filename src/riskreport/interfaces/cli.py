@@ -123,6 +123,20 @@ def worker(
     run_celery_worker(celery, settings, concurrency=concurrency or settings.concurrency)
 
 
+db = typer.Typer(help="The job store's schema (Alembic migrations).", no_args_is_help=True)
+app.add_typer(db, name="db")
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Bring RISKREPORT_DATABASE_URL's schema to the newest revision (start-up does it too)."""
+    from riskreport.bootstrap import migrate_store
+
+    settings = settings_or_exit(err_console())
+    revision = anyio.run(migrate_store, settings)
+    typer.echo("the memory store has no schema" if revision is None else f"at revision {revision}")
+
+
 def _share_store(settings: Settings, workers: int) -> None:
     """Prepare ``workers`` server processes that share one store.
 
