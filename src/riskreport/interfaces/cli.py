@@ -27,7 +27,7 @@ from uvicorn.config import LOGGING_CONFIG
 from riskreport.bootstrap import MEMORY_URL, recover_interrupted
 from riskreport.interfaces.commands import register
 from riskreport.interfaces.commands.environment import err_console, settings_or_exit
-from riskreport.settings import Settings
+from riskreport.settings import BackendName, Settings
 
 APP_FACTORY = "riskreport.interfaces.api.app:create_app_from_env"
 
@@ -83,7 +83,9 @@ def serve(
 ) -> None:
     """Serve the HTTP API with uvicorn until interrupted (Ctrl-C or SIGTERM)."""
     settings = settings_or_exit(err_console())
-    if workers > 1:
+    if workers > 1 and settings.backend is not BackendName.CELERY:
+        # (With Celery the store is shared already, and its jobs belong to the workers: no
+        # process here may recover them.)
         _share_store(settings, workers)
     # uvicorn re-raises the stop signal once its graceful shutdown is over; by then everything
     # is closed, and a requested stop is a success: exit 0 rather than "killed by SIGTERM".
