@@ -56,7 +56,7 @@ def main() -> None:
     if sys.argv[1] == "raw":
         app = raw_app()
         queue = settings.celery_queue + "-raw"
-        run_worker(app, concurrency=settings.concurrency, queue=queue, log_level="warning")
+        run_worker(app, concurrency=settings.concurrency, queue=queue, log_level="info")
         return
     specs = [JobSpec(kind, path, RunnerKind.THREAD) for kind, path in KINDS.items()]
     app = celery_worker_app(settings, specs=specs)

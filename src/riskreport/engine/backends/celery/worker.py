@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from celery import Celery, Task, signals
-from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from celery.exceptions import Reject, SoftTimeLimitExceeded, TimeLimitExceeded
 
 from riskreport.engine import context_vars
 from riskreport.engine.backends.celery.app import TASK_NAME
@@ -54,6 +54,8 @@ T = TypeVar("T")
 
 WORKER_LOST = "worker_lost"  # error code: the job's worker died on every attempt
 _STARTED = Progress(fraction=0.0, stage="running")
+# Seconds before a message whose job could not be recorded goes back to the queue.
+_RETRY_PAUSE = 1.0
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,21 @@ def _record_in_thread(job_id: str, outcome: Outcome) -> None:
 
 
 def run_job(job_id: str, kind: str, job_timeout: float, request_id: str | None) -> None:
-    """The body of the generic task (in a worker process's main thread)."""
+    """The body of the generic task (in a worker process's main thread).
+
+    If the job's bookkeeping fails (the store or Redis unreachable), the message goes back to
+    the queue (``Reject``), a moment later: acknowledging it would leave the job ``running``
+    with nobody to finish it.
+    """
+    try:
+        _run_job(job_id, kind, job_timeout, request_id)
+    except Exception as exc:
+        log.exception("job %s could not be recorded; its message goes back to the queue", job_id)
+        time.sleep(_RETRY_PAUSE)
+        raise Reject(f"{type(exc).__name__}: {exc}", requeue=True) from exc
+
+
+def _run_job(job_id: str, kind: str, job_timeout: float, request_id: str | None) -> None:
     rt = runtime()
     try:
         job = rt.call(rt.store.get(job_id))
