@@ -16,13 +16,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 
 from riskreport.engine.backends.celery.backend import CeleryBackend
 from riskreport.engine.engine import Engine
 from riskreport.engine.jobs import Job, JobStatus
 from riskreport.engine.spec import RunnerKind
 from riskreport.storage.sql import SqlJobStore
-from tests.engine.celery_support import Workers, new_queue, require_redis, wait_ready
+from tests.engine.celery_support import (
+    REDIS_URL,
+    Workers,
+    new_queue,
+    require_redis,
+    wait_ready,
+)
 from tests.engine.celery_worker import MARKER
 from tests.engine.conftest import specs, until, wait_running
 
@@ -171,5 +178,36 @@ async def test_each_worker_process_warms_up_once_before_its_jobs(
             assert done.result["prepared"] == 1
             assert str(done.result["pid"]) in pids
     finally:
+        await engine.shutdown()
+        await store.close()
+
+
+async def test_changes_missed_while_the_bus_was_away_are_read_again(
+    celery_workers: Workers,
+) -> None:
+    store = await opened(celery_workers)
+    backend = CeleryBackend(celery_workers.config, capacity=2, poll_interval=60.0)
+    engine = Engine(
+        store, backend, specs(RunnerKind.THREAD), queue_limit=5, job_timeout=5, shutdown_grace=1
+    )
+    await engine.start()
+    admin = redis.Redis.from_url(REDIS_URL)
+    try:
+        job = await engine.submit("nap", {"seconds": 0.3})
+        await wait_running(engine, job.id, within=20)
+        # Cut this process's subscription (only its own connections, by name): the job ends
+        # while the bus reconnects, and its final message is lost.
+        names = {backend.bus_client_name}
+        for client in admin.client_list():
+            if client.get("name") in names:
+                admin.client_kill_filter(_id=client["id"])
+        started = time.monotonic()
+        done = await engine.wait(job.id, timeout=20)
+        assert done.status is JobStatus.SUCCEEDED
+        # Read again at the re-subscription (about a second), not at the 60 s store poll.
+        assert time.monotonic() - started < 10
+        assert engine.stats().queued == 0
+    finally:
+        admin.close()
         await engine.shutdown()
         await store.close()

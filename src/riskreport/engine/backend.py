@@ -31,6 +31,9 @@ class JobRecorder(Protocol):
         listeners hear it when ``mine`` (admitted in this process). ``job``: as stored, when the
         change was one of status."""
 
+    async def current(self, job_id: str) -> Job:
+        """The job as stored now (a backend that may have missed changes reads it again)."""
+
     async def started(self, job_id: str) -> bool:
         """Move the job ``queued -> running``; False if it is no longer queued (cancelled)."""
 

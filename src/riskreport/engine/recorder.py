@@ -72,6 +72,9 @@ class StoreRecorder:
             return
         self.announce(job)
 
+    async def current(self, job_id: str) -> Job:
+        return await self.store.get(job_id)
+
     async def transition(
         self,
         job_id: str,

@@ -41,13 +41,15 @@ class RedisEventBus:
         self.channel = channel
         # Messages a process sent itself are dropped when heard back: it announced them already.
         self.origin = secrets.token_hex(8)
+        self.client_name = f"riskreport-bus-{self.origin}"
         self._client: aioredis.Redis | None = None
         self._outbox: asyncio.Queue[str] | None = None
         self._sender: asyncio.Task[None] | None = None
 
     def _connection(self) -> aioredis.Redis:
         if self._client is None:
-            self._client = aioredis.from_url(self.url)
+            # Named, so an operator (or a test) can tell the bus's connections apart.
+            self._client = aioredis.from_url(self.url, client_name=self.client_name)
         return self._client
 
     def publish(self, job_id: str, job: Job | None = None) -> None:
@@ -85,16 +87,27 @@ class RedisEventBus:
     async def ping(self) -> None:
         await self._connection().ping()
 
-    async def listen(self, on_change: OnChange, *, subscribed: asyncio.Event | None = None) -> None:
+    async def listen(
+        self,
+        on_change: OnChange,
+        *,
+        subscribed: asyncio.Event | None = None,
+        on_resubscribe: Callable[[], None] | None = None,
+    ) -> None:
         """Call ``on_change(job_id, job_or_None)`` for every change another process publishes,
         until cancelled; reconnect when the connection breaks. ``subscribed`` is set once the
-        subscription stands (changes published before it are not heard)."""
+        subscription stands (changes published before it are not heard); ``on_resubscribe`` is
+        called after every later subscription (changes may have been missed meanwhile)."""
+        first = True
         while True:
             try:
                 async with self._connection().pubsub(ignore_subscribe_messages=True) as pubsub:
                     await pubsub.subscribe(self.channel)
                     if subscribed is not None:
                         subscribed.set()
+                    if not first and on_resubscribe is not None:
+                        on_resubscribe()
+                    first = False
                     async for message in pubsub.listen():
                         self._dispatch(message.get("data"), on_change)
             except (RedisError, OSError) as exc:

@@ -31,10 +31,11 @@ import anyio.to_thread
 from riskreport.engine import context_vars
 from riskreport.engine.backend import BackendStats, JobRecorder
 from riskreport.engine.backends.celery.app import TASK_NAME, CeleryConfig, Limits, celery_app
-from riskreport.engine.errors import WarmUpFailed
+from riskreport.engine.errors import JobNotFound, WarmUpFailed
 from riskreport.engine.events.redis_bus import RedisEventBus
 from riskreport.engine.jobs import Job, JobStatus
 from riskreport.engine.spec import JobSpec
+from riskreport.engine.taskset import TaskSet
 
 log = logging.getLogger("riskreport.engine")
 
@@ -61,18 +62,27 @@ class CeleryBackend:
         self._settled: asyncio.Event | None = None
         # Sending blocks on the network: a few threads, never the loop.
         self._senders = anyio.CapacityLimiter(4)
+        self._tasks = TaskSet()
 
     @property
     def ready(self) -> bool:
         return self._ready
+
+    @property
+    def bus_client_name(self) -> str:
+        """The Redis client name of this process's event-bus connections."""
+        return self._bus.client_name
 
     async def start(self, specs: Mapping[str, JobSpec], recorder: JobRecorder) -> None:
         self._recorder = recorder
         try:
             await self._bus.ping()
             subscribed = asyncio.Event()
+            listening = self._bus.listen(
+                self._heard, subscribed=subscribed, on_resubscribe=self._missed
+            )
             self._listener = asyncio.get_running_loop().create_task(
-                self._bus.listen(self._heard, subscribed=subscribed), name="riskreport-bus"
+                listening, name="riskreport-bus"
             )
             async with asyncio.timeout(10):
                 await subscribed.wait()
@@ -97,6 +107,24 @@ class CeleryBackend:
                 self._forget(job_id)
         if self._recorder is not None:
             self._recorder.heard(job_id, job, mine=mine)
+
+    def _missed(self) -> None:
+        """The bus was away: changes of this process's jobs may be lost; read them again."""
+        self._tasks.spawn(self._reconcile(), name="riskreport-bus-reconcile")
+
+    async def _reconcile(self) -> None:
+        recorder = self._recorder
+        if recorder is None:
+            return
+        for job_id in list(self._mine):
+            try:
+                job = await recorder.current(job_id)
+            except JobNotFound:
+                self._forget(job_id)
+                continue
+            known_running = job.status is JobStatus.RUNNING and job_id in self._running
+            if job.status is not JobStatus.QUEUED and not known_running:
+                self._heard(job_id, job)
 
     def _forget(self, job_id: str) -> None:
         self._mine.discard(job_id)
@@ -152,6 +180,8 @@ class CeleryBackend:
                 await self._settled.wait()
             if self._mine:
                 log.info("%d job(s) admitted here still run on the Celery workers", len(self._mine))
+        self._tasks.cancel()
+        await self._tasks.wait()
         if self._listener is not None:
             self._listener.cancel()
             await asyncio.gather(self._listener, return_exceptions=True)
