@@ -78,26 +78,33 @@ async def opened(workers: Workers) -> SqlJobStore:
     return store
 
 
+def parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
 async def test_a_worker_killed_mid_job_has_its_job_finished_by_another(
     workers: Workers, tmp_path: Path
 ) -> None:
+    # Two workers of one slot each: with prefetch 1, each takes one of the two jobs.
     first = workers.start(tmp_path, concurrency=1)
+    second = workers.start(tmp_path, concurrency=1)
     wait_ready(workers, first)
+    wait_ready(workers, second)
     store = await opened(workers)
     engine = await engine_for(workers, store)
     try:
-        job = await engine.submit("nap", {"seconds": 1.5})
-        await wait_running(engine, job.id, within=20)
-        second = workers.start(tmp_path, concurrency=1)
-        wait_ready(workers, second)
+        jobs = [await engine.submit("nap", {"seconds": 1.5}) for _ in range(2)]
+        for job in jobs:
+            await wait_running(engine, job.id, within=20)
         workers.kill(first)  # the worker and its pool process, mid-job, no goodbye
-        assert (await engine.get(job.id)).status is JobStatus.RUNNING
         started = time.monotonic()
-        done = await engine.wait(job.id, timeout=40)
-        assert done.status is JobStatus.SUCCEEDED, (done, workers.log_text())
-        assert done.attempts == 2
-        assert done.result is not None
-        assert done.result["pid"] != first.pid
+        done = [await engine.wait(job.id, timeout=40) for job in jobs]
+        assert [d.status for d in done] == [JobStatus.SUCCEEDED] * 2, workers.log_text()
+        # The killed worker's job ran again (attempt 2), and both finished in the survivor.
+        assert sorted(d.attempts for d in done) == [1, 2]
+        for job in done:
+            assert job.result is not None
+            assert parent_of(int(job.result["pid"])) == second.pid
         # Delivered again once the visibility timeout passed (not before: the job might have
         # been running still), plus the sweep and the 1.5 s nap.
         assert time.monotonic() - started < workers.config.limits.visibility + 10
@@ -109,6 +116,9 @@ async def test_a_worker_killed_mid_job_has_its_job_finished_by_another(
 async def test_a_job_whose_worker_dies_every_time_fails_with_worker_lost(
     workers: Workers, tmp_path: Path
 ) -> None:
+    # A loaded machine may notice a dead pool process late; a long hard limit keeps that
+    # from reading as a timeout (the visibility timeout plays no part here).
+    workers.job_timeout = 30.0
     process = workers.start(tmp_path, concurrency=1)
     wait_ready(workers, process)
     store = await opened(workers)
