@@ -298,6 +298,12 @@ async def test_listeners_hear_each_stored_change_in_order(make: Make) -> None:
     heard: list[tuple[str, JobStatus]] = []
     harness.engine.add_listener(lambda job: heard.append((job.id, job.status)))
     job = await run(harness.engine, "echo")
+
+    async def heard_final() -> bool:
+        return (job.id, JobStatus.SUCCEEDED) in heard
+
+    # Celery: the wait may end at a store read a moment before the workers' message arrives.
+    await until(heard_final)
     assert [s for i, s in heard if i == job.id] == [
         JobStatus.QUEUED,
         JobStatus.RUNNING,
