@@ -186,7 +186,8 @@ def celery_worker_app(
     settings (each worker process opens its own), the production specs and warm-up unless
     ``specs`` (and ``initializer``) replace them, as in :func:`open_services`."""
     from riskreport.engine.backends.celery.app import celery_app
-    from riskreport.engine.backends.celery.worker import WorkerSetup, install
+    from riskreport.engine.backends.celery.runtime import WorkerSetup
+    from riskreport.engine.backends.celery.worker import install
 
     if settings.database_url == MEMORY_URL:
         raise ValueError(

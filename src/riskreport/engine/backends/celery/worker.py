@@ -1,7 +1,7 @@
 """The worker side of the Celery backend: the one generic task that runs any registered job kind.
 
-Each worker process (a prefork child) keeps a :class:`WorkerRuntime`: an event loop in a thread
-that holds the job store, a recorder over it and the event bus. The task, running in the
+Each worker process (a prefork child) keeps a :class:`~.runtime.WorkerRuntime`: an event loop
+in a thread that holds the job store, a recorder over it and the event bus. The task, running in the
 process's main thread, asks it to record each step (write to the store, then publish on the bus)
 and calls the job function itself, exactly as the local runners do (same ``RunContext``, same
 :func:`~riskreport.engine.invocation.run_function`, same outcomes).
@@ -28,117 +28,29 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Coroutine, Mapping, Sequence
-from concurrent.futures import Future
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 from celery import Celery, Task, signals
 from celery.exceptions import Reject, SoftTimeLimitExceeded, TimeLimitExceeded
 
 from riskreport.engine import context_vars
 from riskreport.engine.backends.celery.app import TASK_NAME
+from riskreport.engine.backends.celery.runtime import BusRecorder, WorkerRuntime, WorkerSetup
 from riskreport.engine.errors import JobDeadlineExceeded, JobNotFound
 from riskreport.engine.events.redis_bus import RedisEventBus
 from riskreport.engine.invocation import run_function
 from riskreport.engine.jobs import Job, JobStatus, Progress, utcnow
 from riskreport.engine.outcome import ERROR, Outcome
-from riskreport.engine.recorder import StoreRecorder
 from riskreport.engine.run_context import RunContext
-from riskreport.engine.spec import Initializer, JobSpec, resolve
-from riskreport.engine.store import JobStore
+from riskreport.engine.spec import resolve
 
 log = logging.getLogger("riskreport.engine")
-
-T = TypeVar("T")
 
 WORKER_LOST = "worker_lost"  # error code: the job's worker died on every attempt
 _STARTED = Progress(fraction=0.0, stage="running")
 # Seconds before a message whose job could not be recorded goes back to the queue.
 _RETRY_PAUSE = 1.0
-
-
-@dataclass(frozen=True)
-class WorkerSetup:
-    """What a worker needs: a store factory (each process opens its own), the job specs by
-    kind, the warm-up, the attempt limit and the event bus (Redis URL and channel)."""
-
-    store_factory: Callable[[], JobStore]
-    specs: Sequence[JobSpec]
-    bus_url: str
-    bus_channel: str
-    initializer: Initializer | None = None
-    max_attempts: int = 3
-    by_kind: Mapping[str, JobSpec] = field(init=False)
-
-    def __post_init__(self) -> None:
-        if self.max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")
-        object.__setattr__(self, "by_kind", {spec.kind: spec for spec in self.specs})
-
-
-class _BusNotifier:
-    """A worker's notifier: nobody waits in a worker; each change goes to the event bus."""
-
-    def __init__(self, bus: RedisEventBus) -> None:
-        self._bus = bus
-
-    def publish(self, job_id: str, final: Job | None = None) -> None:
-        self._bus.publish(job_id, final)
-
-    def waiter(self, job_id: str, *, final_only: bool = False) -> asyncio.Future[Job | None]:
-        raise RuntimeError("nothing waits for jobs in a worker process")
-
-    def forget(self, job_id: str) -> None:
-        """Nothing is kept per job."""
-
-
-class _BusRecorder(StoreRecorder):
-    """Writes the store, then publishes every change of status with the job as stored."""
-
-    def __init__(self, store: JobStore, bus: RedisEventBus) -> None:
-        super().__init__(store, _BusNotifier(bus))
-        self._bus = bus
-
-    def announce(self, job: Job) -> None:
-        self._bus.publish(job.id, job)
-
-
-class WorkerRuntime:
-    """One per worker process: the store, recorder and bus on an event loop in a thread."""
-
-    def __init__(self, setup: WorkerSetup) -> None:
-        self.setup = setup
-        self.pid = os.getpid()
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(
-            target=self.loop.run_forever, name="riskreport-worker-loop", daemon=True
-        )
-        self._thread.start()
-        self.store = setup.store_factory()
-        self.bus = RedisEventBus(setup.bus_url, setup.bus_channel)
-        self.call(self.store.open())
-        self.recorder = _BusRecorder(self.store, self.bus)
-
-    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
-        """Run ``coro`` on the runtime's loop and wait for its result (from another thread)."""
-        future: Future[T] = asyncio.run_coroutine_threadsafe(coro, self.loop)
-        return future.result(timeout)
-
-    def report(self, job_id: str, progress: Progress) -> None:
-        self.loop.call_soon_threadsafe(self.recorder.progress, job_id, progress)
-
-    def close(self) -> None:
-        async def closing() -> None:
-            await self.recorder.aclose()
-            await self.bus.aclose()
-            await self.store.close()
-
-        try:
-            self.call(closing(), timeout=10)
-        finally:
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self._thread.join(5)
 
 
 _setup: WorkerSetup | None = None
@@ -202,7 +114,7 @@ def _record_in_thread(job_id: str, outcome: Outcome) -> None:
         bus = RedisEventBus(setup.bus_url, setup.bus_channel)
         await store.open()
         try:
-            await _BusRecorder(store, bus).finished(job_id, outcome)
+            await BusRecorder(store, bus).finished(job_id, outcome)
         finally:
             await bus.aclose()
             await store.close()
