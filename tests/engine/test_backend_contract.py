@@ -121,6 +121,10 @@ def not_on_celery(make: Make, reason: str) -> None:
         pytest.skip(f"not this backend's promise: {reason}")
 
 
+async def _running_here(engine: Engine, count: int) -> bool:
+    return engine.stats().running == count
+
+
 async def _queued_here(engine: Engine, count: int) -> bool:
     return engine.stats().queued == count
 
@@ -222,8 +226,10 @@ async def test_a_full_queue_raises_queue_full(make: Make) -> None:
     engine = harness.engine
     async with anyio.create_task_group() as group:
         for i in range(harness.capacity):  # every slot busy (Celery: the worker's slots)
-            in_background(group, engine, "nap", {"seconds": 0.3}, f"run{i}")
+            in_background(group, engine, "nap", {"seconds": 0.8}, f"run{i}")
             await wait_running(engine, f"run{i}")
+        # Celery: this process counts them running once the workers' messages arrive.
+        await until(lambda: _running_here(engine, harness.capacity))
         for i in range(2):
             in_background(group, engine, "echo", {}, f"full{i}")
             await until(lambda i=i: _exists(engine, f"full{i}"))  # type: ignore[misc]
