@@ -73,6 +73,10 @@ class CeleryBackend:
         """The Redis client name of this process's event-bus connections."""
         return self._bus.client_name
 
+    def attach(self, recorder: JobRecorder) -> None:
+        """Take the recorder before :meth:`start` (jobs may be submitted during warm-up)."""
+        self._recorder = recorder
+
     async def start(self, specs: Mapping[str, JobSpec], recorder: JobRecorder) -> None:
         self._recorder = recorder
         try:
@@ -172,7 +176,9 @@ class CeleryBackend:
     def stats(self) -> BackendStats:
         return BackendStats(running=len(self._running), capacity=self._capacity)
 
-    async def shutdown(self, grace: float) -> None:
+    async def shutdown(self, grace: float, *, requeue: bool = False) -> None:
+        """Wait up to ``grace`` s for the jobs admitted here; never stop them. (``requeue`` has
+        nothing to do: the workers keep running the jobs and the queue keeps the rest.)"""
         self._ready = False
         if self._mine:
             self._settled = asyncio.Event()

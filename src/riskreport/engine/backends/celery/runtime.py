@@ -62,6 +62,9 @@ class BusNotifier:
     def forget(self, job_id: str) -> None:
         """Nothing is kept per job."""
 
+    def close(self) -> None:
+        """Nobody waits here, so nobody is woken at shutdown."""
+
 
 class BusRecorder(StoreRecorder):
     """Writes the store, then publishes every change of status with the job as stored."""
