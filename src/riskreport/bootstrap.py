@@ -23,6 +23,10 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import anyio
+import anyio.to_thread
 
 from riskreport.engine.backend import Backend
 from riskreport.engine.engine import Engine
@@ -33,6 +37,11 @@ from riskreport.engine.retention import Retention
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind
 from riskreport.engine.store import JobStore
 from riskreport.settings import BackendName, Settings
+
+if TYPE_CHECKING:
+    from celery import Celery
+
+    from riskreport.engine.backends.celery.app import CeleryConfig
 
 log = logging.getLogger("riskreport.bootstrap")
 
@@ -116,15 +125,18 @@ def report_initializer(settings: Settings) -> Initializer:
         llm_api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
         llm_timeout=settings.llm_timeout,
         documents=tuple(name.value for name in settings.documents),
-        eager_documents=settings.documents_eager,
+        # The Celery workers render a report's documents with it: the API processes have no
+        # runner of their own to render them on request.
+        eager_documents=settings.documents_eager or settings.backend is BackendName.CELERY,
         hazard_maps=str(settings.hazard_maps) if settings.hazard_maps else None,
     )
     return Initializer(REPORT_PREPARE, (config,))
 
 
 def report_renderers(settings: Settings) -> dict[str, JobSpec]:
-    """Documents of a finished report render on request in the report's runner."""
-    if not settings.documents:
+    """Documents of a finished report render on request in the report's runner (on Celery the
+    workers render them with the report instead, see ``report_initializer``)."""
+    if not settings.documents or settings.backend is BackendName.CELERY:
         return {}
     return {
         REPORT_KIND: JobSpec(DOCUMENT_KIND, DOCUMENT_FUNCTION, RunnerKind(settings.runner.value))
@@ -133,9 +145,15 @@ def report_renderers(settings: Settings) -> dict[str, JobSpec]:
 
 def check_settings(settings: Settings) -> None:
     """Raise ``ValueError`` for settings that parse but cannot work: a database URL that no
-    store takes, API keys that are not name=secret pairs. Entry points call it first, to say so
-    in one line instead of a traceback."""
+    store takes, API keys that are not name=secret pairs, or the Celery backend on a store its
+    workers cannot share. Entry points call it first, to say so in one line instead of a
+    traceback."""
     settings.key_secrets()
+    if settings.backend is BackendName.CELERY and settings.database_url == MEMORY_URL:
+        raise ValueError(
+            "RISKREPORT_BACKEND=celery needs a store the workers share "
+            "(RISKREPORT_DATABASE_URL=postgresql://... or sqlite:///file), not memory://"
+        )
     if settings.database_url != MEMORY_URL:
         from riskreport.storage.database_url import store_url
 
@@ -238,6 +256,16 @@ async def open_access(settings: Settings, store: JobStore) -> Access:
     return Access(keys=keys, configured=configured, required=required)
 
 
+async def migrate_store(settings: Settings) -> str | None:
+    """Bring a SQL store's schema up to date (Alembic), off the loop; the revision, or None for
+    the memory store. Every API process and Celery worker does it at start-up."""
+    if settings.database_url == MEMORY_URL:
+        return None
+    from riskreport.storage.migrate import upgrade
+
+    return await anyio.to_thread.run_sync(upgrade, settings.database_url)
+
+
 def build_backend(settings: Settings, initializer: Initializer | None) -> Backend:
     if settings.backend is BackendName.INLINE:
         from riskreport.engine.backends.inline import InlineBackend
@@ -252,9 +280,69 @@ def build_backend(settings: Settings, initializer: Initializer | None) -> Backen
             shared_store=settings.shared_store,
             store_poll_interval=settings.store_poll_interval,
         )
-    raise NotImplementedError(
-        f"RISKREPORT_BACKEND={settings.backend.value} is not available in this version; "
-        "use 'local' or 'inline'"
+    from riskreport.engine.backends.celery.backend import CeleryBackend
+
+    return CeleryBackend(
+        celery_config(settings),
+        capacity=settings.concurrency,
+        poll_interval=settings.store_poll_interval,
+    )
+
+
+def celery_config(settings: Settings) -> CeleryConfig:
+    from riskreport.engine.backends.celery.app import CeleryConfig
+
+    return CeleryConfig(
+        broker_url=settings.broker_url,
+        job_timeout=settings.job_timeout,
+        queue=settings.celery_queue,
+    )
+
+
+def celery_worker_app(
+    settings: Settings,
+    *,
+    specs: Sequence[JobSpec] | None = None,
+    initializer: Initializer | None = None,
+) -> Celery:
+    """The Celery application of ``riskreport worker``: the generic task, the store of the
+    settings (each worker process opens its own), the production specs and warm-up unless
+    ``specs`` (and ``initializer``) replace them, as in :func:`open_services`."""
+    from riskreport.engine.backends.celery.app import celery_app
+    from riskreport.engine.backends.celery.runtime import WorkerSetup
+    from riskreport.engine.backends.celery.worker import install
+
+    if settings.database_url == MEMORY_URL:
+        raise ValueError(
+            "Celery workers need a shared store, not RISKREPORT_DATABASE_URL=memory://"
+        )
+    if specs is None:
+        specs = report_specs(settings)
+        if initializer is None:
+            initializer = report_initializer(settings)
+    anyio.run(migrate_store, settings)
+    config = celery_config(settings)
+    app = celery_app(config)
+    install(
+        app,
+        WorkerSetup(
+            store_factory=lambda: build_store(settings),
+            specs=specs,
+            bus_url=config.broker_url,
+            bus_channel=config.events_channel,
+            initializer=initializer,
+            max_attempts=settings.max_attempts,
+        ),
+    )
+    return app
+
+
+def run_celery_worker(app: Celery, settings: Settings, *, concurrency: int) -> None:
+    """Run a worker of ``app`` (from :func:`celery_worker_app`) in this process until stopped."""
+    from riskreport.engine.backends.celery.worker import run_worker
+
+    run_worker(
+        app, concurrency=concurrency, queue=settings.celery_queue, log_level=settings.log_level
     )
 
 
@@ -265,6 +353,7 @@ async def recover_interrupted(settings: Settings) -> Recovered:
     ``serve --workers N`` calls this once before its worker processes start, because none of
     them may do it alone: each would requeue the jobs the others are running.
     """
+    await migrate_store(settings)  # once, here: the workers then find the schema current
     store = build_store(settings)
     await store.open()
     try:
@@ -316,6 +405,7 @@ async def open_services(
             renderers = report_renderers(settings)
         if initializer is None:
             initializer = report_initializer(settings)
+    await migrate_store(settings)
     store = build_store(settings)
     await store.open()
     try:

@@ -104,6 +104,18 @@ class Settings(BaseSettings):
         "recovered by the parent, and every worker offers to run them (the first one wins).",
     )
 
+    # -- scale-out (RISKREPORT_BACKEND=celery) ----------------------------------------------
+    broker_url: str = Field(
+        "redis://127.0.0.1:6379/0",
+        description="Redis URL of the Celery broker and of the event bus between processes.",
+    )
+    celery_queue: str = Field(
+        "riskreport",
+        min_length=1,
+        description="Celery queue of the jobs (and prefix of the event channel); deployments "
+        "sharing one Redis use different names.",
+    )
+
     # -- loop-lag monitor ------------------------------------------------------------------
     lag_interval: float = Field(0.01, gt=0, description="Seconds between lag probes.")
     lag_threshold: float = Field(

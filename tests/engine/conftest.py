@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import anyio
 import pytest
@@ -19,6 +19,13 @@ from riskreport.engine.jobs import Job
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind
 from riskreport.engine.store import JobStore
 from riskreport.storage.memory import MemoryJobStore
+from riskreport.storage.sql import SqlJobStore
+
+if TYPE_CHECKING:
+    from tests.engine.celery_support import Workers
+
+# Tests on the Celery backend need the Redis server and start real worker processes.
+CELERY = [pytest.mark.redis, pytest.mark.slow]
 
 FUNCTIONS = (
     "echo",
@@ -46,7 +53,7 @@ class Harness:
 
     engine: Engine
     store: JobStore
-    backend: str  # "inline", "local-thread" or "local-process"
+    backend: str  # "inline", "local-thread", "local-process" or "celery"
     capacity: int
 
     @property
@@ -82,9 +89,17 @@ def build(
     shutdown_grace: float,
     initializer: Initializer | None,
     store: JobStore,
+    celery: Workers | None = None,
 ) -> Harness:
     backend: Backend
-    if backend_name == "inline":
+    if backend_name == "celery":
+        from riskreport.engine.backends.celery.backend import CeleryBackend
+        from tests.engine.celery_support import CONTRACT_WORKER_SLOTS
+
+        assert celery is not None
+        runner, capacity = RunnerKind.THREAD, CONTRACT_WORKER_SLOTS
+        backend = CeleryBackend(celery.config, capacity=capacity, poll_interval=1.0)
+    elif backend_name == "inline":
         backend, runner, capacity = InlineBackend(initializer=initializer), RunnerKind.THREAD, 1
     else:
         runner = RunnerKind(backend_name.removeprefix("local-"))
@@ -102,8 +117,9 @@ def build(
     return Harness(engine=engine, store=store, backend=backend_name, capacity=capacity)
 
 
-async def _harnesses(backend_name: str) -> AsyncIterator[Make]:
+async def _harnesses(backend_name: str, celery: Workers | None = None) -> AsyncIterator[Make]:
     made: list[Harness] = []
+    opened: list[JobStore] = []
 
     async def make(
         *,
@@ -115,6 +131,11 @@ async def _harnesses(backend_name: str) -> AsyncIterator[Make]:
         store: JobStore | None = None,
         start: bool = True,
     ) -> Harness:
+        if store is None and celery is not None:
+            # The workers' store: the job ids of the contract tests are unique per module.
+            store = SqlJobStore(celery.database_url)
+            await store.open()
+            opened.append(store)
         harness = build(
             backend_name,
             concurrency=concurrency,
@@ -123,22 +144,51 @@ async def _harnesses(backend_name: str) -> AsyncIterator[Make]:
             shutdown_grace=shutdown_grace,
             initializer=initializer,
             store=store or MemoryJobStore(),
+            celery=celery,
         )
         made.append(harness)
         if start:
             await harness.engine.start()
         return harness
 
+    make.backend_name = backend_name  # type: ignore[attr-defined]
     yield make
     for harness in made:
         with anyio.fail_after(10):
             await harness.engine.shutdown()
+    for opened_store in opened:
+        await opened_store.close()
 
 
-@pytest.fixture(params=["inline", "local-thread", "local-process"])
+@pytest.fixture(scope="session")
+def celery_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
+    """One real Celery worker process (two job slots) on the real Redis, for the session."""
+    from tests.engine.celery_support import (
+        CONTRACT_WORKER_SLOTS,
+        Workers,
+        new_queue,
+        require_redis,
+        wait_ready,
+    )
+
+    require_redis()
+    folder = tmp_path_factory.mktemp("celery")
+    workers = Workers(database_url=f"sqlite:///{folder / 'jobs.db'}", queue=new_queue())
+    process = workers.start(folder, concurrency=CONTRACT_WORKER_SLOTS)
+    try:
+        wait_ready(workers, process)
+        yield workers
+    finally:
+        workers.stop_all()
+
+
+@pytest.fixture(
+    params=["inline", "local-thread", "local-process", pytest.param("celery", marks=CELERY)]
+)
 async def make(request: pytest.FixtureRequest) -> AsyncIterator[Make]:
     """Build (and at teardown shut down) engines over each backend."""
-    async for factory in _harnesses(request.param):
+    celery = request.getfixturevalue("celery_workers") if request.param == "celery" else None
+    async for factory in _harnesses(request.param, celery):
         yield factory
 
 

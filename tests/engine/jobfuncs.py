@@ -135,3 +135,8 @@ def render_named(payload: Mapping[str, Any], ctx: JobContext) -> Output:
     time.sleep(0.1)  # long enough for concurrent requests to meet
     data = repr(sorted(payload["result"].items())).encode()
     return Output(result={"name": name}, artifacts={name: ("text/plain", data)})
+
+
+def slow_steps(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Four stages 0.3 s apart (``report`` in the scale-out tests: long enough to follow)."""
+    return steps({"n": 4, "pause": 0.3}, ctx)

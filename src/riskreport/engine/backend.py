@@ -26,6 +26,14 @@ from riskreport.engine.spec import JobSpec
 class JobRecorder(Protocol):
     """Where runners report a job's life. Every method writes to the store, then announces."""
 
+    def heard(self, job_id: str, job: Job | None, *, mine: bool) -> None:
+        """A change another process made (and stored), heard by a backend: wake waiters here;
+        listeners hear it when ``mine`` (admitted in this process). ``job``: as stored, when the
+        change was one of status."""
+
+    async def current(self, job_id: str) -> Job:
+        """The job as stored now (a backend that may have missed changes reads it again)."""
+
     async def started(self, job_id: str) -> bool:
         """Move the job ``queued -> running``; False if it is no longer queued (cancelled)."""
 

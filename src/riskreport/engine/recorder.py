@@ -62,6 +62,22 @@ class StoreRecorder:
                 # A broken listener (metrics) must not break job bookkeeping.
                 log.exception("job listener %r failed", listener)
 
+    def heard(self, job_id: str, job: Job | None, *, mine: bool) -> None:
+        """Another process changed the job in the store (heard on an event bus): wake waiters
+        and event streams here. ``job`` is the job as stored when the change was one of status.
+
+        Listeners hear it only when ``mine`` (the job was admitted here), so that each job is
+        counted once, by the process that admitted it.
+        """
+        if job is None or not mine:
+            final = job if job is not None and job.status.is_final else None
+            self.notifier.publish(job_id, final)
+            return
+        self.announce(job)
+
+    async def current(self, job_id: str) -> Job:
+        return await self.store.get(job_id)
+
     async def transition(
         self,
         job_id: str,

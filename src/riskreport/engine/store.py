@@ -78,6 +78,17 @@ class JobStore(Protocol):
     async def set_progress(self, job_id: str, progress: Progress) -> None:
         """Record progress of a running job; ignored (no error) once the job is final."""
 
+    async def restart(
+        self, job_id: str, *, attempts: int, at: datetime, progress: Progress
+    ) -> Job | None:
+        """Start a job found ``running`` again (its worker died): one more attempt.
+
+        A compare-and-set on ``status = running`` and ``attempts``: sets ``started_at`` and
+        ``progress`` and adds one to ``attempts``, and returns the job; None when the job is no
+        longer running with that count (it finished, or another delivery restarted it first).
+        Raises ``JobNotFound``.
+        """
+
     async def list(
         self,
         *,

@@ -30,7 +30,7 @@ from riskreport.interfaces.api import protocol
 from riskreport.interfaces.commands import register
 from riskreport.interfaces.commands.environment import err_console, settings_or_exit
 from riskreport.interfaces.commands.maps import HazardMaps, use_hazard_maps
-from riskreport.settings import LogFormat, Settings
+from riskreport.settings import BackendName, LogFormat, Settings
 
 APP_FACTORY = "riskreport.interfaces.api.app:create_app_from_env"
 
@@ -101,7 +101,9 @@ def serve(
     use_hazard_maps(hazard_maps)
     settings = settings_or_exit(err_console())
     _refuse_open_without_keys(settings, host or settings.host)
-    if workers > 1:
+    if workers > 1 and settings.backend is not BackendName.CELERY:
+        # (With Celery the store is shared already, and its jobs belong to the workers: no
+        # process here may recover them.)
         _share_store(settings, workers)
     # uvicorn re-raises the stop signal once its graceful shutdown is over; by then everything
     # is closed, and a requested stop is a success: exit 0 rather than "killed by SIGTERM".
@@ -152,6 +154,40 @@ async def _store_has_keys(settings: Settings) -> bool:
         return await build_keys(store).has_keys()
     finally:
         await store.close()
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int | None,
+        typer.Option(min=1, help="Job processes [default: RISKREPORT_CONCURRENCY or 4]"),
+    ] = None,
+) -> None:
+    """Run a Celery worker (RISKREPORT_BACKEND=celery): it takes jobs from
+    RISKREPORT_BROKER_URL and records them in RISKREPORT_DATABASE_URL, until stopped."""
+    from riskreport.bootstrap import celery_worker_app, run_celery_worker
+
+    settings = settings_or_exit(err_console())
+    try:
+        celery = celery_worker_app(settings)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(code=2) from None
+    run_celery_worker(celery, settings, concurrency=concurrency or settings.concurrency)
+
+
+db = typer.Typer(help="The job store's schema (Alembic migrations).", no_args_is_help=True)
+app.add_typer(db, name="db")
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Bring RISKREPORT_DATABASE_URL's schema to the newest revision (start-up does it too)."""
+    from riskreport.bootstrap import migrate_store
+
+    settings = settings_or_exit(err_console())
+    revision = anyio.run(migrate_store, settings)
+    typer.echo("the memory store has no schema" if revision is None else f"at revision {revision}")
 
 
 def _share_store(settings: Settings, workers: int) -> None:

@@ -114,6 +114,17 @@ class MemoryJobStore:
         if job.status is JobStatus.RUNNING:
             self._jobs[job_id] = job.evolve(progress=progress)
 
+    async def restart(
+        self, job_id: str, *, attempts: int, at: datetime, progress: Progress
+    ) -> Job | None:
+        job = self._find(job_id)
+        if job.status is not JobStatus.RUNNING or job.attempts != attempts:
+            return None
+        job = self._jobs[job_id] = job.evolve(
+            started_at=_utc(at), progress=progress, attempts=attempts + 1
+        )
+        return job
+
     async def list(
         self,
         *,

@@ -1,8 +1,10 @@
 """The SQL ``JobStore``: SQLite (WAL) by default, PostgreSQL for scale-out, with SQLAlchemy.
 
-No call blocks the event loop: PostgreSQL goes through the async engine (psycopg 3); SQLite
-through the synchronous driver in worker threads, writes batched by group commit
-(:mod:`riskreport.storage.sqlite`, :mod:`riskreport.storage.group_commit`).
+No call blocks the event loop: both databases run their synchronous drivers (the standard
+library's for SQLite, psycopg 3 for PostgreSQL) in worker threads, whole operations per thread
+hop, writes batched by group commit on one writer connection and reads on connections of their
+own (:mod:`riskreport.storage.sqlite`, :mod:`riskreport.storage.postgres`,
+:mod:`riskreport.storage.group_commit`).
 
 Every transition is one compare-and-set ``UPDATE`` (:mod:`riskreport.storage.statements`): of two
 processes racing to finish a job, exactly one wins.
@@ -29,7 +31,6 @@ import anyio
 from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from riskreport.engine.errors import ArtifactNotFound, IllegalTransition, JobNotFound
 from riskreport.engine.jobs import (
@@ -46,6 +47,7 @@ from riskreport.engine.jobs import (
 from riskreport.storage.cursor import decode_cursor, encode_cursor
 from riskreport.storage.database_url import is_sqlite, store_url
 from riskreport.storage.group_commit import GroupCommit
+from riskreport.storage.postgres import postgres_engines
 from riskreport.storage.sqlite import READERS, sqlite_engines
 from riskreport.storage.statements import NEW, Statements
 from riskreport.storage.tables import job_tables, upgrade_schema
@@ -69,8 +71,7 @@ class SqlJobStore:
         self.tables = job_tables(table_prefix)
         self._statements = Statements(self.tables)
         self._echo = echo
-        self._engine: AsyncEngine | None = None
-        # SQLite: the writer's group commit, and the read-only connections with their threads.
+        # The writer's group commit, and the reader connections with their threads.
         self._writer: GroupCommit | None = None
         self._readers: Engine | None = None
         self._reading = anyio.CapacityLimiter(READERS)
@@ -78,22 +79,14 @@ class SqlJobStore:
     # -- lifecycle -------------------------------------------------------------------------
 
     async def open(self) -> None:
-        if self._engine is not None or self._writer is not None:
+        if self._writer is not None:
             return
         # NaN and infinity are not JSON; refuse them on every database alike.
         serializer = partial(json.dumps, allow_nan=False)
-        if is_sqlite(self.url):
-            writer, self._readers = sqlite_engines(
-                self.url, json_serializer=serializer, echo=self._echo
-            )
-            self._writer = GroupCommit(writer)
-        else:
-            self._engine = create_async_engine(
-                self.url,
-                echo=self._echo,
-                pool_pre_ping=True,  # a server connection can go stale
-                json_serializer=serializer,
-            )
+        # Both databases: one writer with group commit, and reader connections, in threads.
+        engines = sqlite_engines if is_sqlite(self.url) else postgres_engines
+        writer, self._readers = engines(self.url, json_serializer=serializer, echo=self._echo)
+        self._writer = GroupCommit(writer)
         try:
             added = await self.run(self._create_tables, write=True)
             if added:
@@ -111,9 +104,6 @@ class SqlJobStore:
         return upgrade_schema(conn, self.tables)
 
     async def close(self) -> None:
-        if self._engine is not None:
-            engine, self._engine = self._engine, None
-            await engine.dispose()
         if self._writer is not None:
             writer, self._writer = self._writer, None
             await writer.aclose()
@@ -126,19 +116,13 @@ class SqlJobStore:
 
     async def run(self, work: Callable[[Connection], T], *, write: bool) -> T:
         """Run ``work`` on a connection, in one transaction when ``write``; never on the loop."""
-        if self._writer is not None:
-            if write:
-                return await self._writer.run(work)
-            return await anyio.to_thread.run_sync(self._read_sqlite, work, limiter=self._reading)
-        if self._engine is None:
+        if self._writer is None:
             raise RuntimeError("SqlJobStore is not open; call await store.open() first")
         if write:
-            async with self._engine.begin() as conn:
-                return await conn.run_sync(work)
-        async with self._engine.connect() as conn:
-            return await conn.run_sync(work)
+            return await self._writer.run(work)
+        return await anyio.to_thread.run_sync(self._read, work, limiter=self._reading)
 
-    def _read_sqlite(self, work: Callable[[Connection], T]) -> T:
+    def _read(self, work: Callable[[Connection], T]) -> T:
         readers = self._readers
         if readers is None:
             raise RuntimeError("SqlJobStore is closed")
@@ -235,6 +219,26 @@ class SqlJobStore:
                 self._get(conn, job_id)  # JobNotFound, or a final job: ignored
 
         await self.run(work, write=True)
+
+    async def restart(
+        self, job_id: str, *, attempts: int, at: datetime, progress: Progress
+    ) -> Job | None:
+        _require_aware(at)
+        params = {
+            "job_id": job_id,
+            "attempts": attempts,
+            f"{NEW}started_at": at,
+            f"{NEW}progress": _progress_json(progress),
+        }
+
+        def work(conn: Connection) -> Job | None:
+            row = conn.execute(self._statements.restart, params).first()
+            if row is None:
+                self._get(conn, job_id)  # JobNotFound; else it moved on: None
+                return None
+            return _job(row)
+
+        return await self.run(work, write=True)
 
     async def get_artifact(self, job_id: str, name: str) -> Artifact:
         params = {"job_id": job_id, "name": name}

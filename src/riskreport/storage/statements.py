@@ -42,6 +42,22 @@ class Statements:
         self.get_artifact: Select[Any] = select(artifacts.c.media_type, artifacts.c.data).where(
             artifacts.c.job_id == bindparam("job_id"), artifacts.c.name == bindparam("name")
         )
+        # A worker died mid-job and its job was delivered again: one more attempt, if nobody
+        # restarted or finished it meanwhile (compare-and-set on status and attempts).
+        self.restart: Update = (
+            update(jobs)
+            .where(
+                jobs.c.id == bindparam("job_id"),
+                jobs.c.status == JobStatus.RUNNING.value,
+                jobs.c.attempts == bindparam("attempts"),
+            )
+            .values(
+                attempts=jobs.c.attempts + 1,
+                started_at=bindparam(f"{NEW}started_at"),
+                progress=bindparam(f"{NEW}progress"),
+            )
+            .returning(*jobs.c)
+        )
         self.set_progress: Update = (
             update(jobs)
             .where(jobs.c.id == bindparam("job_id"), jobs.c.status == JobStatus.RUNNING.value)

@@ -10,6 +10,7 @@ Use (in a backend)::
 
 from __future__ import annotations
 
+from riskreport.engine.errors import JobNotFound
 from riskreport.engine.jobs import Job, JobStatus, Progress
 from riskreport.engine.outcome import CANCELLED, Outcome
 
@@ -37,3 +38,10 @@ class OutcomeCapture:
     async def requeue(self, job_id: str) -> bool:
         """A call is no stored job, so nothing goes back to a queue: it ends without outcome."""
         return False
+
+    def heard(self, job_id: str, job: Job | None, *, mine: bool) -> None:
+        """A call has no waiters or listeners in other processes."""
+
+    async def current(self, job_id: str) -> Job:
+        """A call is never stored, so there is nothing to read again."""
+        raise JobNotFound(job_id)

@@ -1,0 +1,13 @@
+# riskreport for compose.yaml: the API (riskreport serve) and the Celery workers (riskreport worker).
+FROM python:3.11-slim
+# Pango and a CJK font for PDF reports (WeasyPrint).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-nanum \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY src ./src
+RUN pip install --no-cache-dir '.[postgres,celery,documents]'
+USER nobody
+EXPOSE 8000
+CMD ["riskreport", "serve", "--host", "0.0.0.0"]

@@ -1,0 +1,67 @@
+"""Workers for ``bench.celery_scale``: riskreport's generic task, and a raw Celery task.
+
+``python -m bench.celery_parts riskreport`` runs ``riskreport worker`` with the benchmark's job
+kinds; ``python -m bench.celery_parts raw`` runs a plain Celery worker whose one task counts in
+Redis (the raw baseline: same broker, same delivery settings, no store).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import redis
+from celery import Celery
+
+from riskreport.engine.backends.celery.app import CeleryConfig, celery_app
+
+KINDS = {"trivial": "bench.contenders:trivial_job", "io": "bench.celery_parts:io_job"}
+RAW_TASK = "bench.raw_count"
+
+
+def io_job(payload: Mapping[str, Any], ctx: Any) -> dict[str, float]:
+    """Wait ``seconds`` on blocking I/O (a sleep), as an LLM or HTTP call would."""
+    seconds = float(payload.get("seconds", 1.0))
+    time.sleep(seconds)
+    return {"slept": seconds}
+
+
+def raw_app() -> Celery:
+    """A plain Celery app with riskreport's delivery settings and one counting task."""
+    config = CeleryConfig(
+        broker_url=os.environ["RISKREPORT_BROKER_URL"],
+        job_timeout=60,
+        queue=os.environ["RISKREPORT_CELERY_QUEUE"] + "-raw",
+    )
+    app = celery_app(config)
+    counter = redis.Redis.from_url(config.broker_url)
+
+    @app.task(name=RAW_TASK)  # type: ignore[untyped-decorator]
+    def count(key: str) -> None:
+        counter.incr(key)
+
+    return app
+
+
+def main() -> None:
+    from riskreport.bootstrap import celery_worker_app, run_celery_worker
+    from riskreport.engine.backends.celery.worker import run_worker
+    from riskreport.engine.spec import JobSpec, RunnerKind
+    from riskreport.settings import Settings
+
+    settings = Settings(_env_file=None)
+    if sys.argv[1] == "raw":
+        app = raw_app()
+        queue = settings.celery_queue + "-raw"
+        run_worker(app, concurrency=settings.concurrency, queue=queue, log_level="info")
+        return
+    specs = [JobSpec(kind, path, RunnerKind.THREAD) for kind, path in KINDS.items()]
+    app = celery_worker_app(settings, specs=specs)
+    run_celery_worker(app, settings, concurrency=settings.concurrency)
+
+
+if __name__ == "__main__":
+    main()

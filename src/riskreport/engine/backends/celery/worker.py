@@ -1,0 +1,236 @@
+"""The worker side of the Celery backend: the one generic task that runs any registered job kind.
+
+Each worker process (a prefork child) keeps a :class:`~.runtime.WorkerRuntime`: an event loop
+in a thread that holds the job store, a recorder over it and the event bus. The task, running in the
+process's main thread, asks it to record each step (write to the store, then publish on the bus)
+and calls the job function itself, exactly as the local runners do (same ``RunContext``, same
+:func:`~riskreport.engine.invocation.run_function`, same outcomes).
+
+What a delivery finds in the store decides what it does:
+
+- ``queued``: record ``running`` (first attempt) and run;
+- ``running``: the process that ran it died (killed, OOM, machine lost) and the message came
+  back; run it again as attempt ``attempts + 1`` (a compare-and-set, so of two deliveries only
+  one restarts it), or fail it with code ``worker_lost`` once ``max_attempts`` starts are used;
+- final (cancelled while queued, or finished by an earlier delivery): nothing to do.
+
+Use (the composition root does this; see ``riskreport.bootstrap.celery_worker_app``)::
+
+    app = celery_app(config)
+    install(app, WorkerSetup(store_factory, specs, initializer=..., max_attempts=3))
+    app.worker_main(["worker", "--concurrency", "4", "--queues", config.queue])
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from celery import Celery, Task, signals
+from celery.exceptions import Reject, SoftTimeLimitExceeded, TimeLimitExceeded
+
+from riskreport.engine import context_vars
+from riskreport.engine.backends.celery.app import TASK_NAME
+from riskreport.engine.backends.celery.runtime import BusRecorder, WorkerRuntime, WorkerSetup
+from riskreport.engine.errors import JobDeadlineExceeded, JobNotFound
+from riskreport.engine.events.redis_bus import RedisEventBus
+from riskreport.engine.invocation import run_function
+from riskreport.engine.jobs import Job, JobStatus, Progress, utcnow
+from riskreport.engine.outcome import ERROR, Outcome
+from riskreport.engine.run_context import RunContext
+from riskreport.engine.spec import resolve
+
+log = logging.getLogger("riskreport.engine")
+
+WORKER_LOST = "worker_lost"  # error code: the job's worker died on every attempt
+_STARTED = Progress(fraction=0.0, stage="running")
+# Seconds before a message whose job could not be recorded goes back to the queue.
+_RETRY_PAUSE = 1.0
+
+
+_setup: WorkerSetup | None = None
+_runtime: WorkerRuntime | None = None
+
+
+def runtime() -> WorkerRuntime:
+    """This process's runtime (a forked child builds its own on first use)."""
+    global _runtime
+    if _setup is None:
+        raise RuntimeError("riskreport's Celery worker is not installed (call install())")
+    if _runtime is None or _runtime.pid != os.getpid():
+        _runtime = WorkerRuntime(_setup)
+    return _runtime
+
+
+def _warm_up(**_: Any) -> None:
+    """A new worker process: open the store, then run the initializer and import the job
+    functions, before it takes a message."""
+    rt = runtime()
+    if rt.setup.initializer is not None:
+        rt.setup.initializer()
+    for spec in rt.setup.specs:
+        resolve(spec.function)
+
+
+def _shut_down(**_: Any) -> None:
+    global _runtime
+    if _runtime is not None and _runtime.pid == os.getpid():
+        runtime_, _runtime = _runtime, None
+        runtime_.close()
+
+
+class JobTask(Task):  # type: ignore[misc]
+    """The generic task's class: records hard time limits, which kill the process before the
+    job could record anything (called in the worker's main process)."""
+
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        if isinstance(exc, TimeLimitExceeded) and args:
+            job_id, _kind, job_timeout = args[0], args[1], float(args[2])
+            thread = threading.Thread(
+                target=_record_in_thread,
+                args=(job_id, Outcome.timed_out(job_timeout)),
+                name="riskreport-record-timeout",
+                daemon=True,
+            )
+            thread.start()
+
+
+def _record_in_thread(job_id: str, outcome: Outcome) -> None:
+    """Record a final state from the worker's main process, on a loop of its own (rare: only a
+    job killed by the hard time limit needs it)."""
+    setup = _setup
+    if setup is None:
+        return
+
+    async def record() -> None:
+        store = setup.store_factory()
+        bus = RedisEventBus(setup.bus_url, setup.bus_channel)
+        await store.open()
+        try:
+            await BusRecorder(store, bus).finished(job_id, outcome)
+        finally:
+            await bus.aclose()
+            await store.close()
+
+    try:
+        asyncio.run(record())
+    except Exception:
+        log.exception("could not record the hard time limit of job %s", job_id)
+
+
+def run_job(job_id: str, kind: str, job_timeout: float, request_id: str | None) -> None:
+    """The body of the generic task (in a worker process's main thread).
+
+    If the job's bookkeeping fails (the store or Redis unreachable), the message goes back to
+    the queue (``Reject``), a moment later: acknowledging it would leave the job ``running``
+    with nobody to finish it.
+    """
+    try:
+        _run_job(job_id, kind, job_timeout, request_id)
+    except Exception as exc:
+        log.exception("job %s could not be recorded; its message goes back to the queue", job_id)
+        time.sleep(_RETRY_PAUSE)
+        raise Reject(f"{type(exc).__name__}: {exc}", requeue=True) from exc
+
+
+def _run_job(job_id: str, kind: str, job_timeout: float, request_id: str | None) -> None:
+    rt = runtime()
+    try:
+        job = rt.call(rt.store.get(job_id))
+    except JobNotFound:
+        log.error("job %s of a delivered message is not in the store; dropped", job_id)
+        return
+    taken = _take(rt, job)
+    if taken is None:
+        return
+    spec = rt.setup.by_kind.get(kind)
+    if spec is None:
+        outcome = Outcome.failure(
+            JobStatus.FAILED, ERROR, f"no job function is registered under {kind!r} here"
+        )
+        rt.call(rt.recorder.finished(job_id, outcome))
+        return
+    ctx = RunContext(
+        job_id,
+        deadline=time.monotonic() + job_timeout,
+        cancel=None,  # a cancelled job's process is killed (revoke with terminate)
+        sink=lambda progress: rt.report(job_id, progress),
+    )
+    function = resolve(spec.function)
+
+    def interruptible(payload: Mapping[str, Any], context: Any) -> Any:
+        try:
+            return function(payload, context)
+        except SoftTimeLimitExceeded:
+            raise JobDeadlineExceeded(f"job {job_id} ran out of time") from None
+
+    request_marker = context_vars.request_id.set(request_id)
+    job_marker = context_vars.job_id.set(job_id)
+    try:
+        outcome = run_function(interruptible, taken.payload, ctx)
+    except SoftTimeLimitExceeded:
+        outcome = Outcome.timed_out(job_timeout)
+    finally:
+        context_vars.job_id.reset(job_marker)
+        context_vars.request_id.reset(request_marker)
+    rt.call(rt.recorder.finished(job_id, outcome))
+
+
+def _take(rt: WorkerRuntime, job: Job) -> Job | None:
+    """Record the start of this delivery's attempt; None when there is nothing to run."""
+    if job.status is JobStatus.QUEUED:
+        started = rt.call(rt.recorder.started(job.id))
+        return job if started else None
+    if job.status is not JobStatus.RUNNING:
+        return None  # final: cancelled before it started, or done by an earlier delivery
+    if job.attempts >= rt.setup.max_attempts:
+        message = f"the worker running the job died {job.attempts} time(s); it is not run again"
+        log.error("job %s: %s", job.id, message)
+        outcome = Outcome.failure(JobStatus.FAILED, WORKER_LOST, message)
+        rt.call(rt.recorder.finished(job.id, outcome))
+        return None
+    restarted = rt.call(
+        rt.store.restart(job.id, attempts=job.attempts, at=utcnow(), progress=_STARTED)
+    )
+    if restarted is None:
+        return None  # finished meanwhile, or another delivery restarted it first
+    log.warning(
+        "job %s delivered again after its worker died: attempt %d", job.id, restarted.attempts
+    )
+    rt.loop.call_soon_threadsafe(rt.recorder.announce, restarted)
+    return restarted
+
+
+def install(app: Celery, setup: WorkerSetup) -> None:
+    """Register the generic task and the worker-process hooks on ``app`` (worker side only)."""
+    global _setup
+    _setup = setup
+    app.task(name=TASK_NAME, base=JobTask, bind=False)(run_job)
+    signals.worker_process_init.connect(_warm_up, weak=False)
+    signals.worker_process_shutdown.connect(_shut_down, weak=False)
+
+
+def run_worker(app: Celery, *, concurrency: int, queue: str, log_level: str = "info") -> None:
+    """Run a worker of ``app`` in this process until it is stopped (SIGTERM: warm shutdown,
+    running jobs finish; their messages are acknowledged only then)."""
+    app.worker_main(
+        [
+            "worker",
+            f"--concurrency={concurrency}",
+            f"--queues={queue}",
+            "--pool=prefork",
+            f"--loglevel={log_level.upper()}",
+            # No gossip, mingle or heartbeats: workers need not know each other here, and
+            # every one of them costs broker traffic.
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
+    )

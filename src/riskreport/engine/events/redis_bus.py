@@ -1,0 +1,143 @@
+"""Job changes between processes over Redis pub/sub: push, with store polling as the fallback.
+
+A worker (Celery, or another API process) publishes each change of a job right after writing it
+to the store: a change of status carries the job as stored, a progress report only its id. Every
+API process listens and wakes its own waiters and event streams at once, instead of finding the
+change at its next store read. Pub/sub keeps no message for a listener that is away (reconnecting,
+say); waiters therefore still re-read the store every ``poll_interval`` seconds, as a fallback.
+
+Use::
+
+    bus = RedisEventBus("redis://127.0.0.1:6379/0", "riskreport:events")
+    bus.publish(job.id, job)              # on the loop; sent in order by one sender task
+    await bus.listen(on_change)           # on_change(job_id, job_or_None), until cancelled
+    await bus.aclose()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from riskreport.engine.events.job_json import dumps_job, loads_job
+from riskreport.engine.jobs import Job
+
+log = logging.getLogger("riskreport.engine")
+
+OnChange = Callable[[str, Job | None], None]
+
+# Seconds between attempts to listen again after the connection to Redis broke.
+_RECONNECT = 1.0
+
+
+class RedisEventBus:
+    def __init__(self, url: str, channel: str) -> None:
+        self.url = url
+        self.channel = channel
+        # Messages a process sent itself are dropped when heard back: it announced them already.
+        self.origin = secrets.token_hex(8)
+        self.client_name = f"riskreport-bus-{self.origin}"
+        self._client: aioredis.Redis | None = None
+        self._outbox: asyncio.Queue[str] | None = None
+        self._sender: asyncio.Task[None] | None = None
+
+    def _connection(self) -> aioredis.Redis:
+        if self._client is None:
+            # Named, so an operator (or a test) can tell the bus's connections apart.
+            self._client = aioredis.from_url(self.url, client_name=self.client_name)
+        return self._client
+
+    def publish(self, job_id: str, job: Job | None = None) -> None:
+        """Send a change of ``job_id`` (``job``: as stored, for a change of status). Never
+        blocks; messages leave in the order given, from one task."""
+        text = f"{self.origin}\n{job_id}\n{'' if job is None else dumps_job(job)}"
+        if self._outbox is None:
+            self._outbox = asyncio.Queue()
+            self._sender = asyncio.get_running_loop().create_task(
+                self._send(self._outbox), name="riskreport-event-bus-sender"
+            )
+        self._outbox.put_nowait(text)
+
+    async def _send(self, outbox: asyncio.Queue[str]) -> None:
+        client = self._connection()
+        while True:
+            text = await outbox.get()
+            try:
+                await client.publish(self.channel, text)
+            except RedisError as exc:
+                # Listeners fall back to reading the store; the job itself is safe there.
+                log.warning("could not publish a job change to Redis: %s", exc)
+            finally:
+                outbox.task_done()
+
+    async def flush(self, within: float = 5.0) -> None:
+        """Wait (at most ``within`` s) until every message given so far has been sent."""
+        if self._outbox is not None:
+            try:
+                async with asyncio.timeout(within):
+                    await self._outbox.join()
+            except TimeoutError:
+                log.warning("%d job change(s) not sent to Redis", self._outbox.qsize())
+
+    async def ping(self) -> None:
+        await self._connection().ping()
+
+    async def listen(
+        self,
+        on_change: OnChange,
+        *,
+        subscribed: asyncio.Event | None = None,
+        on_resubscribe: Callable[[], None] | None = None,
+    ) -> None:
+        """Call ``on_change(job_id, job_or_None)`` for every change another process publishes,
+        until cancelled; reconnect when the connection breaks. ``subscribed`` is set once the
+        subscription stands (changes published before it are not heard); ``on_resubscribe`` is
+        called after every later subscription (changes may have been missed meanwhile)."""
+        first = True
+        while True:
+            try:
+                async with self._connection().pubsub(ignore_subscribe_messages=True) as pubsub:
+                    await pubsub.subscribe(self.channel)
+                    if subscribed is not None:
+                        subscribed.set()
+                    if not first and on_resubscribe is not None:
+                        on_resubscribe()
+                    first = False
+                    async for message in pubsub.listen():
+                        self._dispatch(message.get("data"), on_change)
+            except (RedisError, OSError) as exc:
+                log.warning("lost the Redis event bus (%s); polling the store meanwhile", exc)
+                await asyncio.sleep(_RECONNECT)
+
+    def _dispatch(self, data: object, on_change: OnChange) -> None:
+        if not isinstance(data, bytes):
+            return
+        origin, _, rest = data.partition(b"\n")
+        if origin.decode() == self.origin:
+            return
+        job_id, _, body = rest.partition(b"\n")
+        try:
+            job = loads_job(body) if body else None
+        except (ValueError, KeyError, TypeError) as exc:
+            log.error("unreadable job change on %s: %s", self.channel, exc)
+            return
+        try:
+            on_change(job_id.decode(), job)
+        except Exception:
+            log.exception("a listener of the event bus failed")
+
+    async def aclose(self) -> None:
+        await self.flush()
+        if self._sender is not None:
+            self._sender.cancel()
+            await asyncio.gather(self._sender, return_exceptions=True)
+            self._sender = None
+        self._outbox = None
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.aclose()

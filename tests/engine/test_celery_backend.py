@@ -1,0 +1,223 @@
+"""The Celery backend's own promises, on real worker processes and the real Redis.
+
+- a worker SIGKILLed mid-job (the whole worker, as a lost machine goes) has its job delivered
+  again and finished by another worker;
+- a job whose worker process dies on every attempt fails with ``worker_lost`` at the limit;
+- jobs outlive the API process that admitted them;
+- each worker process warms up once, before its first job.
+
+The contract every backend keeps is in test_backend_contract.py (``[celery]`` cases).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from riskreport.engine.backends.celery.backend import CeleryBackend
+from riskreport.engine.engine import Engine
+from riskreport.engine.jobs import Job, JobStatus
+from riskreport.engine.spec import RunnerKind
+from riskreport.storage.sql import SqlJobStore
+from tests.engine.celery_support import (
+    REDIS_URL,
+    Workers,
+    new_queue,
+    require_redis,
+    wait_ready,
+)
+from tests.engine.celery_worker import MARKER
+from tests.engine.conftest import specs, until, wait_running
+
+pytestmark = [pytest.mark.anyio, pytest.mark.redis, pytest.mark.slow, pytest.mark.timeout(120)]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def workers(tmp_path: Path) -> Iterator[Workers]:
+    require_redis()
+    # A short job timeout keeps the visibility timeout (when a dead worker's message comes
+    # back) near 10 s.
+    group = Workers(
+        database_url=f"sqlite:///{tmp_path / 'jobs.db'}",
+        queue=new_queue(),
+        job_timeout=2.0,
+        extra_env={"RISKREPORT_MAX_ATTEMPTS": "2", MARKER: str(tmp_path / "prepared.txt")},
+    )
+    try:
+        yield group
+    finally:
+        group.stop_all()
+
+
+async def engine_for(workers: Workers, store: SqlJobStore, *, grace: float = 1.0) -> Engine:
+    backend = CeleryBackend(workers.config, capacity=2, poll_interval=5.0)
+    engine = Engine(
+        store,
+        backend,
+        specs(RunnerKind.THREAD),
+        queue_limit=20,
+        job_timeout=workers.job_timeout,
+        shutdown_grace=grace,
+    )
+    await engine.start()
+    return engine
+
+
+async def opened(workers: Workers) -> SqlJobStore:
+    store = SqlJobStore(workers.database_url)
+    await store.open()
+    return store
+
+
+def parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+async def test_a_worker_killed_mid_job_has_its_job_finished_by_another(
+    workers: Workers, tmp_path: Path
+) -> None:
+    # Two workers of one slot each: with prefetch 1, each takes one of the two jobs.
+    first = workers.start(tmp_path, concurrency=1)
+    second = workers.start(tmp_path, concurrency=1)
+    wait_ready(workers, first)
+    wait_ready(workers, second)
+    store = await opened(workers)
+    engine = await engine_for(workers, store)
+    try:
+        jobs = [await engine.submit("nap", {"seconds": 1.5}) for _ in range(2)]
+        for job in jobs:
+            await wait_running(engine, job.id, within=20)
+        workers.kill(first)  # the worker and its pool process, mid-job, no goodbye
+        started = time.monotonic()
+        done = [await engine.wait(job.id, timeout=40) for job in jobs]
+        assert [d.status for d in done] == [JobStatus.SUCCEEDED] * 2, workers.log_text()
+        # The killed worker's job ran again (attempt 2), and both finished in the survivor.
+        assert sorted(d.attempts for d in done) == [1, 2]
+        for job in done:
+            assert job.result is not None
+            assert parent_of(int(job.result["pid"])) == second.pid
+        # Delivered again once the visibility timeout passed (not before: the job might have
+        # been running still), plus the sweep and the 1.5 s nap.
+        assert time.monotonic() - started < workers.config.limits.visibility + 10
+    finally:
+        await engine.shutdown()
+        await store.close()
+
+
+async def test_a_job_whose_worker_dies_every_time_fails_with_worker_lost(
+    workers: Workers, tmp_path: Path
+) -> None:
+    # A loaded machine may notice a dead pool process late; a long hard limit keeps that
+    # from reading as a timeout (the visibility timeout plays no part here).
+    workers.job_timeout = 30.0
+    process = workers.start(tmp_path, concurrency=1)
+    wait_ready(workers, process)
+    store = await opened(workers)
+    engine = await engine_for(workers, store)
+    try:
+        # `killed` SIGKILLs its own pool process: the worker rejects the message (requeue), the
+        # next delivery restarts the job, the one after the limit (2) fails it.
+        job = await engine.submit("killed", {})
+        done = await engine.wait(job.id, timeout=60)
+        assert done.status is JobStatus.FAILED, (done, workers.log_text())
+        assert done.error is not None
+        assert done.error.code == "worker_lost"
+        assert done.attempts == 2
+        # The worker survived its pool processes' deaths and still runs jobs.
+        echo = await engine.wait((await engine.submit("echo", {})).id, timeout=30)
+        assert echo.status is JobStatus.SUCCEEDED
+    finally:
+        await engine.shutdown()
+        await store.close()
+
+
+async def test_jobs_outlive_the_api_process_that_admitted_them(
+    workers: Workers, tmp_path: Path
+) -> None:
+    process = workers.start(tmp_path, concurrency=2)
+    wait_ready(workers, process)
+    store = await opened(workers)
+    engine = await engine_for(workers, store, grace=0.0)
+    job = await engine.submit("nap", {"seconds": 0.8})
+    await wait_running(engine, job.id, within=20)
+    await engine.shutdown()  # no grace: the API process goes away at once
+    assert (await store.get(job.id)).status is JobStatus.RUNNING
+    try:
+
+        async def final() -> bool:
+            return (await store.get(job.id)).status.is_final
+
+        await until(final, within=20, every=0.05)
+        final_job = await store.get(job.id)
+        assert final_job.status is JobStatus.SUCCEEDED
+        assert final_job.error is None
+    finally:
+        await store.close()
+
+
+async def test_each_worker_process_warms_up_once_before_its_jobs(
+    workers: Workers, tmp_path: Path
+) -> None:
+    process = workers.start(tmp_path, concurrency=2)
+    wait_ready(workers, process)
+    marker = tmp_path / "prepared.txt"
+
+    async def both_warm() -> bool:
+        return len(marker.read_text().split()) >= 2
+
+    await until(both_warm, within=30)  # the pool processes warm up side by side
+    pids = marker.read_text().split()
+    assert len(pids) == 2
+    assert str(process.pid) not in pids  # the pool processes, not the worker's main process
+    store = await opened(workers)
+    engine = await engine_for(workers, store)
+    try:
+        jobs: list[Job] = [await engine.submit("was_prepared", {}) for _ in range(4)]
+        for job in jobs:
+            done = await engine.wait(job.id, timeout=20)
+            assert done.result is not None
+            assert done.result["prepared"] == 1
+            assert str(done.result["pid"]) in pids
+    finally:
+        await engine.shutdown()
+        await store.close()
+
+
+async def test_changes_missed_while_the_bus_was_away_are_read_again(
+    celery_workers: Workers,
+) -> None:
+    store = await opened(celery_workers)
+    backend = CeleryBackend(celery_workers.config, capacity=2, poll_interval=60.0)
+    engine = Engine(
+        store, backend, specs(RunnerKind.THREAD), queue_limit=5, job_timeout=5, shutdown_grace=1
+    )
+    await engine.start()
+    admin = redis.Redis.from_url(REDIS_URL)
+    try:
+        job = await engine.submit("nap", {"seconds": 0.3})
+        await wait_running(engine, job.id, within=20)
+        # Cut this process's subscription (only its own connections, by name): the job ends
+        # while the bus reconnects, and its final message is lost.
+        names = {backend.bus_client_name}
+        for client in admin.client_list():
+            if client.get("name") in names:
+                admin.client_kill_filter(_id=client["id"])
+        started = time.monotonic()
+        done = await engine.wait(job.id, timeout=20)
+        assert done.status is JobStatus.SUCCEEDED
+        # Read again at the re-subscription (about a second), not at the 60 s store poll.
+        assert time.monotonic() - started < 10
+        assert engine.stats().queued == 0
+    finally:
+        admin.close()
+        await engine.shutdown()
+        await store.close()
