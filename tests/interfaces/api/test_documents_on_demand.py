@@ -15,7 +15,7 @@ from riskreport.analysis.documents.html import CONTENT_SECURITY_POLICY as PAGE_P
 from riskreport.bootstrap import Services
 from riskreport.engine.errors import ArtifactNotFound
 from riskreport.interfaces.api.app import create_app
-from riskreport.interfaces.api.document_response import CONTENT_SECURITY_POLICY
+from riskreport.interfaces.api.security_headers import DOCUMENT_POLICY as CONTENT_SECURITY_POLICY
 from tests.interfaces.api.harness import REPORT_BODY, asgi_client, settings
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]

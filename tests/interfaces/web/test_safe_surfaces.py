@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import ConsoleMessage, Dialog, Page, Request, expect
 
-from riskreport.bootstrap import report_initializer
+from riskreport.bootstrap import report_initializer, report_renderers
 from riskreport.engine.spec import JobSpec
 from riskreport.interfaces.api.app import create_app
 from tests.interfaces.cli.live_server import live_server, server_settings
@@ -69,7 +69,10 @@ def keyed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app with API keys on."""
     settings = server_settings(tmp_path_factory.mktemp("keyed"), api_keys=f"web={KEY}")
     app = create_app(
-        settings, specs=[JobSpec("report", PACED)], initializer=report_initializer(settings)
+        settings,
+        specs=[JobSpec("report", PACED)],
+        initializer=report_initializer(settings),
+        renderers=report_renderers(settings),
     )
     with live_server(app) as base_url:
         yield base_url

@@ -13,14 +13,12 @@ from typing import Final
 
 from fastapi import Request, Response
 
-# What a served page may load: its own inline style and data: images, nothing remote; only the
-# service's own pages may frame it (the web page shows the report in a frame). The page
-# states the same policy in a <meta> tag (riskreport.analysis.documents.html, which this layer
-# may not import: it loads matplotlib and Typst); a test holds the two equal.
-CONTENT_SECURITY_POLICY: Final = (
-    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
-)
+from riskreport.interfaces.api.security_headers import DOCUMENT_POLICY
+
+# What a served page may load is the document policy of ``security_headers`` (one place); the
+# page states the same policy in a <meta> tag (riskreport.analysis.documents.html, which this
+# layer may not import: it loads matplotlib and Typst); a test holds the two equal.
+
 # Browsers revalidate with the ETag before each use; shared caches keep nothing (reports are
 # the client's own).
 CACHE_CONTROL: Final = "private, no-cache"
@@ -48,7 +46,7 @@ def document_response(data: bytes, media_type: str, filename: str, request: Requ
         "X-Content-Type-Options": "nosniff",
     }
     if media_type.startswith("text/html"):
-        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        headers["Content-Security-Policy"] = DOCUMENT_POLICY
     if _matches(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers=headers)
     return Response(data, media_type=media_type, headers=headers)
