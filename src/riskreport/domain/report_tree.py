@@ -57,13 +57,19 @@ class Text:
 
 
 @dataclass(frozen=True, slots=True)
-class Driver:
+class KeyedText:
+    """A sentence in both languages under a stable key (a driver, a note)."""
+
     key: str
     text_en: str
     text_ko: str
 
     def as_dict(self) -> dict[str, str]:
         return {"key": self.key, "text_en": self.text_en, "text_ko": self.text_ko}
+
+
+Driver = KeyedText  # why a hazard scores as it does
+Note = KeyedText  # a remark on the whole report
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,16 +298,6 @@ class Parameters:
         if self.narrative is not None:
             out["narrative"] = self.narrative
         return out
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    key: str
-    text_en: str
-    text_ko: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"key": self.key, "text_en": self.text_en, "text_ko": self.text_ko}
 
 
 @dataclass(frozen=True, slots=True)
