@@ -104,6 +104,20 @@ def cost_per_m2_krw(use: Use) -> float:
     return JRC_COST_EUR_M2[jrc_class(use)] * EUR_KRW_2010 * COST_INDEX_2010_2024
 
 
+# The building's own facts, in the order reports list them (site facts it may carry are apart).
+BUILDING_FIELDS: tuple[str, ...] = (
+    "structure",
+    "use",
+    "year_built",
+    "floors_above",
+    "floors_below",
+    "floor_area_m2",
+    "first_floor_height_m",
+    "has_piloti",
+    "flood_barrier_height_m",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Building:
     """What is known about the building (user input) or assumed (defaults)."""

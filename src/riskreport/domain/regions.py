@@ -1,4 +1,4 @@
-"""Regions and site-geography defaults: provinces (시도), municipality groups, coast segments.
+"""Regions and site-geography defaults: provinces (시도), municipality groups, urban classes.
 
 The hazards' own regional anchors live in their folders (``hazards/<key>/inputs.py``), built
 with :func:`by_province`. Nothing here is a published site value: defaults are assumptions
@@ -58,24 +58,3 @@ def in_group(muni_code: IntArray, group: tuple[int, ...]) -> Array:
 # 3 county (군).
 IMPERVIOUS = np.array([0.9, 0.75, 0.5, 0.25])  # impervious share by class; assumption
 FOREST_DISTANCE_M = np.array([800.0, 400.0, 200.0, 60.0])  # default distance to forest; assumption
-RIVER_DISTANCE_M = 1000.0  # default distance to the nearest river; assumption
-
-# Coast segments and the typical ground level of their waterfront (m above MSL); assumption.
-# West: macro-tidal Yellow Sea; south-west: Mokpo; south: Busan-Yeosu; east: East Sea; Jeju.
-COAST_SEGMENTS = ("west", "southwest", "south", "east", "jeju")
-WATERFRONT_GROUND_M = np.array([6.0, 4.0, 2.8, 2.5, 3.5])
-GROUND_RISE_PER_KM = 10.0  # default ground rises 10 m per km inland, to at most 150 m
-
-
-def coast_segment(lat: Array, lon: Array) -> IntArray:
-    """Index into COAST_SEGMENTS from position alone."""
-    seg = np.full(lat.shape, 2, dtype=np.int64)  # south
-    seg = np.where((lon > 129.1) & (lat > 35.4), 3, seg)  # east (Ulsan northwards)
-    seg = np.where(
-        lon > 128.3, np.where(lat > 36.0, 3, seg), seg
-    )  # east coast of Gangwon/Gyeongbuk
-    seg = np.where((lon < 126.6) & (lat <= 35.5), 1, seg)  # south-west
-    seg = np.where((lon < 126.9) & (lat > 35.5), 0, seg)  # west
-    seg = np.where(lat < 33.8, 4, seg)  # Jeju
-    result: IntArray = seg
-    return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from riskreport.domain.building import Asset, Building
+from riskreport.domain.building import BUILDING_FIELDS, Asset, Building
 from riskreport.domain.cases import CaseGrid
 from riskreport.domain.hazards.base import HazardArrays
 from riskreport.domain.hazards.registry import REGISTRY, Registry
@@ -92,17 +92,7 @@ def _location(loc: LocationInfo) -> dict[str, Any]:
 
 def _building(b: Building) -> dict[str, Quantity | Label]:
     out: dict[str, Quantity | Label] = {}
-    for name in (
-        "structure",
-        "use",
-        "year_built",
-        "floors_above",
-        "floors_below",
-        "floor_area_m2",
-        "first_floor_height_m",
-        "has_piloti",
-        "flood_barrier_height_m",
-    ):
+    for name in BUILDING_FIELDS:
         out[name] = getattr(b, name)
     return out
 

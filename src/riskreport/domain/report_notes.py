@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from riskreport.domain.building import BUILDING_FIELDS
 from riskreport.domain.quantity import Provenance
 from riskreport.domain.report_inputs import ReportInputs
 from riskreport.domain.report_tree import Note, Text
@@ -55,20 +56,7 @@ def assumptions_list(inputs: ReportInputs) -> tuple[Note, ...]:
     """Human-readable notes for every default the report used."""
     notes: list[Note] = []
     b, a = inputs.building, inputs.asset
-    fields: list[tuple[str, Any]] = [
-        (n, getattr(b, n))
-        for n in (
-            "structure",
-            "use",
-            "year_built",
-            "floors_above",
-            "floors_below",
-            "floor_area_m2",
-            "first_floor_height_m",
-            "has_piloti",
-            "flood_barrier_height_m",
-        )
-    ] + [
+    fields: list[tuple[str, Any]] = [(n, getattr(b, n)) for n in BUILDING_FIELDS] + [
         (n, getattr(a, n))
         for n in (
             "replacement_value_krw",

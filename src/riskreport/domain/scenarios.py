@@ -54,7 +54,9 @@ _GMSL: dict[str, tuple[tuple[int, float], ...]] = {
 }
 
 # Relative sea level at 2100 around Korea, median, 1-degree cells (lat, lon) -> SSP1-2.6, SSP2-4.5,
-# SSP3-7.0, SSP5-8.5 [ipcc-ar6-wg1-ch9].
+# SSP3-7.0, SSP5-8.5 [ipcc-ar6-wg1-ch9]. The model now takes sea-level rise at a site from the
+# nearest tide gauge (geodata.sea_level); this published table stays as the cross-check the
+# gauge values are compared with in tests/domain/test_published_values.py.
 REGIONAL_SLR_2100: dict[tuple[int, int], tuple[float, float, float, float]] = {
     (37, 127): (0.41, 0.53, 0.68, 0.79),
     (37, 126): (0.40, 0.52, 0.67, 0.78),
@@ -68,8 +70,6 @@ REGIONAL_SLR_2100: dict[tuple[int, int], tuple[float, float, float, float]] = {
     (35, 128): (0.41, 0.53, 0.68, 0.79),
     (34, 127): (0.52, 0.65, 0.80, 0.91),
 }
-_SLR_CELLS = np.array(list(REGIONAL_SLR_2100), dtype=np.float64)
-_SLR_VALUES = np.array(list(REGIONAL_SLR_2100.values()), dtype=np.float64)
 
 # Figure SPM.6 frequency multipliers vs 1850-1900 at +0 / +1 / +1.5 / +2 / +4 C
 # [ipcc-ar6-wg1-spm-f6]; beyond +4 C the last segment is extended linearly.
@@ -86,8 +86,6 @@ SPM6_HOT10_INTENSITY_C = (0.0, 1.2, 1.9, 2.6, 5.1)
 
 # Knutson et al. (2020), North-West Pacific at +2 C, medians [knutson-2020].
 KNUTSON_FREQUENCY_2C = -0.103
-KNUTSON_INTENSITY_2C = 0.053
-KNUTSON_RAIN_RATE_2C = 0.165
 
 
 def baseline_warming() -> float:
@@ -117,15 +115,6 @@ def slr_fraction(scenario: str, year: int | float) -> float:
     return gmsl(scenario, year) / gmsl(scenario, 2100)
 
 
-def regional_slr_2100(lat: Array, lon: Array) -> Array:
-    """Regional relative sea level in 2100 for the nearest listed cell, shape (n, 4 scenarios)."""
-    d2 = (lat[:, None] - _SLR_CELLS[None, :, 0]) ** 2 + (
-        (lon[:, None] - _SLR_CELLS[None, :, 1]) * 0.8
-    ) ** 2
-    result: Array = _SLR_VALUES[np.argmin(d2, axis=1)]
-    return result
-
-
 def _spm6(table: tuple[float, ...], warming_c: Array) -> Array:
     w = np.asarray(warming_c, dtype=np.float64)
     inside = np.interp(w, _SPM6_WARMING, table)
@@ -148,8 +137,3 @@ def hot_extreme_shift_c(warming_c: Array) -> Array:
     return _spm6(SPM6_HOT10_INTENSITY_C, warming_c) - _spm6(
         SPM6_HOT10_INTENSITY_C, np.array(PRESENT_WARMING_C)
     )
-
-
-def knutson_scale(warming_c: Array) -> Array:
-    """Fraction of Knutson's +2 C change reached at ``warming_c`` (0 today) [knutson-2020]."""
-    return (np.asarray(warming_c, dtype=np.float64) - PRESENT_WARMING_C) / (2.0 - PRESENT_WARMING_C)

@@ -3,9 +3,8 @@ a stored job (a document rendered on request) exactly as they run jobs.
 
 Use (in a backend)::
 
-    capture = OutcomeCapture()
-    await runner.run(job, function, job_timeout=60, recorder=capture, control=JobControl(job.id))
-    capture.outcome  # Outcome(status=SUCCEEDED, result=..., artifacts=...)
+    outcome = await call_in(runner, job, spec, job_timeout=60)
+    outcome  # Outcome(status=SUCCEEDED, result=..., artifacts=...)
 """
 
 from __future__ import annotations
@@ -13,6 +12,8 @@ from __future__ import annotations
 from riskreport.engine.errors import JobNotFound
 from riskreport.engine.jobs import Job, JobStatus, Progress
 from riskreport.engine.outcome import CANCELLED, Outcome
+from riskreport.engine.runners.control import JobControl, Runner
+from riskreport.engine.spec import JobSpec
 
 # What a call that ended without an outcome (cancelled before it ran) reports.
 NO_OUTCOME = Outcome.failure(JobStatus.CANCELLED, CANCELLED, "the call ended before it ran")
@@ -45,3 +46,13 @@ class OutcomeCapture:
     async def current(self, job_id: str) -> Job:
         """A call is never stored, so there is nothing to read again."""
         raise JobNotFound(job_id)
+
+
+async def call_in(runner: Runner, job: Job, spec: JobSpec, *, job_timeout: float) -> Outcome:
+    """Run ``spec``'s function on ``job`` in ``runner`` and return its outcome, storing nothing
+    (``Backend.call`` of the backends that own runners)."""
+    capture = OutcomeCapture()
+    await runner.run(
+        job, spec.function, job_timeout=job_timeout, recorder=capture, control=JobControl(job.id)
+    )
+    return capture.outcome or NO_OUTCOME

@@ -16,11 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from riskreport.engine.backend import BackendStats, JobRecorder
-from riskreport.engine.backends.capture import NO_OUTCOME, OutcomeCapture
+from riskreport.engine.backends.capture import call_in
 from riskreport.engine.backends.roster import Roster
 from riskreport.engine.jobs import Job
 from riskreport.engine.outcome import Outcome
-from riskreport.engine.runners.control import JobControl
 from riskreport.engine.runners.thread import ThreadRunner
 from riskreport.engine.spec import Initializer, JobSpec
 
@@ -59,15 +58,7 @@ class InlineBackend:
         )
 
     async def call(self, job: Job, spec: JobSpec, *, job_timeout: float) -> Outcome:
-        capture = OutcomeCapture()
-        await self._runner.run(
-            job,
-            spec.function,
-            job_timeout=job_timeout,
-            recorder=capture,
-            control=JobControl(job.id),
-        )
-        return capture.outcome or NO_OUTCOME
+        return await call_in(self._runner, job, spec, job_timeout=job_timeout)
 
     async def cancel(self, job_id: str) -> None:
         if (control := self._roster.get(job_id)) is not None:
