@@ -55,8 +55,8 @@ _GMSL: dict[str, tuple[tuple[int, float], ...]] = {
 
 # Relative sea level at 2100 around Korea, median, 1-degree cells (lat, lon) -> SSP1-2.6, SSP2-4.5,
 # SSP3-7.0, SSP5-8.5 [ipcc-ar6-wg1-ch9]. The model now takes sea-level rise at a site from the
-# nearest tide gauge (geodata.sea_level); this published table stays as the cross-check the
-# gauge values are compared with in tests/domain/test_published_values.py.
+# nearest tide gauge (geodata.sea_level) and no longer reads this table; it stays as transcribed
+# from the reference (tests/domain/test_published_values.py checks the transcription).
 REGIONAL_SLR_2100: dict[tuple[int, int], tuple[float, float, float, float]] = {
     (37, 127): (0.41, 0.53, 0.68, 0.79),
     (37, 126): (0.40, 0.52, 0.67, 0.78),
