@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import statistics
 import tempfile
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.load import replace_section
 from bench.portfolio import buildings
 
 BEGIN, END = "<!-- bench:maps -->", "<!-- /bench:maps -->"
@@ -118,6 +118,12 @@ def main() -> None:
     )
     import rasterio
 
+    busy = (
+        "\nThe machine was loaded while this ran (see the load average): wall times are upper "
+        "bounds, the CPU column is the process's own time."
+        if load > (os.cpu_count() or 1) / 2
+        else ""
+    )
     section = f"""{BEGIN}
 ## Hazard maps: sampling a portfolio
 
@@ -134,18 +140,12 @@ folder (30 arc-seconds, 124.5-132 E x 33-38.75 N, deflate-compressed, as `riskre
 writes them; one climate model per river set): one windowed read per file, vectorised sampling,
 ensemble means and curves at the model's return periods. *Cold*: windows read and decompressed
 from disk (page cache warm); *warm*: the per-process window cache holds them. Target: under 1 s.
-The machine is shared and was heavily loaded while this ran (see the load average): wall times
-are upper bounds, the CPU column is the process's own time.
-{END}"""
+The CPU column can exceed the wall time: GDAL decompresses on threads of its own.{busy}
+{END}
+"""
     print(section)
     if not args.no_write:
-        text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-        pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
-        if pattern.search(text):
-            text = pattern.sub(lambda _: section, text)
-        else:
-            text = text.rstrip() + "\n\n" + section + "\n"
-        DOC.write_text(text, encoding="utf-8")
+        replace_section(section, BEGIN, END, DOC)
 
 
 if __name__ == "__main__":
