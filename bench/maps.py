@@ -5,7 +5,7 @@ Run with ``python -m bench.maps [--buildings N] [--repeat R] [--no-write]``. The
 
 The folder is written once into a temporary directory: river and coastal maps as
 ``riskreport maps fetch`` leaves them (30 arc-seconds, clipped to 124.5-132 E, 33-38.75 N,
-deflate-compressed float32), one climate model per river set, today + RCP4.5/RCP8.5 x 2030,
+zstd-compressed float32), one climate model per river set, today + RCP4.5/RCP8.5 x 2030,
 2050, 2080, nine return periods each: 126 files. The timer covers ``MapHazardData.curves`` for
 both hazards: every file's window read (cold: from disk; warm: from the per-process cache) and
 the vectorised sampling and curve building of all buildings.
@@ -53,7 +53,7 @@ def write_folder(folder: Path) -> int:
         "crs": "EPSG:4326",
         "transform": Affine(CELL, 0.0, WEST, 0.0, -CELL, NORTH),
         "nodata": -9999.0,
-        "compress": "deflate",
+        "compress": "zstd",
     }
     sets = [("historical", 0)] + [(c, y) for c in ("rcp4p5", "rcp8p5") for y in (2030, 2050, 2080)]
     count = 0
@@ -136,7 +136,7 @@ def main() -> None:
 {rows}
 
 The timer covers the depth curves of river and coastal flood at every building from a Korea-sized
-folder (30 arc-seconds, 124.5-132 E x 33-38.75 N, deflate-compressed, as `riskreport maps fetch`
+folder (30 arc-seconds, 124.5-132 E x 33-38.75 N, zstd-compressed, as `riskreport maps fetch`
 writes them; one climate model per river set): one windowed read per file, vectorised sampling,
 ensemble means and curves at the model's return periods. *Cold*: windows read and decompressed
 from disk (page cache warm); *warm*: the per-process window cache holds them. Target: under 1 s.

@@ -109,6 +109,7 @@ def test_fetch_resumes_clips_and_the_analysis_uses_the_maps(
         assert clipped.bounds.left == pytest.approx(126.5)
         assert clipped.bounds.top == pytest.approx(38.0)
         assert float(clipped.read(1).mean()) == pytest.approx(1.2, abs=1e-5)
+        assert clipped.profile["compress"] == "zstd"  # decompresses faster than deflate
     assert not any((dest / ".download").iterdir())  # the global files are gone
     report = analyze(
         {"lat": 37.5665, "lon": 126.978},

@@ -197,3 +197,30 @@ def test_a_portfolio_reads_the_maps_like_single_reports(tmp_path: Path) -> None:
     assert mapped.loss[0, river, 1] > 1.5 * mapped.loss[0, river, 0] > 0  # Seoul: the maps
     assert mapped.loss[0, river, 0] != plain.loss[0, river, 0]
     np.testing.assert_array_equal(mapped.loss[1], plain.loss[1])  # Busan: outside them
+
+
+def test_windows_read_side_by_side_give_the_same_curves_as_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from riskreport.analysis.maps import raster
+    from riskreport.analysis.maps.folder import MapFolder
+    from riskreport.analysis.maps.names import RIVER
+    from tests.analysis.maps.geotiff import write_map
+
+    rng = np.random.default_rng(7)
+    for climate, year in (("historical", 0), ("rcp8p5", 2050)):
+        river_set(tmp_path, climate, year, depth_of_rp(1.0))
+        for path in tmp_path.glob(f"inunriver_{climate}_*.tif"):  # a different field per map
+            write_map(path, rng.uniform(0.0, 3.0, (120, 120)))
+    lat = rng.uniform(37.1, 37.95, 500)
+    lon = rng.uniform(126.55, 127.45, 500)
+    folder = MapFolder.scan(tmp_path)
+    side_by_side = folder.curves(RIVER, lat, lon)
+    clear_caches()
+    monkeypatch.setattr(raster, "READ_THREADS", 1)  # the path of a one-core machine
+    one_by_one = folder.curves(RIVER, lat, lon)
+    assert side_by_side is not None
+    assert one_by_one is not None
+    np.testing.assert_array_equal(side_by_side.today, one_by_one.today)
+    np.testing.assert_array_equal(side_by_side.future, one_by_one.future)
+    assert np.isfinite(side_by_side.today).all()

@@ -10,7 +10,8 @@ Only ``riskreport maps fetch`` calls this; nothing downloads by itself. Use::
 Each file goes to ``<dest>/.download/<name>.part`` first. An interrupted transfer resumes from
 the bytes already there (HTTP ``Range``), within the run (a few retries) or in the next run; the
 finished size must equal the size the server announced. The global map is then clipped to the
-box into ``<dest>/<name>`` (same name, deflate-compressed) and deleted.
+box into ``<dest>/<name>`` (same name, Zstandard-compressed: it decompresses about a third
+faster than deflate) and deleted.
 """
 
 from __future__ import annotations
@@ -187,7 +188,7 @@ def clip(source: Path, target: Path, box: Box, name: str = "") -> tuple[int, int
             width=col1 - col0,
             height=row1 - row0,
             transform=Affine(t.a, 0.0, t.c + col0 * t.a, 0.0, t.e, t.f + row0 * t.e),
-            compress="deflate",
+            compress="zstd",
             tiled=False,
         )
         profile.pop("blockxsize", None)

@@ -28,7 +28,7 @@ from riskreport.analysis.maps.names import (
     MapName,
     parse_name,
 )
-from riskreport.analysis.maps.raster import Grid, Points, open_raster
+from riskreport.analysis.maps.raster import Grid, Points, open_raster, prefetch
 from riskreport.domain.array import Array
 from riskreport.domain.hazards.flood_maps import MAP_CLIMATES, MAP_YEARS, MapCurves
 from riskreport.domain.losses import RETURN_PERIODS
@@ -94,6 +94,16 @@ class MapFolder:
         # Rows are return periods, buildings last: each file's samples fill one contiguous row.
         today = np.full((n_rp, n), np.nan)
         future = np.full((len(MAP_CLIMATES), len(MAP_YEARS), n_rp, n), np.nan)
+        rasters = [
+            open_raster(self.path / m.name)
+            for by_rp in sets.values()
+            for ms in by_rp.values()
+            for m in ms
+        ]
+        for raster in rasters:
+            if raster.grid not in located:
+                located[raster.grid] = raster.grid.locate(lat, lon)
+        prefetch([(raster, located[raster.grid]) for raster in rasters])
 
         def fill(key: tuple[str, int], out: Array) -> None:
             by_rp = sets.get(key)

@@ -11,8 +11,11 @@ per-process cache (bounded in bytes), so repeated reports and portfolios re-read
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +30,9 @@ EXTRA_HINT = "hazard maps need rasterio: pip install 'riskreport[maps]'"
 # Windows kept per process: a Korea-sized portfolio window is ~2.5 MB per map, and a full
 # river + coastal set of one climate model is 126 maps, so it fits.
 CACHE_BYTES = 768 * 1024 * 1024
+# GDAL decompresses without holding the GIL, so a portfolio's many windows are read on a few
+# threads at once; more threads than cores would only queue.
+READ_THREADS = min(4, os.cpu_count() or 1)
 
 
 def rasterio_module() -> ModuleType:
@@ -213,6 +219,25 @@ def open_raster(path: Path) -> Raster:
     """The map at ``path``, opened once per process (again if the file changed)."""
     st = path.stat()
     return _open(str(path.resolve()), st.st_mtime_ns, st.st_size)
+
+
+def prefetch(wanted: Sequence[tuple[Raster, Points]]) -> None:
+    """Read the windows that ``sample`` will ask for, several maps at a time, into the cache.
+
+    Skipped when they would not all fit in the cache (they would push each other out before
+    use) or when there is nothing to share out; ``sample`` then reads each as it goes.
+    """
+    todo = [(raster, at) for raster, at in wanted if at.any]
+    cells = sum(at.window[2] * at.window[3] for _, at in todo)
+    if READ_THREADS < 2 or len(todo) < 2 or cells * 4 > CACHE_BYTES // 2:
+        return
+
+    def read(item: tuple[Raster, Points]) -> None:
+        _WINDOWS.get(item[0], *item[1].window)
+
+    with ThreadPoolExecutor(READ_THREADS, thread_name_prefix="riskreport-maps") as pool:
+        for _ in pool.map(read, todo):  # re-raises the first read error here
+            pass
 
 
 def clear_caches() -> None:
