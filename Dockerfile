@@ -1,8 +1,8 @@
 # riskreport for compose.yaml: the API (riskreport serve) and the Celery workers (riskreport worker).
 FROM python:3.11-slim
-# Pango and a CJK font for PDF reports (WeasyPrint).
+# A CJK font for PDF reports (Typst embeds it).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-nanum \
+    && apt-get install -y --no-install-recommends fonts-nanum \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./

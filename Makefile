@@ -4,9 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Debian packages the full test suite needs: a browser for the web tests, a CJK font and Pango for
-# PDF documents, pdftotext to read them back.
-SYSTEM_PACKAGES := chromium fonts-nanum poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+# Debian packages the full test suite needs: a browser for the web tests, a CJK font for PDF
+# documents (Typst embeds it), pdftotext to read them back.
+SYSTEM_PACKAGES := chromium fonts-nanum poppler-utils
 
 .PHONY: help venv install install-dev system-deps serve test lint typecheck unit bench screenshots data validation clean
 
