@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from riskreport.analysis.location import locate, municipality_codes, point_areas
 from riskreport.analysis.location.boundaries import boundaries
 from riskreport.analysis.pipeline import analyze, analyze_portfolio
-from riskreport.analysis.request import ReportRequest
+from riskreport.analysis.request import ReportRequest, TargetLocation
 from riskreport.domain.gazetteer import MOVED
 from riskreport.domain.location import LocationError, locate_coordinates
 from riskreport.domain.site_grid import lookup
@@ -108,13 +108,24 @@ def test_outline_pieces_find_the_same_nearest_polygon_as_whole_polygons() -> Non
     )
 
 
-def test_far_at_sea_is_refused_and_north_korea_is_not_placed() -> None:
+def test_far_at_sea_and_north_korea_are_refused_at_validation() -> None:
     with pytest.raises(ValidationError, match="out at sea"):
         ReportRequest.model_validate({"target_location": {"lat": 35.1, "lon": 129.35}})
     # Kaesong: land on the packaged grid, but no South Korean 읍면동 within 10 km.
-    req = ReportRequest.model_validate({"target_location": {"lat": 37.97, "lon": 126.55}})
+    with pytest.raises(ValidationError, match="not within 10 km") as info:
+        ReportRequest.model_validate({"target_location": {"lat": 37.97, "lon": 126.55}})
+    assert info.value.errors()[0]["loc"] == ("target_location", "lon")
+    with pytest.raises(ValidationError, match="not within 10 km"):
+        analyze({"lat": 37.97, "lon": 126.55})
+    # Just south of the border, and an islet 0.3 km off Haeundae, are placed.
+    ReportRequest.model_validate({"target_location": {"lat": 37.75, "lon": 126.7}})
+    ReportRequest.model_validate({"target_location": {"lat": 35.156, "lon": 129.16}})
+    # A request built without validation still cannot place the point.
+    unchecked = ReportRequest.model_construct(
+        target_location=TargetLocation.model_construct(lat=37.97, lon=126.55)
+    )
     with pytest.raises(LocationError, match="outside South Korea"):
-        req.to_domain()
+        unchecked.to_domain()
 
 
 def test_report_names_every_level_and_the_resolution() -> None:
