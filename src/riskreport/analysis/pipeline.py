@@ -106,6 +106,8 @@ def assess(
                 loc.note_en,
                 loc.note_ko,
                 tuple(level.as_dict() for level in loc.levels),
+                loc.source,
+                loc.sources,
             ),
             building=a.building,
             asset=a.asset,
