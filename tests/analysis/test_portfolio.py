@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from riskreport.analysis.pipeline import analyze, analyze_portfolio
 from riskreport.domain.hazards.registry import HAZARDS
@@ -42,6 +43,12 @@ def test_columnar_input_and_records() -> None:
     }
     p = analyze_portfolio(cols, scenarios=("SSP1-2.6", "SSP3-7.0"), horizons=(2030, 2080))
     assert p.loss.shape == (n, 9, 5)
+    assert p.located[0]
+    p = analyze_portfolio(
+        {k: np.asarray(v)[p.located] for k, v in cols.items()},
+        scenarios=("SSP1-2.6", "SSP3-7.0"),
+        horizons=(2030, 2080),
+    )
     assert np.all(np.isfinite(p.loss))
     assert np.all(p.loss >= 0)
     assert p.score.min() >= 1
@@ -49,6 +56,27 @@ def test_columnar_input_and_records() -> None:
     rec = p.to_records()[0]
     assert set(rec["hazards"]) == set(HAZARDS)
     assert "SSP3-7.0:2080" in rec["total_eal"]
+
+
+def test_a_building_the_report_would_refuse_is_marked_not_assessed() -> None:
+    # Seoul, Kaesong (North Korea), the open sea off Busan, Busan.
+    lat = np.array([37.5665, 37.97, 35.1, 35.163])
+    lon = np.array([126.978, 126.55, 129.35, 129.163])
+    p = analyze_portfolio({"lat": lat, "lon": lon, "use": ["office"] * 4})
+    assert p.located.tolist() == [True, False, False, True]
+    assert np.isnan(p.loss[1:3]).all()
+    assert np.isnan(p.total_eal[1:3]).all()
+    assert (p.score[1:3] == 0).all()
+    # The others are exactly what they are alone: rows keep their buildings.
+    alone = analyze_portfolio({"lat": lat[[0, 3]], "lon": lon[[0, 3]], "use": ["office"] * 2})
+    np.testing.assert_array_equal(p.loss[[0, 3]], alone.loss)
+    np.testing.assert_array_equal(p.score[[0, 3]], alone.score)
+    records = p.to_records()
+    assert [r["located"] for r in records] == [True, False, False, True]
+    assert set(records[1]) == {"located", "value_krw"}
+    # The list form refuses the building like analyze.
+    with pytest.raises(ValidationError, match="not within 10 km"):
+        analyze_portfolio([{"target_location": {"lat": 37.97, "lon": 126.55}}])
 
 
 def test_unknown_column_or_scenario_is_refused() -> None:

@@ -157,7 +157,16 @@ def test_a_registered_hazard_shows_up_in_model_report_and_request_schema() -> No
     loc = a.location
     inputs = ReportInputs(
         location=LocationInfo(
-            loc.lat, loc.lon, loc.input, loc.resolution, loc.matched, loc.note_en, loc.note_ko
+            loc.lat,
+            loc.lon,
+            loc.input,
+            loc.resolution,
+            loc.matched,
+            loc.note_en,
+            loc.note_ko,
+            tuple(level.as_dict() for level in loc.levels),
+            loc.source,
+            loc.sources,
         ),
         building=a.building,
         asset=a.asset,

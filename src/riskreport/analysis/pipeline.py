@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from riskreport.analysis.hazard_data import (
     HazardData,
@@ -26,7 +27,12 @@ from riskreport.analysis.writers import narrate
 from riskreport.domain.cases import case_grid
 from riskreport.domain.hazards.registry import HAZARDS
 from riskreport.domain.model import run
-from riskreport.domain.portfolio import PortfolioResult, assess_portfolio, portfolio_site
+from riskreport.domain.portfolio import (
+    PortfolioResult,
+    assess_portfolio,
+    portfolio_site,
+    with_unlocated,
+)
 from riskreport.domain.report import build_report
 from riskreport.domain.report_inputs import LocationInfo, ReportInputs
 from riskreport.domain.report_tree import Report
@@ -100,6 +106,8 @@ def assess(
                 loc.note_en,
                 loc.note_ko,
                 tuple(level.as_dict() for level in loc.levels),
+                loc.source,
+                loc.sources,
             ),
             building=a.building,
             asset=a.asset,
@@ -162,7 +170,10 @@ def analyze_portfolio(
     length (``lat``, ``lon`` and optional ``structure``, ``use``, ``floors_above`` ... see
     ``riskreport.domain.portfolio.NUMERIC_COLUMNS``; NaN means unknown). The columnar form is
     the fast one; without a ``muni_code`` column each building's municipality comes from the
-    polygons of the legal boundaries (``riskreport.analysis.location``). Returns a
+    polygons of the legal boundaries (``riskreport.analysis.location``), and a building no
+    South Korean 읍면동 is within 10 km of (North Korea, the open sea) is not assessed: its row
+    has ``located`` False, NaN losses and score 0 (the dict form refuses it with
+    ``pydantic.ValidationError``, like ``analyze``). Returns a
     :class:`PortfolioResult` of arrays (``.to_records()`` for dicts). ``hazard_maps`` is a folder
     of flood hazard maps, sampled at every building at once.
     """
@@ -172,14 +183,20 @@ def analyze_portfolio(
     for h in horizons:
         if isinstance(h, bool) or not isinstance(h, int) or not FIRST_YEAR <= h <= LAST_YEAR:
             raise ValueError(f"horizon {h!r} is not a year {FIRST_YEAR}-{LAST_YEAR}")
+    located: npt.NDArray[np.bool_] | None = None
     if isinstance(buildings, Mapping):
         columns = dict(buildings)
         if "muni_code" not in columns and "lat" in columns and "lon" in columns:
-            # The municipality by polygon; 0 (beyond MAX_OFFSHORE_KM) leaves it to the grid.
-            columns["muni_code"] = municipality_codes(
+            # The municipality by polygon; a building no South Korean 읍면동 is within
+            # MAX_OFFSHORE_KM of is one the single report refuses: it is left out, per row.
+            codes = municipality_codes(
                 np.asarray(columns["lat"], dtype=np.float64),
                 np.asarray(columns["lon"], dtype=np.float64),
             )
+            located = codes > 0
+            columns["muni_code"] = codes
+            if not located.all():
+                columns = {k: np.asarray(v)[located] for k, v in columns.items()}
         site = portfolio_site(columns)
     else:
         site = portfolio_site(_columns(buildings))
@@ -187,7 +204,10 @@ def analyze_portfolio(
     maps = {}
     if isinstance(data, MapHazardData):
         maps = data.curves(site.lat, site.lon, HAZARDS)
-    return assess_portfolio(site, tuple(scenarios), tuple(horizons), maps=maps)
+    result = assess_portfolio(site, tuple(scenarios), tuple(horizons), maps=maps)
+    if located is None or located.all():
+        return result
+    return with_unlocated(result, located)
 
 
 _FIELDS = {  # request field -> portfolio column (and scale)

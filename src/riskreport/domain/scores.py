@@ -7,7 +7,7 @@ The overall score is the worst hazard score over the requested cases; grades A (
 
 >>> import numpy as np
 >>> acute_score(np.array([12.0, 4.0, 0.05]), np.array([0.0, 0.0, 0.0])).tolist()
-[5.0, 4.0, 1.0]
+[5, 4, 1]
 >>> GRADES[5]
 'E'
 """
@@ -15,6 +15,7 @@ The overall score is the worst hazard score over the requested cases; grades A (
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from riskreport.domain.array import Array
 
@@ -26,18 +27,23 @@ LEVELS_EN = {1: "very low", 2: "low", 3: "medium", 4: "high", 5: "very high"}
 LEVELS_KO = {1: "매우 낮음", 2: "낮음", 3: "보통", 4: "높음", 5: "매우 높음"}
 
 
-def _banded(x: Array, bands: tuple[float, ...]) -> Array:
-    # The number of bands below x, in one pass.
-    result: Array = np.searchsorted(np.asarray(bands), x, side="left").astype(np.float64) + 1.0
+def _banded(x: Array, bands: tuple[float, ...]) -> npt.NDArray[np.int8]:
+    # 1 + the number of bands below x. One comparison per band (four) is several times faster
+    # than np.searchsorted, whose binary search per element dominates on unsorted input; int8
+    # is the portfolio's score type, so no float array is made and cast.
+    result = np.ones(np.shape(x), dtype=np.int8)
+    for band in bands:
+        result += x > band
     return result
 
 
-def acute_score(rp100_pct: Array, eal_pct: Array) -> Array:
-    result: Array = np.maximum(_banded(rp100_pct, RP100_BANDS), _banded(eal_pct, EAL_BANDS))
+def acute_score(rp100_pct: Array, eal_pct: Array) -> npt.NDArray[np.int8]:
+    result = _banded(rp100_pct, RP100_BANDS)
+    np.maximum(result, _banded(eal_pct, EAL_BANDS), out=result)
     return result
 
 
-def chronic_score(revenue_share_pct: Array) -> Array:
+def chronic_score(revenue_share_pct: Array) -> npt.NDArray[np.int8]:
     return _banded(revenue_share_pct, CHRONIC_BANDS)
 
 

@@ -31,7 +31,11 @@ from riskreport.domain.building import (
 )
 from riskreport.domain.damage import JRC_CLASSES, storey_shares
 from riskreport.domain.gazetteer import load_gazetteer
-from riskreport.domain.geodata.coast import default_ground_m, distance_to_coast_m
+from riskreport.domain.geodata.coast import (
+    default_ground_at,
+    distance_to_coast_m,
+    nearest_station,
+)
 from riskreport.domain.geodata.rivers import distance_to_river_m
 from riskreport.domain.site_grid import lookup
 
@@ -92,6 +96,7 @@ class SiteBatch:
     river_m: Array
     forest_m: Array
     forest_given: Array  # 1.0 where the user gave the distance to forest (else a default)
+    station: IntArray  # nearest still-water station (geodata/coast.py), looked up once
 
     @property
     def value_krw(self) -> Array:
@@ -157,7 +162,8 @@ def site_batch(
     # Distances from the GSHHG shoreline (tidal estuaries cut) and the WDBII rivers
     # [gshhg-2.3.6]; docs/data/coast.md, docs/data/rivers.md.
     coast = _fill(coast_km, distance_to_coast_m(lat, lon) / 1000.0)
-    ground = _fill(ground_m, default_ground_m(lat, lon, coast))
+    station, _ = nearest_station(lat, lon)
+    ground = _fill(ground_m, default_ground_at(station, coast))
     return SiteBatch(
         lat=lat,
         lon=lon,
@@ -187,4 +193,5 @@ def site_batch(
         river_m=_fill(river_m, distance_to_river_m(lat, lon)),
         forest_m=_fill(forest_m, r.FOREST_DISTANCE_M[urban]),
         forest_given=_given(forest_m, n),
+        station=station,
     )

@@ -224,7 +224,8 @@ _ALL = (
     Source(
         "kfs-wildfire-stats",
         "Korea Forest Service (산림청). 산불통계연보 (annual wildfire statistics): forest area "
-        "burnt in South Korea by year, 2020-2023 (2,920 / 766 / 24,797 / 4,992 ha).",
+        "burnt in South Korea by year, 2020-2023 (2,920 / 766 / 24,797 / 4,992 ha); secondary "
+        "figures, not verified against the yearbook (docs/data/wildfire.md).",
         "https://www.forest.go.kr/",
     ),
     Source(

@@ -47,11 +47,17 @@ def largest_damage(results: list[HazardArrays]) -> Array | None:
 
     None when none of them has a damage curve.
     """
-    curves = [r.damage for r in results if r.damage is not None]
+    return _maximum([r.damage for r in results if r.damage is not None])
+
+
+def _maximum(curves: list[Array]) -> Array | None:
     if not curves:
         return None
-    out: Array = curves[0].copy()
-    for curve in curves[1:]:
+    if len(curves) == 1:
+        return curves[0].copy()
+    # The first maximum makes the result (no copy pass), the others fold into it in place.
+    out: Array = np.maximum(curves[0], curves[1])
+    for curve in curves[2:]:
         np.maximum(out, curve, out=out)
     return out
 
@@ -63,9 +69,16 @@ def total_losses(
     first = next(iter(results.values()))
     zeros = np.zeros_like(first.loss)
     acute = [k for k in results if k in registry.acute]
-    family = largest_damage([results[k] for k in registry.family(FAMILY) if k in results])
-    # The larger of the flood family and the typhoon is the largest over all of them.
-    storm = largest_damage([results[k] for k in registry.storm if k in results])
+    family_keys = [k for k in registry.family(FAMILY) if k in results]
+    storm_keys = [k for k in registry.storm if k in results]
+    family = largest_damage([results[k] for k in family_keys])
+    # The larger of the flood family and the typhoon is the largest over all of them; when the
+    # whole family is in the storm, its maximum is taken once, not again member by member.
+    if family is not None and set(family_keys) <= set(storm_keys):
+        wind = [results[k].damage for k in storm_keys if k not in family_keys]
+        storm = _maximum([family, *(d for d in wind if d is not None)])
+    else:
+        storm = largest_damage([results[k] for k in storm_keys])
     storm_eal = eal_fraction(storm) * value_krw[:, None] if storm is not None else zeros
     rest = [k for k in acute if k not in registry.storm]
     acute_eal = storm_eal + sum((results[k].loss for k in rest), zeros)

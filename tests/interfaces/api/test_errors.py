@@ -52,6 +52,31 @@ async def test_nested_field_is_named_by_its_dotted_path() -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("lat", "lon", "says"),
+    [
+        (37.97, 126.55, "not within 10 km of any South Korean"),  # Kaesong, North Korea
+        (39.03, 125.75, "outside Korea"),  # Pyongyang, beyond the supported box
+        (35.1, 129.35, "out at sea"),  # the open sea off Busan
+    ],
+)
+async def test_a_point_outside_south_korea_is_422_naming_the_field(
+    lat: float, lon: float, says: str
+) -> None:
+    body = {**REPORT_BODY, "target_location": {"lat": lat, "lon": lon}}
+    async with asgi_client(app_for("quick")) as client:
+        response = await client.post("/v1/reports", json=body)
+        listed = (await client.get("/v1/reports")).json()
+    assert response.status_code == 422
+    error = error_of(response)
+    assert error["code"] == "validation_error"
+    (detail,) = error["details"]
+    assert detail["field"] in {"target_location.lat", "target_location.lon"}
+    assert says in detail["message"]
+    assert listed["items"] == []  # refused before any job was made
+
+
+@pytest.mark.anyio
 async def test_wrong_language_is_422() -> None:
     async with asgi_client(app_for("quick")) as client:
         response = await client.post("/v1/reports", json={**REPORT_BODY, "language": "fr"})

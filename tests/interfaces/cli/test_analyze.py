@@ -63,6 +63,7 @@ def test_analyze_prints_a_summary_and_writes_every_format(
         (["--address", "부산광역시 해운대구", "--year-built", "1700"], "--year-built"),
         (["--lat", "37.5"], "give both lat and lon"),
         (["--address", "어딘가 없는 곳"], "--address"),
+        (["--lat", "37.97", "--lon", "126.55"], "--lon (target_location.lon)"),
         (["--address", "부산광역시 해운대구", "--scenario", "SSP9"], "--scenario"),
         (["--address", "부산광역시 해운대구", "--out", "report.txt"], "unknown report format"),
     ],

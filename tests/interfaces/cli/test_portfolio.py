@@ -64,11 +64,12 @@ def test_every_bad_row_is_reported_with_row_column_and_field(tmp_path: Path) -> 
         + "B,서울특별시 중구,,,1990,office,,\n"  # row 3: fine
         + "\n"  # a blank line is no building, but it still counts as a spreadsheet row
         + "C,,37.5,,1990,spaceship,,1900\n"  # row 5: three problems
-        + "D,어딘가 없는 곳,,,,,,\n",  # row 6: address not in Korea
+        + "D,어딘가 없는 곳,,,,,,\n"  # row 6: address not in Korea
+        + "E,,37.97,126.55,,,,\n",  # row 7: Kaesong, North Korea
     )
     portfolio = read_portfolio(path)
     assert [row.row for row in portfolio.rows] == [3]
-    assert portfolio.total == 4
+    assert portfolio.total == 5
     found = {(p.row, p.column, p.field) for p in portfolio.problems}
     assert found == {
         (2, "year_built", "building_info.year_built"),
@@ -77,6 +78,7 @@ def test_every_bad_row_is_reported_with_row_column_and_field(tmp_path: Path) -> 
         (5, "use", "building_info.use"),
         (5, "horizons", "analysis_params.horizons.0"),
         (6, "address", "target_location.address"),
+        (7, "lon", "target_location.lon"),
     }
     messages = [str(p) for p in portfolio.problems]
     assert "row 2, column year_built (building_info.year_built): " in messages[0]

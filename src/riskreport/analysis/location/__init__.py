@@ -8,9 +8,10 @@ domain, which receives plain codes (``PointAreas``, municipality codes).
 from riskreport.analysis.location.boundaries import (
     MAX_OFFSHORE_KM,
     locate,
+    located,
     municipality_codes,
     point_areas,
     warm,
 )
 
-__all__ = ["MAX_OFFSHORE_KM", "locate", "municipality_codes", "point_areas", "warm"]
+__all__ = ["MAX_OFFSHORE_KM", "locate", "located", "municipality_codes", "point_areas", "warm"]

@@ -197,6 +197,12 @@ def point_areas(lat: float, lon: float) -> PointAreas:
     )
 
 
+def located(lat: Array, lon: Array) -> npt.NDArray[np.bool_]:
+    """Whether each point can be placed: inside, or within ``MAX_OFFSHORE_KM`` of, a South
+    Korean 읍면동. The request refuses the others (``analysis/request.py``)."""
+    return municipality_codes(lat, lon) > 0
+
+
 def municipality_codes(lat: Array, lon: Array) -> IntArray:
     """KOSTAT 2018 municipality code of each point (0 where none is within MAX_OFFSHORE_KM)."""
     return locate(lat, lon).muni_code

@@ -122,8 +122,13 @@ def still_water_level_m(lat: Array, lon: Array, return_periods: Array) -> Array:
     anchors (extrapolated beyond): tide [khoa-tide-tables], surge [kang-2005-maemi,
     kscoe-2018-esl] (assumptions listed in docs/data/coast.md).
     """
+    return still_water_at(nearest_station(lat, lon)[0], return_periods)
+
+
+def still_water_at(i: IntArray, return_periods: Array) -> Array:
+    """:func:`still_water_level_m` at stations ``i`` (from :func:`nearest_station`, looked up
+    once per building in ``site_batch``)."""
     s = _stations()
-    i, _ = nearest_station(lat, lon)
     slope = (s.s100_m[i] - s.s2_m[i]) / np.log(50.0)
     rise = s.s2_m[i][:, None] + slope[:, None] * np.log(np.asarray(return_periods) / 2.0)[None, :]
     result: Array = s.ht_m[i][:, None] + rise
@@ -132,8 +137,12 @@ def still_water_level_m(lat: Array, lon: Array, return_periods: Array) -> Array:
 
 def waterfront_ground_m(lat: Array, lon: Array) -> Array:
     """Default ground height of a sea-front site: the annual highest tide plus 1 m (assumption)."""
+    return waterfront_ground_at(nearest_station(lat, lon)[0])
+
+
+def waterfront_ground_at(i: IntArray) -> Array:
+    """:func:`waterfront_ground_m` at stations ``i``."""
     s = _stations()
-    i, _ = nearest_station(lat, lon)
     result: Array = s.ht_m[i] + s.freeboard_m
     return result
 
@@ -150,6 +159,11 @@ def default_ground_m(lat: Array, lon: Array, coast_km: Array) -> Array:
     ground height given by the user is instead compared with a water level that loses height over
     land (coastal flood's overland attenuation).
     """
+    return default_ground_at(nearest_station(lat, lon)[0], coast_km)
+
+
+def default_ground_at(i: IntArray, coast_km: Array) -> Array:
+    """:func:`default_ground_m` at stations ``i``."""
     rise = GROUND_RISE_PER_KM * np.maximum(coast_km, 0.0)
-    result: Array = np.minimum(waterfront_ground_m(lat, lon) + rise, GROUND_CAP_M)
+    result: Array = np.minimum(waterfront_ground_at(i) + rise, GROUND_CAP_M)
     return result

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from riskreport.domain.array import Array
-from riskreport.domain.geodata.coast import default_ground_m, still_water_level_m
+from riskreport.domain.geodata.coast import default_ground_at, still_water_at
 from riskreport.domain.geodata.sea_level import departure_m, global_mean_m
 from riskreport.domain.hazards.base import Given, Override
 from riskreport.domain.hazards.block import InputBlock
@@ -70,9 +70,9 @@ def relative_sea_level_2100(lat: Array, lon: Array) -> Array:
 
 def derive(site: SiteBatch) -> CoastalInputs:
     slr = relative_sea_level_2100(site.lat, site.lon)
-    default = default_ground_m(site.lat, site.lon, site.coast_km)
+    default = default_ground_at(site.station, site.coast_km)
     return CoastalInputs(
-        still_water_level_m=still_water_level_m(site.lat, site.lon, RETURN_PERIODS),
+        still_water_level_m=still_water_at(site.station, RETURN_PERIODS),
         protection_rp=COAST_RP[site.urban_class],
         slr_2100_m=slr[:, :, 1],
         slr_2100_low_m=slr[:, :, 0],

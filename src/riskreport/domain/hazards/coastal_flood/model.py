@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from riskreport.domain.array import Array
+from riskreport.domain.array import Array, IntArray
 from riskreport.domain.cases import CaseGrid
 from riskreport.domain.hazards.base import HazardArrays, Intensity
 from riskreport.domain.hazards.coastal_flood.inputs import KEY, CoastalInputs
@@ -34,32 +34,36 @@ from riskreport.domain.site import SiteBatch
 OVERLAND_DECAY_PER_KM = 1.0  # surge loses 1 m per km over land (measured ground only); assumption
 
 
-def _curves(
+def _reached(
     site: SiteBatch, inputs: CoastalInputs, cases: CaseGrid, slr_2100: Array
-) -> tuple[Array, Array, Array]:
-    """Damage curves (B, C, n_rp), 100-year depth (B, C) and sea-level rise (B, C)."""
-    n, c = site.size, cases.size
+) -> tuple[IntArray, Array, Array, Array]:
+    """The buildings the highest level can reach, their damage curves (Bn, C, n_rp) and
+    100-year depths (Bn, C), and the sea-level rise of every building (B, C). The others stay
+    dry, so only these are computed (a few per cent of a portfolio)."""
     level_today = inputs.still_water_level_m
     scen = np.maximum(cases.scenario_index, 0)
     slr = slr_2100[:, scen] * cases.slr_fraction[None, :]  # (B, C); 0 at baseline
-    crest = value_at_rp(level_today, inputs.protection_rp)  # (B,)
-    curve = np.zeros((n, c, len(RETURN_PERIODS)))
-    depth100 = np.zeros((n, c))
-    # Only buildings the highest level can reach are computed: the others stay dry (and fast).
-    measured = np.zeros(n) if inputs.ground_measured is None else inputs.ground_measured
+    measured = np.zeros(site.size) if inputs.ground_measured is None else inputs.ground_measured
     decay = OVERLAND_DECAY_PER_KM * np.maximum(site.coast_km, 0.0) * measured
     reach = site.ground_m + decay
     top = level_today[:, -1] + slr.max(axis=1)
     near = np.flatnonzero(top > reach)
-    if near.size:
-        # Buildings last: (C, n_rp, Bn), see flood_family.damage.
-        level = level_today[near].T[None, :, :] + slr[near].T[:, None, :]
-        depth = level - reach[near]
-        over = level > crest[near]
-        sub = subset(site, near)
-        curve[near] = damage_rows(sub, np.where(over, depth, 0.0)).transpose(2, 0, 1)
-        depth100[near] = np.maximum(depth[:, RP100, :], 0.0).T
-    return curve, depth100, slr
+    if not near.size:
+        return near, np.zeros((0, cases.size, len(RETURN_PERIODS))), np.zeros((0, cases.size)), slr
+    crest = value_at_rp(level_today[near], inputs.protection_rp[near])  # (Bn,)
+    # Buildings last: (C, n_rp, Bn), see flood_family.damage.
+    level = level_today[near].T[None, :, :] + slr[near].T[:, None, :]
+    depth = level - reach[near]
+    over = level > crest
+    curve = damage_rows(subset(site, near), np.where(over, depth, 0.0)).transpose(2, 0, 1)
+    return near, curve, np.maximum(depth[:, RP100, :], 0.0).T, slr
+
+
+def _eal(site: SiteBatch, near: IntArray, reached: Array) -> Array:
+    """Expected annual loss (B, C): that of the reached buildings, 0 for the dry others."""
+    eal = np.zeros((site.size, reached.shape[1]))
+    eal[near] = eal_fraction(reached) * site.value_krw[near, None]
+    return eal
 
 
 def coastal_flood(site: SiteBatch, inputs: CoastalInputs, cases: CaseGrid) -> HazardArrays:
@@ -76,17 +80,21 @@ def coastal_flood(site: SiteBatch, inputs: CoastalInputs, cases: CaseGrid) -> Ha
 
 def _built_in(site: SiteBatch, inputs: CoastalInputs, cases: CaseGrid) -> HazardArrays:
     n, c = site.size, cases.size
-    curve, depth100, slr = _curves(site, inputs, cases, inputs.slr_2100_m)
-    value = site.value_krw[:, None]
+    near, reached, depth_near, slr = _reached(site, inputs, cases, inputs.slr_2100_m)
+    curve = np.zeros((n, c, len(RETURN_PERIODS)))
+    depth100 = np.zeros((n, c))
+    curve[near] = reached
+    depth100[near] = depth_near
     spread = None
     if inputs.slr_2100_low_m is not None and inputs.slr_2100_high_m is not None:
-        low = _curves(site, inputs, cases, inputs.slr_2100_low_m)[0]
-        high = _curves(site, inputs, cases, inputs.slr_2100_high_m)[0]
-        spread = (eal_fraction(low) * value, eal_fraction(high) * value)
+        spread = (
+            _eal(site, *_reached(site, inputs, cases, inputs.slr_2100_low_m)[:2]),
+            _eal(site, *_reached(site, inputs, cases, inputs.slr_2100_high_m)[:2]),
+        )
     return HazardArrays(
         hazard=KEY,
         kind="acute",
-        loss=eal_fraction(curve) * value,
+        loss=_eal(site, near, reached),
         probability=damaging_probability(curve),
         damage=curve,
         intensity={
