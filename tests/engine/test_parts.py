@@ -18,7 +18,7 @@ from riskreport.engine.errors import JobCancelled, JobDeadlineExceeded, Shutting
 from riskreport.engine.events.notifier import LocalNotifier, woken
 from riskreport.engine.jobs import Artifact, Job, JobError, JobStatus, Progress
 from riskreport.engine.outcome import FAILED_MESSAGE, Outcome
-from riskreport.engine.run_context import RunContext
+from riskreport.engine.context import RunContext
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind, resolve
 from riskreport.storage.memory import MemoryJobStore
 

@@ -31,7 +31,7 @@ from typing import Any
 import anyio
 import anyio.to_thread
 
-from riskreport.engine import context_vars
+from riskreport.engine import context
 from riskreport.engine.backend import JobRecorder
 from riskreport.engine.jobs import Job, JobStatus, Progress
 from riskreport.engine.outcome import CRASHED, ERROR, FAILED_MESSAGE, Outcome
@@ -146,7 +146,7 @@ class ProcessRunner(SlotRunner):
             with control.cancellable() as scope:
                 scope.deadline = anyio.current_time() + job_timeout
                 try:
-                    worker.conn.send((*request, context_vars.request_id.get()))
+                    worker.conn.send((*request, context.request_id.get()))
                     while outcome is None:
                         reply: tuple[Any, ...] = await anyio.to_thread.run_sync(
                             worker.conn.recv, abandon_on_cancel=True, limiter=readers

@@ -29,10 +29,9 @@ from logging.handlers import QueueHandler
 from multiprocessing.connection import Connection
 from typing import Any
 
-from riskreport.engine import context_vars
-from riskreport.engine.invocation import run_function
+from riskreport.engine import context
+from riskreport.engine.context import RunContext, run_function
 from riskreport.engine.jobs import Progress
-from riskreport.engine.run_context import RunContext
 from riskreport.engine.spec import Initializer
 
 Send = Callable[[tuple[Any, ...]], None]
@@ -86,13 +85,13 @@ def _run(
         send(("progress", progress.fraction, progress.stage))
 
     ctx = RunContext(job_id, deadline=time.monotonic() + job_timeout, cancel=None, sink=sink)
-    request_marker = context_vars.request_id.set(request_id)
-    job_marker = context_vars.job_id.set(job_id)
+    request_marker = context.request_id.set(request_id)
+    job_marker = context.job_id.set(job_id)
     try:
         return run_function(function, payload, ctx)
     finally:
-        context_vars.job_id.reset(job_marker)
-        context_vars.request_id.reset(request_marker)
+        context.job_id.reset(job_marker)
+        context.request_id.reset(request_marker)
 
 
 class _PipeQueue:
@@ -107,7 +106,7 @@ class _PipeQueue:
 
 def _forward_logs(send: Send, level: int) -> None:
     handler = QueueHandler(_PipeQueue(send))  # type: ignore[arg-type]
-    handler.addFilter(context_vars.LogContextFilter())
+    handler.addFilter(context.LogContextFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
