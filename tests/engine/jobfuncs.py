@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from riskreport.engine import context_vars
+from riskreport.engine import context
 from riskreport.engine.context import JobContext
 
 log = logging.getLogger("tests.engine.jobfuncs")
@@ -44,7 +44,7 @@ def was_prepared(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
 def echo(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
     return {
         "echo": payload.get("value"),
-        "request_id": context_vars.request_id.get(),
+        "request_id": context.request_id.get(),
         "job_id": ctx.job_id,
         "pid": os.getpid(),
         "remaining": ctx.remaining(),

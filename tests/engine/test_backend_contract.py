@@ -16,7 +16,7 @@ from typing import Any
 import anyio
 import pytest
 
-from riskreport.engine import context_vars
+from riskreport.engine import context
 from riskreport.engine.engine import Engine
 from riskreport.engine.errors import (
     ArtifactNotFound,
@@ -49,11 +49,11 @@ def in_background(
 
 async def test_a_job_succeeds_with_request_id_and_deadline(make: Make) -> None:
     harness = await make(job_timeout=5.0)
-    marker = context_vars.request_id.set("req-42")
+    marker = context.request_id.set("req-42")
     try:
         job = await run(harness.engine, "echo", {"value": [1, "둘"]})
     finally:
-        context_vars.request_id.reset(marker)
+        context.request_id.reset(marker)
     assert job.status is JobStatus.SUCCEEDED
     assert job.error is None
     assert job.result is not None

@@ -10,7 +10,7 @@ import time
 import anyio
 import pytest
 
-from riskreport.engine import context_vars
+from riskreport.engine import context
 from riskreport.engine.jobs import JobStatus
 from riskreport.engine.runners.pool import describe_exit
 from tests.engine.conftest import Make, seconds, wait_running
@@ -84,11 +84,11 @@ async def test_worker_logs_reach_the_parent_with_request_and_job_ids(
     make_process: Make, caplog: pytest.LogCaptureFixture
 ) -> None:
     harness = await make_process()
-    marker = context_vars.request_id.set("req-7")
+    marker = context.request_id.set("req-7")
     try:
         job = await harness.engine.submit("chatty", {})
     finally:
-        context_vars.request_id.reset(marker)
+        context.request_id.reset(marker)
     with caplog.at_level(logging.INFO):
         job = await harness.engine.wait(job.id, timeout=5)
     assert job.status is JobStatus.SUCCEEDED

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from riskreport.engine import context_vars
+from riskreport.engine import context
 from riskreport.interfaces.cli import log_config
 from riskreport.settings import LogFormat
 
@@ -36,7 +36,7 @@ def lines(stream: io.StringIO) -> list[dict[str, object]]:
 
 def test_every_line_is_one_json_object_with_the_ids(captured: io.StringIO) -> None:
     log = logging.getLogger("riskreport.api")
-    token = context_vars.request_id.set("req-7")
+    token = context.request_id.set("req-7")
     try:
         log.warning("slow answer for %s", "서울", extra={"lag_seconds": 0.2})
         try:
@@ -44,7 +44,7 @@ def test_every_line_is_one_json_object_with_the_ids(captured: io.StringIO) -> No
         except ValueError:
             log.exception("failed")
     finally:
-        context_vars.request_id.reset(token)
+        context.request_id.reset(token)
     log.info("outside any request")
     first, second, third = lines(captured)
     assert first["message"] == "slow answer for 서울"

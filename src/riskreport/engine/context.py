@@ -1,23 +1,50 @@
-"""What a running job function sees: its id, progress reporting, cancellation and deadline.
+"""Job functions and what they see while they run: their context, their ids, how they are called.
 
-Job functions are plain synchronous ``def`` functions ``fn(payload, ctx) -> dict``. They are
-resolved by dotted path ("package.module:function") so that a thread, a child process or a
-Celery worker can import and run them. The engine builds the context; a function must
+A job function is a plain synchronous ``def fn(payload, ctx) -> dict``, named by dotted path
+("package.module:function") so that a thread, a child process or a Celery worker can import and
+run it. The runner that runs it builds its ``ctx`` (a :class:`RunContext`, seen by the function as
+the :class:`JobContext` protocol) and calls it through :func:`run_function`. A function must
 
 * call ``ctx.report(fraction, stage)`` at its stages,
 * call ``ctx.check()`` between steps (raises ``JobCancelled`` / ``JobDeadlineExceeded``), and
 * pass ``ctx.remaining()`` as the timeout of any blocking I/O it does (an LLM call, say),
 
 because a thread cannot be killed: cooperation is the only way a thread job stops early.
+
+Two context variables follow a request into its jobs: the API sets :data:`request_id` for the
+duration of a request, ``Engine.submit`` runs in that context, so the job's task, its thread (the
+runner copies the context into it) and its worker process (the value travels with the call and is
+set there) all see the same id. The runners set :data:`job_id` while a job runs.
+:class:`LogContextFilter` puts both on log records.
+
+Use (in a runner)::
+
+    ctx = RunContext(job.id, deadline=time.monotonic() + timeout, cancel=token, sink=send)
+    outcome = run_function("pkg.mod:run", payload, ctx)   # never raises
+
+    handler.addFilter(LogContextFilter())   # records gain .request_id and .job_id
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from typing import Any, Protocol
+
+from riskreport.engine.errors import JobCancelled, JobDeadlineExceeded, JobInterrupted
+from riskreport.engine.jobs import Progress
+from riskreport.engine.outcome import Outcome
+from riskreport.engine.spec import resolve
+
+log = logging.getLogger("riskreport.engine")
 
 
 class JobContext(Protocol):
+    """What a job function is handed as ``ctx``."""
+
     @property
     def job_id(self) -> str: ...
 
@@ -53,3 +80,88 @@ class JobFunction(Protocol):
     def __call__(
         self, payload: Mapping[str, Any], ctx: JobContext, /
     ) -> Mapping[str, Any] | JobOutput: ...
+
+
+class RunContext:
+    """The engine's :class:`JobContext`, one per run, built in the thread or process that runs it.
+
+    ``deadline`` is on the ``time.monotonic()`` clock. ``cancel`` is the cancel token (a
+    ``threading.Event`` set by the engine; None where a cancelled job is killed instead);
+    ``sink`` receives progress and must be cheap and thread-safe (it hops to the event loop or
+    into a pipe).
+    """
+
+    __slots__ = ("_cancel", "_deadline", "_job_id", "_sink")
+
+    def __init__(
+        self,
+        job_id: str,
+        *,
+        deadline: float,
+        cancel: threading.Event | None,
+        sink: Callable[[Progress], None],
+    ) -> None:
+        self._job_id = job_id
+        self._deadline = deadline
+        self._cancel = cancel
+        self._sink = sink
+
+    @property
+    def job_id(self) -> str:
+        return self._job_id
+
+    def report(self, fraction: float, stage: str) -> None:
+        # Progress validates the fraction; a bad value is a bug in the job, so it raises.
+        self._sink(Progress(fraction=float(fraction), stage=stage))
+
+    def cancelled(self) -> bool:
+        return self._cancel is not None and self._cancel.is_set()
+
+    def remaining(self) -> float:
+        return max(0.0, self._deadline - time.monotonic())
+
+    def check(self) -> None:
+        if self.cancelled():
+            raise JobCancelled(f"job {self._job_id} was cancelled")
+        if self.remaining() <= 0.0:
+            raise JobDeadlineExceeded(f"job {self._job_id} ran out of time")
+
+
+def run_function(
+    fn: Callable[..., Any] | str, payload: Mapping[str, Any], ctx: JobContext
+) -> Outcome:
+    """Call a job function (or import it first, given its dotted path) and turn whatever happens
+    into an :class:`Outcome`; never raises. Every runner calls job functions through it, so all
+    map errors the same way.
+    """
+    try:
+        function = resolve(fn) if isinstance(fn, str) else fn
+        return Outcome.of(function(payload, ctx))
+    except JobInterrupted as exc:
+        log.info("job %s stopped: %s", ctx.job_id, exc)
+        return Outcome.from_exception(exc)
+    except BaseException as exc:
+        # BaseException too: a job calling sys.exit() must fail, not take the runner down.
+        log.error("job %s failed", ctx.job_id, exc_info=exc)
+        return Outcome.from_exception(exc)
+
+
+request_id: ContextVar[str | None] = ContextVar("riskreport_request_id", default=None)
+job_id: ContextVar[str | None] = ContextVar("riskreport_job_id", default=None)
+
+# What a log line shows for an id that does not apply (a line outside any request or job).
+UNSET = "-"
+
+
+class LogContextFilter(logging.Filter):
+    """Copy :data:`request_id` and :data:`job_id` onto each record (``-`` when unset).
+
+    Records that already carry the attributes (e.g. forwarded from a worker process) keep them.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id.get() or UNSET
+        if not hasattr(record, "job_id"):
+            record.job_id = job_id.get() or UNSET
+        return True

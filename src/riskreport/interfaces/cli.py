@@ -53,7 +53,7 @@ def log_config(level: str, log_format: LogFormat = LogFormat.TEXT) -> dict[str, 
     """uvicorn's logging config plus the ``riskreport`` loggers; every line carries the request
     and job ids (``-`` where none applies), as text or as JSON objects."""
     config = copy.deepcopy(LOGGING_CONFIG)
-    config["filters"] = {"context": {"()": "riskreport.engine.context_vars.LogContextFilter"}}
+    config["filters"] = {"context": {"()": "riskreport.engine.context.LogContextFilter"}}
     config["formatters"]["riskreport"] = {
         "()": "uvicorn.logging.DefaultFormatter",
         "fmt": "%(levelprefix)s %(name)s [request=%(request_id)s job=%(job_id)s] %(message)s",

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from riskreport.engine import context_vars
+from riskreport.engine import context
 from riskreport.engine.context import JobContext
 
 MODULE = __name__
@@ -36,7 +36,7 @@ def quick(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
     ctx.report(0.5, "echo")
     return {
         "language": payload.get("language"),
-        "request_id": context_vars.request_id.get(),
+        "request_id": context.request_id.get(),
         "job_id": ctx.job_id,
     }
 

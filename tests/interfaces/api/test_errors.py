@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from riskreport.engine.context_vars import LogContextFilter
+from riskreport.engine.context import LogContextFilter
 from riskreport.interfaces.api.errors import field_path
 from tests.interfaces.api.harness import (
     REPORT_BODY,

@@ -23,7 +23,7 @@ from typing import Protocol
 
 import anyio
 
-from riskreport.engine import context_vars
+from riskreport.engine import context
 from riskreport.engine.backend import JobRecorder
 from riskreport.engine.errors import WarmUpFailed
 from riskreport.engine.jobs import Job, JobStatus
@@ -167,11 +167,11 @@ class SlotRunner(ABC):
             await recorder.finished(job.id, _NOT_WARM)
             return
         # Log records of this job (here, in its thread, in its worker) carry its id.
-        marker = context_vars.job_id.set(job.id)
+        marker = context.job_id.set(job.id)
         try:
             await self._run_held(job, function, job_timeout, recorder, control)
         finally:
-            context_vars.job_id.reset(marker)
+            context.job_id.reset(marker)
             slots.release_on_behalf_of(control)
 
     @abstractmethod

@@ -23,10 +23,12 @@ import sys
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
+from typing import assert_never
 
 import anyio
 import anyio.to_thread
 
+from riskreport.engine.runners import pipe
 from riskreport.engine.runners import worker as worker_module
 from riskreport.engine.spec import Initializer
 from riskreport.engine.taskset import TaskSet
@@ -61,16 +63,28 @@ class Worker:
         process.start()
         child.close()  # only the child holds its end now, so its death reads as EOF here
         worker = cls(process, parent)
-        try:
-            while (message := parent.recv())[0] == "log":
-                dispatch_log(message[1])
-        except EOFError:
-            code = worker.reap()
-            raise WorkerStartError(f"worker process {describe_exit(code)} during start") from None
-        if message[0] != "ready":
-            worker.reap()
-            raise WorkerStartError(f"worker warm-up failed: {message[1]}")
-        return worker
+        while True:
+            try:
+                message = pipe.from_worker(parent)
+            except EOFError:
+                code = worker.reap()
+                raise WorkerStartError(
+                    f"worker process {describe_exit(code)} during start"
+                ) from None
+            match message:
+                case pipe.Log(record):
+                    dispatch_log(record)
+                case pipe.Ready():
+                    return worker
+                case pipe.StartFailed(reason):
+                    worker.reap()
+                    raise WorkerStartError(f"worker warm-up failed: {reason}")
+                case pipe.Report() | pipe.Done():
+                    worker.kill()
+                    worker.reap()
+                    raise WorkerStartError(f"worker sent {message!r} before it was ready")
+                case _:
+                    assert_never(message)
 
     def alive(self) -> bool:
         return self.process.is_alive()
@@ -87,7 +101,7 @@ class Worker:
     def stop(self) -> None:
         """Ask an idle worker to exit, kill it if it does not (blocking: call in a thread)."""
         try:
-            self.conn.send(("stop",))
+            pipe.send(self.conn, pipe.Stop())
         except OSError:
             log.debug("worker %s had already gone", self.process.pid)
         if self.reap() is None:

@@ -9,7 +9,8 @@ starts. A worker that crashes fails only its own job (code ``crashed``, with the
 signal), never the pool: this is why the runner does not use ``ProcessPoolExecutor``, which breaks
 wholesale when one worker dies.
 
-Progress and log records travel back over the worker's pipe; the pipe is read in a thread
+Progress and log records travel back over the worker's pipe (the messages of
+:mod:`~riskreport.engine.runners.pipe`); the pipe is read in a thread
 (``anyio.to_thread``) so a large result never blocks the loop.
 
 Use::
@@ -26,15 +27,16 @@ import importlib.util
 import logging
 import multiprocessing
 from collections.abc import Iterable
-from typing import Any
+from typing import assert_never
 
 import anyio
 import anyio.to_thread
 
-from riskreport.engine import context_vars
+from riskreport.engine import context
 from riskreport.engine.backend import JobRecorder
-from riskreport.engine.jobs import Job, JobStatus, Progress
+from riskreport.engine.jobs import Job, JobStatus
 from riskreport.engine.outcome import CRASHED, ERROR, FAILED_MESSAGE, Outcome
+from riskreport.engine.runners import pipe
 from riskreport.engine.runners import worker as worker_module
 from riskreport.engine.runners.control import (
     JobControl,
@@ -139,17 +141,17 @@ class ProcessRunner(SlotRunner):
     ) -> bool:
         """Run one job in ``worker``; True if the worker is still fit for the next job."""
         readers = self._reader_limiter()
-        request = ("run", job.id, function, dict(job.payload), job_timeout)
+        call = pipe.Run(job.id, function, dict(job.payload), job_timeout, context.request_id.get())
         outcome: Outcome | None = None
         crashed = False
         try:
             with control.cancellable() as scope:
                 scope.deadline = anyio.current_time() + job_timeout
                 try:
-                    worker.conn.send((*request, context_vars.request_id.get()))
+                    pipe.send(worker.conn, call)
                     while outcome is None:
-                        reply: tuple[Any, ...] = await anyio.to_thread.run_sync(
-                            worker.conn.recv, abandon_on_cancel=True, limiter=readers
+                        reply = await anyio.to_thread.run_sync(
+                            pipe.from_worker, worker.conn, abandon_on_cancel=True, limiter=readers
                         )
                         outcome = _handle(reply, job.id, recorder)
                 except (EOFError, OSError):
@@ -183,15 +185,17 @@ class ProcessRunner(SlotRunner):
         return False
 
 
-def _handle(message: tuple[Any, ...], job_id: str, recorder: JobRecorder) -> Outcome | None:
-    kind = message[0]
-    if kind == "done":
-        outcome: Outcome = message[1]
-        return outcome
-    if kind == "progress":
-        recorder.progress(job_id, Progress(fraction=message[1], stage=message[2]))
-    elif kind == "log":
-        dispatch_log(message[1])
-    else:
-        log.error("unexpected message from worker for job %s: %r", job_id, kind)
+def _handle(message: pipe.FromWorker, job_id: str, recorder: JobRecorder) -> Outcome | None:
+    """Act on one message from a busy worker; the job's outcome once it is ``Done``."""
+    match message:
+        case pipe.Done(outcome):
+            return outcome
+        case pipe.Report(progress):
+            recorder.progress(job_id, progress)
+        case pipe.Log(record):
+            dispatch_log(record)
+        case pipe.Ready() | pipe.StartFailed():
+            log.error("unexpected message from worker for job %s: %r", job_id, message)
+        case _:
+            assert_never(message)
     return None

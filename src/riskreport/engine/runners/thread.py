@@ -36,10 +36,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from riskreport.engine.backend import JobRecorder
-from riskreport.engine.invocation import run_function
+from riskreport.engine.context import RunContext, run_function
 from riskreport.engine.jobs import Job, Progress
 from riskreport.engine.outcome import Outcome
-from riskreport.engine.run_context import RunContext
 from riskreport.engine.runners.control import (
     JobControl,
     SlotRunner,

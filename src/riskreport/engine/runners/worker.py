@@ -1,16 +1,10 @@
 """The main loop of a worker process of the process runner (runs in the child, never imported by
 the event loop's hot path).
 
-Protocol over one duplex pipe, parent -> child::
-
-    ("run", job_id, function, payload, job_timeout, request_id)   |   ("stop",)
-
-child -> parent::
-
-    ("ready", pid) | ("failed", message)        once, after the initializer
-    ("progress", fraction, stage)               any number, while a job runs
-    ("log", LogRecord)                          the child's log records, with request/job ids
-    ("done", Outcome)                           once per job
+It talks to the parent over one duplex pipe with the messages of
+:mod:`~riskreport.engine.runners.pipe`: ``Ready`` (or ``StartFailed``) once warmed up, then for
+each ``Run`` any number of ``Report`` and ``Log`` and one ``Done``, until ``Stop`` or the parent
+goes away.
 
 The module imports only the standard library and small engine modules, so the forkserver can
 preload it and a new worker starts in milliseconds.
@@ -27,15 +21,16 @@ import time
 from collections.abc import Callable
 from logging.handlers import QueueHandler
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import assert_never
 
-from riskreport.engine import context_vars
-from riskreport.engine.invocation import run_function
+from riskreport.engine import context
+from riskreport.engine.context import RunContext, run_function
 from riskreport.engine.jobs import Progress
-from riskreport.engine.run_context import RunContext
+from riskreport.engine.outcome import Outcome
+from riskreport.engine.runners import pipe
 from riskreport.engine.spec import Initializer
 
-Send = Callable[[tuple[Any, ...]], None]
+Send = Callable[[pipe.FromWorker], None]
 
 
 def serve(
@@ -50,9 +45,9 @@ def serve(
     sys.path[:0] = [entry for entry in sys_path if entry not in sys.path]
     lock = threading.Lock()
 
-    def send(message: tuple[Any, ...]) -> None:
+    def send(message: pipe.FromWorker) -> None:
         with lock:  # a job may log or report from several threads
-            conn.send(message)
+            pipe.send(conn, message)
 
     _forward_logs(send, log_level)
     try:
@@ -60,39 +55,36 @@ def serve(
             initializer()
     except BaseException as exc:
         logging.getLogger("riskreport.engine").exception("worker warm-up failed")
-        send(("failed", f"{type(exc).__name__}: {exc}"))
+        send(pipe.StartFailed(f"{type(exc).__name__}: {exc}"))
         return
-    send(("ready", os.getpid()))
+    send(pipe.Ready(os.getpid()))
     while True:
         try:
-            message = conn.recv()
+            message = pipe.to_worker(conn)
         except EOFError:
             return  # the parent went away
-        if message[0] == "stop":
-            return
-        _, job_id, function, payload, job_timeout, request_id = message
-        send(("done", _run(send, job_id, function, payload, job_timeout, request_id)))
+        match message:
+            case pipe.Stop():
+                return
+            case pipe.Run():
+                send(pipe.Done(_run(send, message)))
+            case _:
+                assert_never(message)
 
 
-def _run(
-    send: Send,
-    job_id: str,
-    function: str,
-    payload: dict[str, Any],
-    job_timeout: float,
-    request_id: str | None,
-) -> Any:
+def _run(send: Send, call: pipe.Run) -> Outcome:
     def sink(progress: Progress) -> None:
-        send(("progress", progress.fraction, progress.stage))
+        send(pipe.Report(progress))
 
-    ctx = RunContext(job_id, deadline=time.monotonic() + job_timeout, cancel=None, sink=sink)
-    request_marker = context_vars.request_id.set(request_id)
-    job_marker = context_vars.job_id.set(job_id)
+    deadline = time.monotonic() + call.timeout
+    ctx = RunContext(call.job_id, deadline=deadline, cancel=None, sink=sink)
+    request_marker = context.request_id.set(call.request_id)
+    job_marker = context.job_id.set(call.job_id)
     try:
-        return run_function(function, payload, ctx)
+        return run_function(call.function, call.payload, ctx)
     finally:
-        context_vars.job_id.reset(job_marker)
-        context_vars.request_id.reset(request_marker)
+        context.job_id.reset(job_marker)
+        context.request_id.reset(request_marker)
 
 
 class _PipeQueue:
@@ -102,12 +94,12 @@ class _PipeQueue:
         self._send = send
 
     def put_nowait(self, record: logging.LogRecord) -> None:
-        self._send(("log", record))
+        self._send(pipe.Log(record))
 
 
 def _forward_logs(send: Send, level: int) -> None:
     handler = QueueHandler(_PipeQueue(send))  # type: ignore[arg-type]
-    handler.addFilter(context_vars.LogContextFilter())
+    handler.addFilter(context.LogContextFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

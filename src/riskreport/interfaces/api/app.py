@@ -21,7 +21,7 @@ import anyio.to_thread
 from fastapi import Depends, FastAPI
 
 from riskreport.bootstrap import open_services
-from riskreport.engine.context_vars import request_id
+from riskreport.engine.context import request_id
 from riskreport.engine.spec import Initializer, JobSpec
 from riskreport.interfaces.api.auth import SubmitRate, get_owner
 from riskreport.interfaces.api.docs import install_docs

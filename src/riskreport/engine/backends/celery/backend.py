@@ -28,7 +28,7 @@ from collections.abc import Mapping
 import anyio
 import anyio.to_thread
 
-from riskreport.engine import context_vars
+from riskreport.engine import context
 from riskreport.engine.backend import BackendStats, JobRecorder
 from riskreport.engine.backends.celery.app import TASK_NAME, CeleryConfig, Limits, celery_app
 from riskreport.engine.errors import JobNotFound, WarmUpFailed
@@ -148,7 +148,7 @@ class CeleryBackend:
                 f"{self.config.job_timeout:g} s"
             )
         self._mine.add(job.id)
-        args = [job.id, job.kind, job_timeout, context_vars.request_id.get()]
+        args = [job.id, job.kind, job_timeout, context.request_id.get()]
         limits = Limits.for_timeout(job_timeout)  # the engine may give less than the config
         try:
             await anyio.to_thread.run_sync(self._send, job.id, args, limits, limiter=self._senders)

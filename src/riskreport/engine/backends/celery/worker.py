@@ -4,7 +4,7 @@ Each worker process (a prefork child) keeps a :class:`~.runtime.WorkerRuntime`: 
 in a thread that holds the job store, a recorder over it and the event bus. The task, running in the
 process's main thread, asks it to record each step (write to the store, then publish on the bus)
 and calls the job function itself, exactly as the local runners do (same ``RunContext``, same
-:func:`~riskreport.engine.invocation.run_function`, same outcomes).
+:func:`~riskreport.engine.context.run_function`, same outcomes).
 
 What a delivery finds in the store decides what it does:
 
@@ -34,15 +34,14 @@ from typing import Any
 from celery import Celery, Task, signals
 from celery.exceptions import Reject, SoftTimeLimitExceeded, TimeLimitExceeded
 
-from riskreport.engine import context_vars
+from riskreport.engine import context
 from riskreport.engine.backends.celery.app import TASK_NAME
 from riskreport.engine.backends.celery.runtime import BusRecorder, WorkerRuntime, WorkerSetup
+from riskreport.engine.context import RunContext, run_function
 from riskreport.engine.errors import JobDeadlineExceeded, JobNotFound
 from riskreport.engine.events.redis_bus import RedisEventBus
-from riskreport.engine.invocation import run_function
 from riskreport.engine.jobs import Job, JobStatus, Progress, utcnow
 from riskreport.engine.outcome import ERROR, Outcome
-from riskreport.engine.run_context import RunContext
 from riskreport.engine.spec import resolve
 
 log = logging.getLogger("riskreport.engine")
@@ -171,15 +170,15 @@ def _run_job(job_id: str, kind: str, job_timeout: float, request_id: str | None)
         except SoftTimeLimitExceeded:
             raise JobDeadlineExceeded(f"job {job_id} ran out of time") from None
 
-    request_marker = context_vars.request_id.set(request_id)
-    job_marker = context_vars.job_id.set(job_id)
+    request_marker = context.request_id.set(request_id)
+    job_marker = context.job_id.set(job_id)
     try:
         outcome = run_function(interruptible, taken.payload, ctx)
     except SoftTimeLimitExceeded:
         outcome = Outcome.timed_out(job_timeout)
     finally:
-        context_vars.job_id.reset(job_marker)
-        context_vars.request_id.reset(request_marker)
+        context.job_id.reset(job_marker)
+        context.request_id.reset(request_marker)
     rt.call(rt.recorder.finished(job_id, outcome))
 
 

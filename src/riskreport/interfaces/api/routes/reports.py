@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from riskreport.bootstrap import REPORT_KIND
-from riskreport.engine.context_vars import request_id
+from riskreport.engine.context import request_id
 from riskreport.engine.errors import ShuttingDown
 from riskreport.engine.jobs import JobStatus
 from riskreport.interfaces.api.auth import OwnerDep, SubmitRateDep, owned
