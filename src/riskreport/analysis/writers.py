@@ -92,7 +92,6 @@ class Writers:
             if DocumentFormat.PDF in self.config.documents:
                 pdf.warm()
 
-
     def warm_pipeline(self) -> None:
         """Report on :data:`WARM_REQUEST` in each language, the narrative written by the template
         (and the LLM's prompt built, never sent): what a report job does, without its call."""
