@@ -230,7 +230,7 @@ def test_a_bad_configuration_is_refused(changes: dict[str, Any], message: str) -
 _COLD_PREPARE = """
 import json, sys
 from riskreport.analysis.config import AnalysisConfig
-from riskreport.analysis.writers import prepare
+from riskreport.analysis.job import prepare
 from riskreport.domain import gazetteer, place_names
 def loaded():
     tables = (place_names.legal_index, gazetteer.load_gazetteer)

@@ -27,16 +27,6 @@ log = logging.getLogger(__name__)
 
 NOT_CONFIGURED: Final = "llm_not_configured: set RISKREPORT_LLM_BASE_URL and RISKREPORT_LLM_MODEL"
 
-# The building a worker reports on once at warm-up, in each language. A first report loads what
-# no explicit warm-up names: the address index and gazetteer, the site tables, the hazard data,
-# the validators (about 0.3 s of CPU on the 2-core development machine, against 10 ms warm), and
-# with four jobs starting together under the GIL the first wave paid it four times over.
-WARM_REQUEST: Final[Mapping[str, Any]] = {
-    "target_location": {"address": "서울특별시 중구 세종대로 110"},
-    "building_info": {"structure": "reinforced_concrete", "use": "office", "year_built": 1998},
-    "asset_info": {"replacement_value_krw": 30e9},
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Writers:
@@ -83,7 +73,6 @@ class Writers:
         location.warm()
         self.template.warm()
         PromptBook().warm()
-        self.warm_pipeline()
         if self.config.documents:
             from riskreport.analysis.documents import fonts, html, pdf
 
@@ -91,23 +80,6 @@ class Writers:
             fonts.cjk_family()
             if DocumentFormat.PDF in self.config.documents:
                 pdf.warm()
-
-    def warm_pipeline(self) -> None:
-        """Report on :data:`WARM_REQUEST` in each language, the narrative written by the template
-        (and the LLM's prompt built, never sent): what a report job does, without its call."""
-        # Imported here: the pipeline imports this module.
-        from riskreport.analysis.hazard_data import hazard_data_for
-        from riskreport.analysis.narrative.writer import LANGUAGES
-        from riskreport.analysis.pipeline import compute
-        from riskreport.analysis.request import ReportRequest
-
-        hazard_data = hazard_data_for(self.config.hazard_maps)
-        for language in LANGUAGES:
-            request = ReportRequest.model_validate({**WARM_REQUEST, "language": language})
-            report = compute(request, hazard_data=hazard_data)
-            self.template.write(report, Unlimited())
-            if self.llm is not None:
-                PromptBook().messages(report)
 
 
 _lock = threading.Lock()
