@@ -4,6 +4,8 @@ request, and the documents attached."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -222,3 +224,28 @@ def test_prepare_builds_the_llm_client_from_the_configuration() -> None:
 def test_a_bad_configuration_is_refused(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         AnalysisConfig(**changes)
+
+
+# A fresh interpreter: this process's tables are loaded by the tests before this one.
+_COLD_PREPARE = """
+import json, sys
+from riskreport.analysis.config import AnalysisConfig
+from riskreport.analysis.job import prepare
+from riskreport.domain import gazetteer, place_names
+def loaded():
+    tables = (place_names.legal_index, gazetteer.load_gazetteer)
+    return [table.cache_info().currsize for table in tables]
+before = loaded()
+prepare(AnalysisConfig(documents=()))
+json.dump({"before": before, "after": loaded()}, sys.stdout)
+"""
+
+
+def test_prepare_loads_the_tables_a_first_report_would_load() -> None:
+    # /readyz answers once prepare returned: the address index and the gazetteer must be loaded
+    # by then, not by the first jobs (each paid them under the GIL, four at once).
+    done = subprocess.run(
+        [sys.executable, "-c", _COLD_PREPARE], capture_output=True, text=True, check=True
+    )
+    sizes = json.loads(done.stdout)
+    assert sizes == {"before": [0, 0], "after": [1, 1]}
