@@ -185,7 +185,13 @@ async def _existing_job_id(job_id: JobId, engine: EngineDep, owner: OwnerDep) ->
     response_class=EventSourceResponse,
     summary="Follow a report job (Server-Sent Events)",
     responses={
-        **NOT_FOUND,
+        # The route's response class is the event stream; its errors are JSON, said explicitly.
+        404: {
+            "description": "No job with this id.",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorPublic"}}
+            },
+        },
         200: {
             "description": "`status` and `progress` events whose data is the JobPublic "
             "snapshot; the stream ends after a final state, or with a `shutdown` event (data: "
@@ -241,10 +247,10 @@ async def report_document(
     format: Annotated[
         DocumentFormat | None, Query(description="Overrides `Accept` when given.")
     ] = None,
-    accept: Annotated[str | None, Header()] = None,
     owner: OwnerDep = None,
 ) -> Response:
-    chosen = format or negotiate(accept)
+    # Read, not declared: OpenAPI ignores an `Accept` parameter (the 200's media types say it).
+    chosen = format or negotiate(request.headers.get("accept"))
     if chosen is None:
         formats = ", ".join(f.media_type for f in DocumentFormat)
         raise ApiProblem(406, "not_acceptable", f"available formats: {formats}")
