@@ -98,4 +98,5 @@ def test_the_live_app_conforms_to_its_openapi_document(live_app: str) -> None:
         text=True,
         check=False,
     )
+    print(run.stdout[-4_000:])  # the summary, shown by `pytest -rP`
     assert run.returncode == 0, run.stdout[-20_000:] + run.stderr[-5_000:]
