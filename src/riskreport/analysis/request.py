@@ -13,6 +13,7 @@ Used as the body of ``POST /v1/reports`` and by ``riskreport.analyze(...)``. Err
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
@@ -96,8 +97,18 @@ class _Strict(BaseModel):
 class TargetLocation(_Strict):
     """Either ``lat`` and ``lon`` (WGS84, in Korea) or a Korean ``address``."""
 
-    lat: float | None = Field(default=None, ge=-90, le=90, description="Latitude, degrees")
-    lon: float | None = Field(default=None, ge=-180, le=180, description="Longitude, degrees")
+    # The schema's bounds are Korea's box (the validators' own limits); a point in the box may
+    # still be refused as out at sea, which no JSON schema can say.
+    lat: float | None = Field(
+        default=None,
+        description="Latitude, degrees",
+        json_schema_extra={"minimum": LAT_MIN, "maximum": LAT_MAX},
+    )
+    lon: float | None = Field(
+        default=None,
+        description="Longitude, degrees",
+        json_schema_extra={"minimum": LON_MIN, "maximum": LON_MAX},
+    )
     address: str | None = Field(
         default=None,
         min_length=2,
@@ -188,6 +199,10 @@ class AssetInfo(_Strict):
     insured_fraction: float | None = Field(default=None, ge=0, le=1)
 
 
+# A return period key: decimal years within 1-100000, as the OpenAPI schema states it.
+_RETURN_PERIOD = r"^(?:[1-9][0-9]{0,4}(?:\.[0-9]+)?|100000)$"
+
+
 def _curve(value: Any) -> CurvePoints:
     """A curve from JSON ``{"100": 1.2}``; the validated form (pairs) is accepted too."""
     shape = 'a curve is an object of return period -> value, e.g. {"100": 1.2}'
@@ -200,6 +215,8 @@ def _curve(value: Any) -> CurvePoints:
         raise ValueError(shape)
     points = []
     for k, v in value.items():
+        if isinstance(k, str) and not re.fullmatch(_RETURN_PERIOD, k):
+            raise ValueError(f"return period {k!r} is not a number of years within 1-100000")
         try:
             rp, x = float(k), float(v)
         except (TypeError, ValueError):
@@ -221,7 +238,14 @@ Curve = Annotated[
     CurvePoints,
     PlainValidator(_curve),
     PlainSerializer(_curve_json, return_type=dict[str, float]),
-    WithJsonSchema({"type": "object", "additionalProperties": {"type": "number", "minimum": 0}}),
+    WithJsonSchema(
+        {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": _RETURN_PERIOD},
+            "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1000},
+        }
+    ),
 ]
 
 

@@ -7,15 +7,21 @@ Use::
 
     with uvicorn_server(app) as base_url:
         async with httpx.AsyncClient(base_url=base_url) as client: ...
+
+    server, base_url = uvicorn_process(FACTORY, {"RISKREPORT_DATABASE_URL": url})  # killable
 """
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -123,6 +129,52 @@ def uvicorn_server(app: FastAPI, *, timeout: float = 20.0) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout)
+
+
+ROOT = Path(__file__).resolve().parents[3]
+# The stand-in server of ``standin_server``, configured by its RISKREPORT_TEST_* variables.
+STANDIN_FACTORY = "tests.interfaces.api.standin_server:create_from_env"
+
+
+def uvicorn_process(
+    factory: str,
+    env: Mapping[str, str],
+    *,
+    port: int | None = None,
+    grace: float | None = None,
+    log: Path | None = None,
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``uvicorn --factory factory`` in its own process (one that a test may kill), with
+    ``env`` over this process's environment; return the process and its base URL. With
+    ``log``, the server's output goes to that file instead of the test's."""
+    port = port or free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        factory,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    if grace is not None:
+        command += ["--timeout-graceful-shutdown", str(int(grace))]
+    if log is None:
+        process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+    else:
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env={**os.environ, **env},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+    return process, f"http://127.0.0.1:{port}"
 
 
 def percentile(values: Sequence[float], p: float) -> float:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -19,47 +17,30 @@ from riskreport.engine.jobs import JobStatus
 from riskreport.storage.sql import SqlJobStore
 from tests.interfaces.api.harness import (
     REPORT_BODY,
+    STANDIN_FACTORY,
     app_for,
     asgi_client,
     eventually,
-    free_port,
+    uvicorn_process,
     wait_ready,
 )
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(90)]
 
-ROOT = Path(__file__).resolve().parents[3]
 GRACE = 1.0
 
 
 def start_server(
     database_url: str, *, function: str, runner: str, nap: float, **settings: Any
 ) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
     env = {
-        **os.environ,
         "RISKREPORT_TEST_FUNCTION": function,
         "RISKREPORT_TEST_RUNNER": runner,
         "RISKREPORT_TEST_NAP": str(nap),
         "RISKREPORT_TEST_SETTINGS": json.dumps(settings),
         "RISKREPORT_DATABASE_URL": database_url,
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "tests.interfaces.api.standin_server:create_from_env",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--timeout-graceful-shutdown",
-        str(int(GRACE)),
-    ]
-    return subprocess.Popen(command, cwd=ROOT, env=env), f"http://127.0.0.1:{port}"
+    return uvicorn_process(STANDIN_FACTORY, env, grace=GRACE)
 
 
 async def statuses(client: httpx.AsyncClient, ids: list[str]) -> list[str]:

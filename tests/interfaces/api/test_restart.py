@@ -3,10 +3,8 @@ server had accepted but not finished."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import anyio
@@ -15,37 +13,23 @@ import pytest
 
 from tests.interfaces.api.harness import (
     REPORT_BODY,
+    STANDIN_FACTORY,
     app_for,
     asgi_client,
     eventually,
     free_port,
+    uvicorn_process,
     wait_ready,
 )
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def start_standin_server(function: str, database_url: str, port: int) -> subprocess.Popen[bytes]:
     env = {
-        **os.environ,
         "RISKREPORT_TEST_FUNCTION": function,
         "RISKREPORT_DATABASE_URL": database_url,
         "RISKREPORT_TEST_NAP": "30",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "tests.interfaces.api.standin_server:create_from_env",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
-    return subprocess.Popen(command, cwd=ROOT, env=env)
+    return uvicorn_process(STANDIN_FACTORY, env, port=port)[0]
 
 
 @pytest.mark.anyio

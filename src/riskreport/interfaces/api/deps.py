@@ -54,15 +54,20 @@ MetricsDep = Annotated[ServiceMetrics, Depends(get_metrics)]
 
 
 async def get_prefer_wait(
+    request: Request,
     prefer: Annotated[
-        list[str] | None,
+        str | None,
         Header(
             description="RFC 7240 preferences; `wait=N` waits up to N seconds "
-            f"(at most {MAX_PREFER_WAIT:g}) for the job to finish."
+            f"(at most {MAX_PREFER_WAIT:g}) for the job to finish. Any other preference, and "
+            "any malformed one, is ignored (RFC 7240 section 2)."
         ),
     ] = None,
 ) -> float | None:
-    return preferred_wait(prefer or [], cap=MAX_PREFER_WAIT)
+    # Declared as one string for the OpenAPI document (any text is acceptable); read from
+    # every ``Prefer`` line, since a client may send its preferences on several.
+    del prefer
+    return preferred_wait(request.headers.getlist("prefer"), cap=MAX_PREFER_WAIT)
 
 
 PreferWaitDep = Annotated[float | None, Depends(get_prefer_wait)]

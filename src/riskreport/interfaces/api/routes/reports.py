@@ -40,6 +40,24 @@ SSE_RETRY_MS = 2000
 router = APIRouter(prefix=API_PREFIX, tags=["reports"], responses=COMMON_RESPONSES)
 
 JobId = Annotated[str, Path(description="The job id returned by `POST /v1/reports`.")]
+# OpenAPI links from a submitted job to what a client does next with it; tools that follow
+# links (Schemathesis' stateful phase, client generators) chain the calls through `id`.
+_JOB = {"job_id": "$response.body#/id"}
+JOB_LINKS: dict[str, dict[str, Any]] = {
+    "GetReport": {"operationId": "get_report_v1_reports__job_id__get", "parameters": _JOB},
+    "FollowReport": {
+        "operationId": "report_events_v1_reports__job_id__events_get",
+        "parameters": _JOB,
+    },
+    "GetDocument": {
+        "operationId": "report_document_v1_reports__job_id__document_get",
+        "parameters": _JOB,
+    },
+    "CancelReport": {
+        "operationId": "cancel_report_v1_reports__job_id__delete",
+        "parameters": _JOB,
+    },
+}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorPublic, "description": "No job with this id."}
 }
@@ -51,8 +69,15 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
     response_model=JobPublic,
     summary="Submit a report",
     responses={
-        200: {"model": JobPublic, "description": "With `Prefer: wait=N`: finished in time."},
-        202: {"description": "Accepted; follow `Location`. Also when a preferred wait ran out."},
+        200: {
+            "model": JobPublic,
+            "description": "With `Prefer: wait=N`: finished in time.",
+            "links": JOB_LINKS,
+        },
+        202: {
+            "description": "Accepted; follow `Location`. Also when a preferred wait ran out.",
+            "links": JOB_LINKS,
+        },
         409: {
             "model": ErrorPublic,
             "description": "The first request with this `Idempotency-Key` is still being admitted.",
@@ -185,7 +210,13 @@ async def _existing_job_id(job_id: JobId, engine: EngineDep, owner: OwnerDep) ->
     response_class=EventSourceResponse,
     summary="Follow a report job (Server-Sent Events)",
     responses={
-        **NOT_FOUND,
+        # The route's response class is the event stream; its errors are JSON, said explicitly.
+        404: {
+            "description": "No job with this id.",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorPublic"}}
+            },
+        },
         200: {
             "description": "`status` and `progress` events whose data is the JobPublic "
             "snapshot; the stream ends after a final state, or with a `shutdown` event (data: "
@@ -241,10 +272,10 @@ async def report_document(
     format: Annotated[
         DocumentFormat | None, Query(description="Overrides `Accept` when given.")
     ] = None,
-    accept: Annotated[str | None, Header()] = None,
     owner: OwnerDep = None,
 ) -> Response:
-    chosen = format or negotiate(accept)
+    # Read, not declared: OpenAPI ignores an `Accept` parameter (the 200's media types say it).
+    chosen = format or negotiate(request.headers.get("accept"))
     if chosen is None:
         formats = ", ".join(f.media_type for f in DocumentFormat)
         raise ApiProblem(406, "not_acceptable", f"available formats: {formats}")
