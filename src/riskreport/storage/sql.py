@@ -118,6 +118,12 @@ class SqlJobStore:
             readers, self._readers = self._readers, None
             await anyio.to_thread.run_sync(readers.dispose)
 
+    def write_batches(self) -> tuple[int, int]:
+        """Transactions and writes done by group commit since ``open`` (for benchmarks)."""
+        if self._writer is None:
+            return 0, 0
+        return self._writer.batches, self._writer.writes
+
     async def ping(self) -> None:
         await self.run(_select_one, write=False)
 
