@@ -72,7 +72,11 @@ async def on_store(kind: str, args: argparse.Namespace, tmp: Path) -> float:
         store = SqlJobStore(POSTGRES_URL, table_prefix=f"bench{uuid.uuid4().hex[:8]}_")
     await store.open()
     try:
-        return await throughput(store, args.jobs, args.in_flight, args.slots)
+        rate = await throughput(store, args.jobs, args.in_flight, args.slots)
+        if isinstance(store, SqlJobStore):
+            batches, writes = store.write_batches()
+            print(f"{kind}: {writes} writes in {batches} transactions", flush=True)
+        return rate
     finally:
         await store.close()
         if isinstance(store, SqlJobStore) and kind == "postgresql":
@@ -96,6 +100,10 @@ async def main_async(args: argparse.Namespace) -> dict[str, float]:
         for kind in args.stores:
             rates[kind] = await on_store(kind, args, Path(tmp))
             print(f"{kind}: {rates[kind]:.0f} trivial jobs/s", flush=True)
+    if "postgresql" in rates and "sqlite" in rates:
+        # The machine may be shared: a ratio from one run says more than either figure alone.
+        ratio = rates["postgresql"] / rates["sqlite"]
+        print(f"postgresql / sqlite in this run: {ratio:.2f}", flush=True)
     return rates
 
 

@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 import anyio
 from sqlalchemy import delete, func, or_, select, text, update
-from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from riskreport.engine.errors import ArtifactNotFound, IllegalTransition, JobNotFound
@@ -48,6 +48,13 @@ from riskreport.storage.cursor import decode_cursor, encode_cursor
 from riskreport.storage.database_url import is_sqlite, store_url
 from riskreport.storage.group_commit import GroupCommit
 from riskreport.storage.postgres import postgres_engines
+from riskreport.storage.rows import (
+    error_json,
+    job_from_row,
+    progress_json,
+    require_aware,
+    row_values,
+)
 from riskreport.storage.sqlite import READERS, sqlite_engines
 from riskreport.storage.statements import NEW, Statements
 from riskreport.storage.tables import job_tables, upgrade_schema
@@ -111,6 +118,12 @@ class SqlJobStore:
             readers, self._readers = self._readers, None
             await anyio.to_thread.run_sync(readers.dispose)
 
+    def write_batches(self) -> tuple[int, int]:
+        """Transactions and writes done by group commit since ``open`` (for benchmarks)."""
+        if self._writer is None:
+            return 0, 0
+        return self._writer.batches, self._writer.writes
+
     async def ping(self) -> None:
         await self.run(_select_one, write=False)
 
@@ -132,7 +145,7 @@ class SqlJobStore:
     # -- jobs ------------------------------------------------------------------------------
 
     async def create(self, job: Job) -> None:
-        statement, values = self._statements.insert_job, _row_values(job)
+        statement, values = self._statements.insert_job, row_values(job)
         try:
             await self.run(lambda conn: conn.execute(statement, values), write=True)
         except IntegrityError:
@@ -145,7 +158,7 @@ class SqlJobStore:
         row = conn.execute(self._statements.get_job, {"job_id": job_id}).first()
         if row is None:
             raise JobNotFound(job_id)
-        return _job(row)
+        return job_from_row(row)
 
     async def transition(
         self,
@@ -158,18 +171,18 @@ class SqlJobStore:
         progress: Progress | None = None,
         artifacts: Iterable[Artifact] = (),
     ) -> Job:
-        _require_aware(at)
+        require_aware(at)
         values: dict[str, Any] = {"status": new.value}
         if new is JobStatus.RUNNING:
             values["started_at"] = at
         if new.is_final:
             values["finished_at"] = at
         if error is not None:
-            values["error"] = _error_json(error)
+            values["error"] = error_json(error)
         if result is not None:
             values["result"] = dict(result)
         if progress is not None:
-            values["progress"] = _progress_json(progress)
+            values["progress"] = progress_json(progress)
         statement = self._statements.transition(new, tuple(values))
         params = {"job_id": job_id} | {f"{NEW}{name}": value for name, value in values.items()}
         rows = [
@@ -185,7 +198,7 @@ class SqlJobStore:
                 raise IllegalTransition(current.status.value, new.value)
             if rows:
                 conn.execute(self._statements.insert_artifacts, rows)
-            return _job(row)
+            return job_from_row(row)
 
         return await self.run(work, write=True)
 
@@ -212,7 +225,7 @@ class SqlJobStore:
             return await self.get_artifact(job_id, artifact.name)
 
     async def set_progress(self, job_id: str, progress: Progress) -> None:
-        params = {"job_id": job_id, f"{NEW}progress": _progress_json(progress)}
+        params = {"job_id": job_id, f"{NEW}progress": progress_json(progress)}
 
         def work(conn: Connection) -> None:
             if conn.execute(self._statements.set_progress, params).rowcount == 0:
@@ -223,12 +236,12 @@ class SqlJobStore:
     async def restart(
         self, job_id: str, *, attempts: int, at: datetime, progress: Progress
     ) -> Job | None:
-        _require_aware(at)
+        require_aware(at)
         params = {
             "job_id": job_id,
             "attempts": attempts,
             f"{NEW}started_at": at,
-            f"{NEW}progress": _progress_json(progress),
+            f"{NEW}progress": progress_json(progress),
         }
 
         def work(conn: Connection) -> Job | None:
@@ -236,7 +249,7 @@ class SqlJobStore:
             if row is None:
                 self._get(conn, job_id)  # JobNotFound; else it moved on: None
                 return None
-            return _job(row)
+            return job_from_row(row)
 
         return await self.run(work, write=True)
 
@@ -278,7 +291,7 @@ class SqlJobStore:
             )
         page = statement.limit(limit + 1)
         rows = await self.run(lambda conn: conn.execute(page).all(), write=False)
-        items = tuple(_job(row) for row in rows[:limit])
+        items = tuple(job_from_row(row) for row in rows[:limit])
         more = len(rows) > limit
         next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if more else None
         return JobPage(items=items, next_cursor=next_cursor)
@@ -295,13 +308,13 @@ class SqlJobStore:
     async def recover_running(
         self, *, max_attempts: int, error: JobError, at: datetime
     ) -> Recovered:
-        _require_aware(at)
+        require_aware(at)
         jobs = self.tables.jobs
         running = jobs.c.status == JobStatus.RUNNING.value
         fail = (
             update(jobs)
             .where(running, jobs.c.attempts >= max_attempts)
-            .values(status=JobStatus.FAILED.value, error=_error_json(error), finished_at=at)
+            .values(status=JobStatus.FAILED.value, error=error_json(error), finished_at=at)
             .returning(jobs.c.id)
         )
         back = (
@@ -325,7 +338,7 @@ class SqlJobStore:
         )
 
     async def queued_jobs(self, *, created_before: datetime | None = None) -> builtins.list[Job]:
-        _require_aware(created_before)
+        require_aware(created_before)
         jobs = self.tables.jobs
         statement = (
             select(jobs)
@@ -335,12 +348,12 @@ class SqlJobStore:
         if created_before is not None:
             statement = statement.where(jobs.c.created_at < created_before)
         rows = await self.run(lambda conn: conn.execute(statement).all(), write=False)
-        return [_job(row) for row in rows]
+        return [job_from_row(row) for row in rows]
 
     async def claim_idempotency(
         self, scope: str, key: str, digest: str, job_id: str, *, at: datetime, ttl: float
     ) -> tuple[str, str] | None:
-        _require_aware(at)
+        require_aware(at)
         claims = self.tables.claims
         mine = (claims.c.scope == scope) & (claims.c.key == key)
         expired = delete(claims).where(mine, claims.c.created_at < at - timedelta(seconds=ttl))
@@ -374,7 +387,7 @@ class SqlJobStore:
         await self.run(lambda conn: conn.execute(statement), write=True)
 
     async def purge_finished(self, *, before: datetime) -> int:
-        _require_aware(before)
+        require_aware(before)
         jobs, artifacts, claims = self.tables.jobs, self.tables.artifacts, self.tables.claims
         old = (
             select(jobs.c.id)
@@ -397,55 +410,3 @@ class SqlJobStore:
 
 def _select_one(conn: Connection) -> None:
     conn.execute(text("SELECT 1"))
-
-
-def _require_aware(at: datetime | None) -> None:
-    # The column type checks too, but wrapped in a StatementError; the contract says ValueError.
-    if at is not None and at.tzinfo is None:
-        raise ValueError("job timestamps must be timezone-aware")
-
-
-def _row_values(job: Job) -> dict[str, Any]:
-    for at in (job.created_at, job.started_at, job.finished_at):
-        _require_aware(at)
-    return {
-        "id": job.id,
-        "kind": job.kind,
-        "status": job.status.value,
-        "payload": dict(job.payload),
-        "created_at": job.created_at,
-        "started_at": job.started_at,
-        "finished_at": job.finished_at,
-        "progress": _progress_json(job.progress),
-        "error": None if job.error is None else _error_json(job.error),
-        "result": None if job.result is None else dict(job.result),
-        "attempts": job.attempts,
-        "owner": job.owner,
-    }
-
-
-def _progress_json(progress: Progress) -> dict[str, Any]:
-    return {"fraction": progress.fraction, "stage": progress.stage}
-
-
-def _error_json(error: JobError) -> dict[str, str]:
-    return {"code": error.code, "message": error.message}
-
-
-def _job(row: Row[Any]) -> Job:
-    progress = row.progress
-    error = row.error
-    return Job(
-        id=row.id,
-        kind=row.kind,
-        payload=row.payload,
-        status=JobStatus(row.status),
-        created_at=row.created_at,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-        progress=Progress(fraction=float(progress["fraction"]), stage=str(progress["stage"])),
-        error=None if error is None else JobError(code=error["code"], message=error["message"]),
-        result=row.result,
-        attempts=int(row.attempts),
-        owner=row.owner,
-    )
