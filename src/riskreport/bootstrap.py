@@ -362,9 +362,15 @@ async def recover_interrupted(settings: Settings) -> Recovered:
         await store.close()
 
 
-async def _start(engine: Engine, startup: StartUp) -> None:
+async def _start(engine: Engine, startup: StartUp, *, report_requests: bool) -> None:
     try:
-        await engine.start()
+        if report_requests:
+            # Validation places sites in this process, outside the runners: warm it alongside.
+            from riskreport.analysis.job import prepare_requests
+
+            await asyncio.gather(engine.start(), asyncio.to_thread(prepare_requests))
+        else:
+            await engine.start()
     except Exception as exc:
         # The service stays up and says why in /readyz; the log has the traceback.
         startup.error = exc
@@ -399,6 +405,7 @@ async def open_services(
     warm-up. ``renderers`` (job kind -> spec) render artifacts on request; without ``specs``
     they default to the report's documents (:func:`report_renderers`).
     """
+    production = specs is None
     if specs is None:
         specs = report_specs(settings)
         if renderers is None:
@@ -425,7 +432,9 @@ async def open_services(
         )
         access = await open_access(settings, store)
         startup = StartUp()
-        startup.task = asyncio.create_task(_start(engine, startup), name="riskreport-start-up")
+        startup.task = asyncio.create_task(
+            _start(engine, startup, report_requests=production), name="riskreport-start-up"
+        )
         await _until_admitting(engine, startup.task)
         retention = None
         if settings.retention_days is not None:

@@ -249,3 +249,27 @@ def test_prepare_loads_the_tables_a_first_report_would_load() -> None:
     )
     sizes = json.loads(done.stdout)
     assert sizes == {"before": [0, 0], "after": [1, 1]}
+
+
+_COLD_REQUESTS = """
+import json, sys
+from riskreport.analysis.job import prepare_requests
+from riskreport.analysis.location import boundaries
+from riskreport.domain import place_names
+def loaded():
+    b = boundaries._boundaries
+    polygons = b is not None and b._edges is not None
+    return [polygons, place_names.legal_index.cache_info().currsize]
+before = loaded()
+prepare_requests()
+json.dump({"before": before, "after": loaded()}, sys.stdout)
+"""
+
+
+def test_the_api_process_warms_what_validating_a_request_loads() -> None:
+    # Validation places the site in the server process (the polygons and their outlines for a
+    # lat/lon, the address index for an address): loaded at start-up, not on the event loop.
+    done = subprocess.run(
+        [sys.executable, "-c", _COLD_REQUESTS], capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout) == {"before": [False, 0], "after": [True, 1]}
