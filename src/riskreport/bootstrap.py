@@ -103,8 +103,10 @@ class Services:
 
     @property
     def ready(self) -> bool:
-        """Warm-up done and admitting; false again once shutdown begins."""
-        return self.engine.ready
+        """Warm-up done (the runners' and this process's) and admitting; false again once
+        shutdown begins."""
+        task = self.startup.task
+        return self.engine.ready and task is not None and task.done() and self.startup.error is None
 
 
 def report_specs(settings: Settings) -> list[JobSpec]:
