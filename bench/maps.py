@@ -140,7 +140,8 @@ folder (30 arc-seconds, 124.5-132 E x 33-38.75 N, zstd-compressed, as `riskrepor
 writes them; one climate model per river set): one windowed read per file, vectorised sampling,
 ensemble means and curves at the model's return periods. *Cold*: windows read and decompressed
 from disk (page cache warm); *warm*: the per-process window cache holds them. Target: under 1 s.
-The CPU column can exceed the wall time: GDAL decompresses on threads of its own.{busy}
+The CPU column exceeds the wall time: a portfolio's windows are read on up to four threads at once
+(GDAL decompresses without holding the GIL), and fetched maps are Zstandard-compressed.{busy}
 {END}
 """
     print(section)
