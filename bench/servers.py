@@ -29,9 +29,10 @@ def free_port() -> int:
         return port
 
 
-def start_uvicorn(factory: str, port: int, env: Mapping[str, str]) -> subprocess.Popen[bytes]:
-    """``uvicorn --factory FACTORY`` on 127.0.0.1:``port`` with ``env`` added to ours."""
-    cmd = [
+def uvicorn_command(factory: str, port: int, *options: str) -> list[str]:
+    """The command line of ``uvicorn --factory FACTORY`` on 127.0.0.1:``port`` (benchmarks and
+    tests start their servers with it)."""
+    return [
         sys.executable,
         "-m",
         "uvicorn",
@@ -43,8 +44,13 @@ def start_uvicorn(factory: str, port: int, env: Mapping[str, str]) -> subprocess
         str(port),
         "--log-level",
         "warning",
-        "--no-access-log",
+        *options,
     ]
+
+
+def start_uvicorn(factory: str, port: int, env: Mapping[str, str]) -> subprocess.Popen[bytes]:
+    """``uvicorn --factory FACTORY`` on 127.0.0.1:``port`` with ``env`` added to ours."""
+    cmd = uvicorn_command(factory, port, "--no-access-log")
     return subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env})
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -15,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from bench.servers import uvicorn_command
 from httpx_sse import aconnect_sse
 
 from tests.engine.celery_support import REDIS_URL, ROOT, Workers, new_queue, require_redis
@@ -38,19 +38,7 @@ def start_api(workers: Workers, port: int, log: Path) -> subprocess.Popen[bytes]
         "RISKREPORT_STORE_POLL_INTERVAL": str(POLL),
         "RISKREPORT_BROKER_URL": REDIS_URL,
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "tests.engine.celery_api_server:create_from_env",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
+    command = uvicorn_command("tests.engine.celery_api_server:create_from_env", port)
     with log.open("wb") as out:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
@@ -27,6 +26,7 @@ from typing import Any
 import anyio
 import httpx
 import uvicorn
+from bench.servers import uvicorn_command
 from fastapi import FastAPI
 
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind
@@ -148,21 +148,8 @@ def uvicorn_process(
     ``env`` over this process's environment; return the process and its base URL. With
     ``log``, the server's output goes to that file instead of the test's."""
     port = port or free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        factory,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
-    if grace is not None:
-        command += ["--timeout-graceful-shutdown", str(int(grace))]
+    options = () if grace is None else ("--timeout-graceful-shutdown", str(int(grace)))
+    command = uvicorn_command(factory, port, *options)
     if log is None:
         process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
     else:
