@@ -115,9 +115,13 @@ def km2_per_detection(lat: Floats, lon: Floats, year: npt.NDArray[np.int64]) -> 
 def derive(shared: Path, out: Path) -> list[Path]:
     lat, lon, year = read_detections(shared)
     lats, lons = grid_axes(LAT0, LAT1, LON0, LON1, STEP)
-    per_year = density(lat, lon, lats, lons, BANDWIDTH_KM) / len(YEARS)
+    # The kernel sums run through BLAS, whose kernels differ by CPU in the last bits: the
+    # probability is computed from the density as stored (float32), and with expm1, which
+    # keeps tiny chances exact where 1 - exp(-x) rounds them to 0 or 1.1e-16 depending on those
+    # bits; the table is then the same on every machine (tests/data/test_make_data.py).
+    per_year = (density(lat, lon, lats, lons, BANDWIDTH_KM) / len(YEARS)).astype(np.float32)
     area = km2_per_detection(lat, lon, year)
-    burn = 1.0 - np.exp(-per_year * area)
+    burn = -np.expm1(-per_year.astype(np.float64) * area)
     meta = {
         "title": "Vegetation-fire detections per km2 per year (VIIRS, type 0, 2020-2023) and "
         "the annual probability that a point burns",
@@ -140,7 +144,7 @@ def derive(shared: Path, out: Path) -> list[Path]:
         lon0=LON0,
         step=STEP,
         fields={
-            "fire_density": per_year.astype(np.float32),
+            "fire_density": per_year,
             "burn_probability": burn.astype(np.float32),
         },
         meta=meta,

@@ -116,3 +116,31 @@ def test_a_database_made_before_migrations_is_adopted(database: tuple[str, str])
     engine.dispose()
     assert upgrade(url, table_prefix=prefix) == head()
     assert differences(url, prefix) == []
+
+
+_MIGRATE = "import sys; from riskreport.storage.migrate import upgrade; print(upgrade(sys.argv[1]))"
+
+
+def test_processes_starting_together_on_one_sqlite_file_all_find_it_migrated(
+    tmp_path: Path,
+) -> None:
+    # Celery workers start at once and each migrates the store at start-up: none may fail
+    # because another wrote the revision between its read and its write.
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", _MIGRATE, url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    results = [p.communicate(timeout=120) for p in processes]
+    for process, (out, err) in zip(processes, results, strict=True):
+        assert process.returncode == 0, err
+        assert out.strip() == head()
+    assert current(url) == head()

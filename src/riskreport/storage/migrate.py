@@ -5,8 +5,9 @@ The migrations live in :mod:`riskreport.storage.migrations`; their version is ke
 ``{prefix}alembic_version``. A database made before the store had migrations (by ``create_all``)
 is adopted: the first migration finds its tables and keeps them. Concurrent start-ups are safe
 on PostgreSQL, where a migration holds an advisory lock and the second process then finds the
-schema current; on SQLite a second process waits for the file's lock (``serve --workers N``
-migrates once, in the parent, before its workers start).
+schema current; on SQLite a migration takes the file's write lock when it begins, and a second
+process waits for it, then finds the schema current (``serve --workers N`` migrates once, in
+the parent, before its workers start).
 
 Use (blocking: from the event loop, call it in a thread)::
 
@@ -17,12 +18,13 @@ Use (blocking: from the event loop, call it in a thread)::
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 
 from riskreport.storage.database_url import is_sqlite, store_url
@@ -44,9 +46,24 @@ def _config(connection: Connection, table_prefix: str) -> Config:
 def _engine(url: str) -> Engine:
     parsed = store_url(url)
     if is_sqlite(parsed):
-        # A second process migrating the same file waits for the lock instead of failing.
-        return create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        # The driver begins transactions late (at the first write) and not for DDL: two
+        # processes starting together (Celery workers) both read "no revision" and both
+        # write it. Taking the write lock at BEGIN makes the second wait, then find the
+        # schema current; it also makes each migration's DDL atomic. SQLAlchemy's recipe for
+        # pysqlite: the driver's own transaction handling off, BEGIN emitted here.
+        event.listen(engine, "connect", _driver_transactions_off)
+        event.listen(engine, "begin", _begin_immediate)
+        return engine
     return create_engine(parsed.set(drivername="postgresql+psycopg"))
+
+
+def _driver_transactions_off(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def head() -> str:
