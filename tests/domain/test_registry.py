@@ -154,20 +154,8 @@ def test_a_registered_hazard_shows_up_in_model_report_and_request_schema() -> No
     assert hail_inputs.days.tolist() == [5.0]  # the override replaced the derived 2 days
     assert float(results["hail"].loss[0, 0]) == pytest.approx(0.005 * float(data.site.value_krw[0]))
 
-    loc = a.location
     inputs = ReportInputs(
-        location=LocationInfo(
-            loc.lat,
-            loc.lon,
-            loc.input,
-            loc.resolution,
-            loc.matched,
-            loc.note_en,
-            loc.note_ko,
-            tuple(level.as_dict() for level in loc.levels),
-            loc.source,
-            loc.sources,
-        ),
+        location=LocationInfo.of(a.location),
         building=a.building,
         asset=a.asset,
         scenarios=a.scenarios,

@@ -94,21 +94,9 @@ def assess(
         maps=inputs.maps,
     )
     report(0.92, "report")
-    loc = a.location
     out = build_report(
         ReportInputs(
-            location=LocationInfo(
-                loc.lat,
-                loc.lon,
-                loc.input,
-                loc.resolution,
-                loc.matched,
-                loc.note_en,
-                loc.note_ko,
-                tuple(level.as_dict() for level in loc.levels),
-                loc.source,
-                loc.sources,
-            ),
+            location=LocationInfo.of(a.location),
             building=a.building,
             asset=a.asset,
             scenarios=a.scenarios,

@@ -33,6 +33,20 @@ def _is_figure(node: Mapping[str, Any]) -> bool:
 DRIVER_TEXTS: Final = "driver_texts"
 
 
+def _figure_kind(node: list[Any]) -> str | None:
+    """The kind ``qN`` of a lean figure ``[number, "qN"]``; None for any other list."""
+    if (
+        len(node) == 2
+        and isinstance(node[0], int | float)
+        and not isinstance(node[0], bool)
+        and isinstance(node[1], str)
+        and node[1].startswith("q")
+        and node[1][1:].isdigit()
+    ):
+        return node[1]
+    return None
+
+
 def _cases(hazard: Mapping[str, Any]) -> list[Any]:
     return [hazard.get("baseline"), *hazard.get("results", ())]
 
@@ -104,14 +118,9 @@ def expand(report: Mapping[str, Any]) -> dict[str, Any]:
 
     def walk(node: Any) -> Any:
         if isinstance(node, list):
-            if (
-                len(node) == 2
-                and isinstance(node[0], int | float)
-                and not isinstance(node[0], bool)
-                and isinstance(node[1], str)
-                and node[1] in kinds
-            ):
-                return {"value": node[0], **kinds[node[1]]}
+            ref = _figure_kind(node)
+            if ref is not None and ref in kinds:
+                return {"value": node[0], **kinds[ref]}
             return [walk(v) for v in node]
         if isinstance(node, Mapping):
             return {k: walk(v) for k, v in node.items()}
@@ -133,15 +142,9 @@ def figures(report: Mapping[str, Any]) -> list[tuple[float, Mapping[str, str]]]:
 
     def walk(node: Any) -> None:
         if isinstance(node, list):
-            if (
-                len(node) == 2
-                and isinstance(node[0], int | float)
-                and not isinstance(node[0], bool)
-                and isinstance(node[1], str)
-                and node[1].startswith("q")
-                and node[1][1:].isdigit()
-            ):
-                found.append((float(node[0]), kinds[node[1]]))
+            ref = _figure_kind(node)
+            if ref is not None:
+                found.append((float(node[0]), kinds[ref]))
                 return
             for v in node:
                 walk(v)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from riskreport.domain.building import Asset, Building
+from riskreport.domain.location import Location
 from riskreport.domain.quantity import Provenance, Quantity
 from riskreport.domain.scenarios import DEFAULT_HEADLINE
 from riskreport.domain.site import SiteBatch
@@ -27,6 +28,22 @@ class LocationInfo:
     levels: tuple[Mapping[str, str], ...]  # province, municipality, emd, ri as present
     source: str  # what placed the site (domain/location.py)
     sources: tuple[str, ...]  # every source key behind the block (Location.sources)
+
+    @classmethod
+    def of(cls, loc: Location) -> LocationInfo:
+        """The report's view of a located site."""
+        return cls(
+            loc.lat,
+            loc.lon,
+            loc.input,
+            loc.resolution,
+            loc.matched,
+            loc.note_en,
+            loc.note_ko,
+            tuple(level.as_dict() for level in loc.levels),
+            loc.source,
+            loc.sources,
+        )
 
 
 @dataclass(frozen=True, slots=True)
