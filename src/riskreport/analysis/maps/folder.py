@@ -94,16 +94,17 @@ class MapFolder:
         # Rows are return periods, buildings last: each file's samples fill one contiguous row.
         today = np.full((n_rp, n), np.nan)
         future = np.full((len(MAP_CLIMATES), len(MAP_YEARS), n_rp, n), np.nan)
-        rasters = [
-            open_raster(self.path / m.name)
+        # Every map opened and its points located once, then their windows read side by side.
+        rasters = {
+            m.name: open_raster(self.path / m.name)
             for by_rp in sets.values()
             for ms in by_rp.values()
             for m in ms
-        ]
-        for raster in rasters:
+        }
+        for raster in rasters.values():
             if raster.grid not in located:
                 located[raster.grid] = raster.grid.locate(lat, lon)
-        prefetch([(raster, located[raster.grid]) for raster in rasters])
+        prefetch([(raster, located[raster.grid]) for raster in rasters.values()])
 
         def fill(key: tuple[str, int], out: Array) -> None:
             by_rp = sets.get(key)
@@ -114,9 +115,7 @@ class MapFolder:
             for i, rp in enumerate(rps):
                 row = samples[i]
                 for j, m in enumerate(by_rp[rp]):
-                    raster = open_raster(self.path / m.name)
-                    if raster.grid not in located:
-                        located[raster.grid] = raster.grid.locate(lat, lon)
+                    raster = rasters[m.name]
                     values = raster.sample(lat, lon, located[raster.grid])
                     if np.isfinite(values).any():
                         used.add(m.name)
