@@ -127,3 +127,20 @@ def test_request_enums_match_the_domain() -> None:
     assert tuple(params.scenarios) == DEFAULT_SCENARIOS
     assert tuple(params.horizons) == DEFAULT_HORIZONS
     assert tuple(params.hazards) == HAZARDS
+
+
+def test_a_site_is_placed_once_for_validation_and_domain() -> None:
+    """Validation's boundary lookup is the one ``to_domain`` uses (one polygon lookup)."""
+    from riskreport.analysis.location import point_areas
+
+    # A point no other test uses, so the first lookup is a miss whatever ran before.
+    body = {"target_location": {"lat": 36.35123, "lon": 127.38456}}
+    before = point_areas.cache_info()
+    request = ReportRequest.model_validate(body)
+    after_validation = point_areas.cache_info()
+    location = request.to_domain().location
+    after_domain = point_areas.cache_info()
+    assert after_validation.misses == before.misses + 1
+    assert after_domain.misses == after_validation.misses
+    assert after_domain.hits == after_validation.hits + 1
+    assert location.muni_code != 0

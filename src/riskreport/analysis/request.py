@@ -31,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from riskreport.analysis.location import MAX_OFFSHORE_KM, located, point_areas
+from riskreport.analysis.location import MAX_OFFSHORE_KM, point_areas
 from riskreport.domain.address import AddressError, AddressMatch, resolve_address
 from riskreport.domain.assessment import Assessment, OverrideValue
 from riskreport.domain.building import Structure, Use, make_asset, make_building
@@ -137,7 +137,7 @@ class TargetLocation(_Strict):
                 raise ValueError(f"({lat}, {v}) is {-km[0]:.0f} km out at sea, not in Korea")
             # The same polygon lookup that places the site (to_domain): a point it cannot place
             # (North Korea, far islets of other countries) is refused here, not in the job.
-            if not located(np.array([lat]), np.array([v]))[0]:
+            if point_areas(lat, v).muni_code == 0:
                 raise ValueError(
                     f"({lat}, {v}) is not within {MAX_OFFSHORE_KM:.0f} km of any South Korean "
                     "읍면동 (North Korea, at sea or outside the supported area)"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -186,6 +187,9 @@ def locate(lat: Array, lon: Array, *, ri: bool = False) -> Found:
     return boundaries().locate(lat, lon, ri=ri)
 
 
+# A site is looked up twice per request: validation refuses sites it cannot place, and
+# ``to_domain`` names their areas. The cache lets the second be a dictionary hit (same process).
+@lru_cache(maxsize=4096)
 def point_areas(lat: float, lon: float) -> PointAreas:
     """The areas of one site, down to the 리, as the domain takes them."""
     f = locate(np.array([lat]), np.array([lon]), ri=True)
