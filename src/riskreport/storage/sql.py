@@ -32,7 +32,7 @@ from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from riskreport.engine.errors import ArtifactNotFound, IllegalTransition, JobNotFound
+from riskreport.engine.errors import ArtifactNotFound, JobNotFound
 from riskreport.engine.jobs import (
     FINAL_STATES,
     JSON,
@@ -46,7 +46,8 @@ from riskreport.engine.jobs import (
 )
 from riskreport.storage.cursor import decode_cursor, encode_cursor
 from riskreport.storage.database_url import is_sqlite, store_url
-from riskreport.storage.group_commit import GroupCommit
+from riskreport.storage.group_commit import GroupCommit, RowWrite
+from riskreport.storage.job_writes import JobWrites, Moved
 from riskreport.storage.postgres import postgres_engines
 from riskreport.storage.rows import (
     error_json,
@@ -77,6 +78,7 @@ class SqlJobStore:
         self.url = store_url(url)
         self.tables = job_tables(table_prefix)
         self._statements = Statements(self.tables)
+        self._writes = JobWrites(self._statements)
         self._echo = echo
         # The writer's group commit, and the reader connections with their threads.
         self._writer: GroupCommit | None = None
@@ -135,6 +137,12 @@ class SqlJobStore:
             return await self._writer.run(work)
         return await anyio.to_thread.run_sync(self._read, work, limiter=self._reading)
 
+    async def _write(self, write: RowWrite[Any, T]) -> T:
+        """Run a write of one job, which group commit may merge with others of its kind."""
+        if self._writer is None:
+            raise RuntimeError("SqlJobStore is not open; call await store.open() first")
+        return await self._writer.run(write)
+
     def _read(self, work: Callable[[Connection], T]) -> T:
         readers = self._readers
         if readers is None:
@@ -145,9 +153,8 @@ class SqlJobStore:
     # -- jobs ------------------------------------------------------------------------------
 
     async def create(self, job: Job) -> None:
-        statement, values = self._statements.insert_job, row_values(job)
         try:
-            await self.run(lambda conn: conn.execute(statement, values), write=True)
+            await self._write(self._writes.create.write(job.id, row_values(job)))
         except IntegrityError:
             raise ValueError(f"a job with id {job.id!r} exists already") from None
 
@@ -172,7 +179,7 @@ class SqlJobStore:
         artifacts: Iterable[Artifact] = (),
     ) -> Job:
         require_aware(at)
-        values: dict[str, Any] = {"status": new.value}
+        values: dict[str, Any] = {}
         if new is JobStatus.RUNNING:
             values["started_at"] = at
         if new.is_final:
@@ -183,24 +190,12 @@ class SqlJobStore:
             values["result"] = dict(result)
         if progress is not None:
             values["progress"] = progress_json(progress)
-        statement = self._statements.transition(new, tuple(values))
-        params = {"job_id": job_id} | {f"{NEW}{name}": value for name, value in values.items()}
         rows = [
             {"job_id": job_id, "name": a.name, "media_type": a.media_type, "data": a.data}
             for a in artifacts
         ]
-
-        def work(conn: Connection) -> Job:
-            row = conn.execute(statement, params).first()
-            if row is None:
-                # Nothing matched: say why (no such job, or a state that cannot move there).
-                current = self._get(conn, job_id)
-                raise IllegalTransition(current.status.value, new.value)
-            if rows:
-                conn.execute(self._statements.insert_artifacts, rows)
-            return job_from_row(row)
-
-        return await self.run(work, write=True)
+        kind = self._writes.transition(new, tuple(values))
+        return await self._write(kind.write(job_id, Moved(values, rows)))
 
     async def put_artifact(self, job_id: str, artifact: Artifact) -> Artifact:
         row = {
@@ -225,13 +220,7 @@ class SqlJobStore:
             return await self.get_artifact(job_id, artifact.name)
 
     async def set_progress(self, job_id: str, progress: Progress) -> None:
-        params = {"job_id": job_id, f"{NEW}progress": progress_json(progress)}
-
-        def work(conn: Connection) -> None:
-            if conn.execute(self._statements.set_progress, params).rowcount == 0:
-                self._get(conn, job_id)  # JobNotFound, or a final job: ignored
-
-        await self.run(work, write=True)
+        await self._write(self._writes.progress.write(job_id, progress_json(progress)))
 
     async def restart(
         self, job_id: str, *, attempts: int, at: datetime, progress: Progress
