@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast, overload
 
 import anyio
+from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 log = logging.getLogger("riskreport.storage")
@@ -53,6 +54,9 @@ P = TypeVar("P")
 # other processes on the same file (``serve --workers N``) wait for it. 200 writes take
 # about 30 ms.
 MAX_BATCH = 200
+# Row writes per merged statement at most, whatever ``max_batch``: SQLite takes at most 500
+# SELECTs in one UNION ALL and 32766 parameters in one statement.
+MAX_ROWS = 200
 
 
 class RowWrites(ABC, Generic[P, T]):
@@ -105,8 +109,12 @@ class GroupCommit:
         self._queue: list[tuple[Write, asyncio.Future[Any]]] = []
         self._flusher: asyncio.Task[None] | None = None
         self._closed = False
-        self.batches = 0  # transactions written, for tests and benchmarks
+        # For tests and benchmarks: transactions, writes, and statements sent (an executemany
+        # counts once; BEGIN and COMMIT do not count).
+        self.batches = 0
         self.writes = 0
+        self.statements = 0
+        event.listen(engine, "before_cursor_execute", self._count_statement)
 
     @overload
     async def run(self, write: RowWrite[Any, T]) -> T: ...
@@ -126,6 +134,11 @@ class GroupCommit:
         if self._flusher is None:
             self._flusher = loop.create_task(self._flush(), name="riskreport-group-commit")
         return await future
+
+    def _count_statement(self, _conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+        # SQLite's BEGIN IMMEDIATE is sent as a statement; PostgreSQL's BEGIN is not.
+        if not statement.startswith("BEGIN"):
+            self.statements += 1
 
     async def aclose(self) -> None:
         """Refuse new writes, let the queued ones be written, close the engine's connection."""
@@ -261,6 +274,10 @@ def _groups(writes: Sequence[Write], left: Sequence[int], *, merge: bool) -> lis
             groups.extend(run.values())
             run, rows = {}, set()
         rows.add(write.row)
-        run.setdefault(write.kind, []).append(index)
+        group = run.setdefault(write.kind, [])
+        if len(group) == MAX_ROWS:
+            groups.append(group)  # full: the run goes on in a new group of this kind
+            group = run[write.kind] = []
+        group.append(index)
     groups.extend(run.values())
     return groups

@@ -120,11 +120,12 @@ class SqlJobStore:
             readers, self._readers = self._readers, None
             await anyio.to_thread.run_sync(readers.dispose)
 
-    def write_batches(self) -> tuple[int, int]:
-        """Transactions and writes done by group commit since ``open`` (for benchmarks)."""
+    def write_batches(self) -> tuple[int, int, int]:
+        """Transactions, writes and statements done by group commit since ``open``
+        (for benchmarks)."""
         if self._writer is None:
-            return 0, 0
-        return self._writer.batches, self._writer.writes
+            return 0, 0, 0
+        return self._writer.batches, self._writer.writes, self._writer.statements
 
     async def ping(self) -> None:
         await self.run(_select_one, write=False)
