@@ -6,8 +6,9 @@ hop, writes batched by group commit on one writer connection and reads on connec
 own (:mod:`riskreport.storage.sqlite`, :mod:`riskreport.storage.postgres`,
 :mod:`riskreport.storage.group_commit`).
 
-Every transition is one compare-and-set ``UPDATE`` (:mod:`riskreport.storage.statements`): of two
-processes racing to finish a job, exactly one wins.
+Every transition is a compare-and-set ``UPDATE`` (:mod:`riskreport.storage.statements`): of two
+processes racing to finish a job, exactly one wins. Creates, transitions and progress reports
+that arrive together share one statement per kind (:mod:`riskreport.storage.job_writes`).
 
 Use::
 
