@@ -11,22 +11,31 @@ absent (``JobNotFound``), having written nothing.
 Use (with the store's writer)::
 
     writes = JobWrites(statements)
-    await writer.run(writes.create.write(job.id, row_values(job)))
-    job = await writer.run(writes.transition(new, columns).write(job_id, Moved(values, ())))
+    await writer.run(writes.create(job))
+    job = await writer.run(writes.transition(job_id, JobStatus.RUNNING, at=now, error=None,
+                                             result=None, progress=None, artifacts=()))
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from riskreport.engine.errors import IllegalTransition, JobNotFound
-from riskreport.engine.jobs import Job, JobStatus
+from riskreport.engine.jobs import JSON, Artifact, Job, JobError, JobStatus, Progress
 from riskreport.storage.group_commit import RowWrite, RowWrites
-from riskreport.storage.rows import job_from_row
+from riskreport.storage.rows import (
+    artifact_row,
+    error_json,
+    job_from_row,
+    progress_json,
+    require_aware,
+    row_values,
+)
 from riskreport.storage.statements import NEW, Statements, parameters
 
 
@@ -109,20 +118,51 @@ class SetProgress(RowWrites[Mapping[str, Any], None]):
 
 
 class JobWrites:
-    """The kinds of merged job writes of one store (a kind is what may share a statement)."""
+    """The job writes of one store, each of a kind that may share a statement."""
 
     def __init__(self, statements: Statements) -> None:
         self._statements = statements
-        self.create = Create(statements)
-        self.progress = SetProgress(statements)
+        self._create = Create(statements)
+        self._progress = SetProgress(statements)
         self._transitions: dict[tuple[JobStatus, tuple[str, ...]], Transition] = {}
 
-    def transition(self, new: JobStatus, columns: tuple[str, ...]) -> Transition:
-        """Transitions to ``new`` setting ``columns`` (besides ``status``)."""
-        kind = self._transitions.get((new, columns))
+    def create(self, job: Job) -> RowWrite[Mapping[str, Any], None]:
+        return self._create.write(job.id, row_values(job))
+
+    def progress(self, job_id: str, progress: Progress) -> RowWrite[Mapping[str, Any], None]:
+        return self._progress.write(job_id, progress_json(progress))
+
+    def transition(
+        self,
+        job_id: str,
+        new: JobStatus,
+        *,
+        at: datetime,
+        error: JobError | None,
+        result: JSON | None,
+        progress: Progress | None,
+        artifacts: Iterable[Artifact],
+    ) -> RowWrite[Moved, Job]:
+        """Move ``job_id`` to ``new`` at ``at``: of the kind of the transitions to ``new`` that
+        set the same columns."""
+        require_aware(at)
+        values: dict[str, Any] = {}
+        if new is JobStatus.RUNNING:
+            values["started_at"] = at
+        if new.is_final:
+            values["finished_at"] = at
+        if error is not None:
+            values["error"] = error_json(error)
+        if result is not None:
+            values["result"] = dict(result)
+        if progress is not None:
+            values["progress"] = progress_json(progress)
+        key = (new, tuple(values))
+        kind = self._transitions.get(key)
         if kind is None:
-            kind = self._transitions[new, columns] = Transition(self._statements, new, columns)
-        return kind
+            kind = self._transitions[key] = Transition(self._statements, *key)
+        moved = Moved(values, [artifact_row(job_id, artifact) for artifact in artifacts])
+        return kind.write(job_id, moved)
 
 
 def _statuses(conn: Connection, statements: Statements, job_ids: list[str]) -> dict[str, str]:

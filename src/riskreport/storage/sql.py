@@ -48,14 +48,14 @@ from riskreport.engine.jobs import (
 from riskreport.storage.cursor import decode_cursor, encode_cursor
 from riskreport.storage.database_url import is_sqlite, store_url
 from riskreport.storage.group_commit import GroupCommit, RowWrite
-from riskreport.storage.job_writes import JobWrites, Moved
+from riskreport.storage.job_writes import JobWrites
 from riskreport.storage.postgres import postgres_engines
 from riskreport.storage.rows import (
+    artifact_row,
     error_json,
     job_from_row,
     progress_json,
     require_aware,
-    row_values,
 )
 from riskreport.storage.sqlite import READERS, sqlite_engines
 from riskreport.storage.statements import NEW, Statements
@@ -156,7 +156,7 @@ class SqlJobStore:
 
     async def create(self, job: Job) -> None:
         try:
-            await self._write(self._writes.create.write(job.id, row_values(job)))
+            await self._write(self._writes.create(job))
         except IntegrityError:
             raise ValueError(f"a job with id {job.id!r} exists already") from None
 
@@ -180,32 +180,19 @@ class SqlJobStore:
         progress: Progress | None = None,
         artifacts: Iterable[Artifact] = (),
     ) -> Job:
-        require_aware(at)
-        values: dict[str, Any] = {}
-        if new is JobStatus.RUNNING:
-            values["started_at"] = at
-        if new.is_final:
-            values["finished_at"] = at
-        if error is not None:
-            values["error"] = error_json(error)
-        if result is not None:
-            values["result"] = dict(result)
-        if progress is not None:
-            values["progress"] = progress_json(progress)
-        rows = [
-            {"job_id": job_id, "name": a.name, "media_type": a.media_type, "data": a.data}
-            for a in artifacts
-        ]
-        kind = self._writes.transition(new, tuple(values))
-        return await self._write(kind.write(job_id, Moved(values, rows)))
+        write = self._writes.transition(
+            job_id,
+            new,
+            at=at,
+            error=error,
+            result=result,
+            progress=progress,
+            artifacts=artifacts,
+        )
+        return await self._write(write)
 
     async def put_artifact(self, job_id: str, artifact: Artifact) -> Artifact:
-        row = {
-            "job_id": job_id,
-            "name": artifact.name,
-            "media_type": artifact.media_type,
-            "data": artifact.data,
-        }
+        row = artifact_row(job_id, artifact)
 
         def work(conn: Connection) -> Artifact:
             self._get(conn, job_id)  # JobNotFound
@@ -222,7 +209,7 @@ class SqlJobStore:
             return await self.get_artifact(job_id, artifact.name)
 
     async def set_progress(self, job_id: str, progress: Progress) -> None:
-        await self._write(self._writes.progress.write(job_id, progress_json(progress)))
+        await self._write(self._writes.progress(job_id, progress))
 
     async def restart(
         self, job_id: str, *, attempts: int, at: datetime, progress: Progress
