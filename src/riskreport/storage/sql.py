@@ -24,7 +24,7 @@ import builtins
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
@@ -45,6 +45,7 @@ from riskreport.engine.jobs import (
     Progress,
     Recovered,
 )
+from riskreport.storage.claims import Claims
 from riskreport.storage.cursor import decode_cursor, encode_cursor
 from riskreport.storage.database_url import is_sqlite, store_url
 from riskreport.storage.group_commit import GroupCommit, RowWrite
@@ -80,6 +81,7 @@ class SqlJobStore:
         self.tables = job_tables(table_prefix)
         self._statements = Statements(self.tables)
         self._writes = JobWrites(self._statements)
+        self._claims = Claims(self.tables)
         self._echo = echo
         # The writer's group commit, and the reader connections with their threads.
         self._writer: GroupCommit | None = None
@@ -332,37 +334,18 @@ class SqlJobStore:
         self, scope: str, key: str, digest: str, job_id: str, *, at: datetime, ttl: float
     ) -> tuple[str, str] | None:
         require_aware(at)
-        claims = self.tables.claims
-        mine = (claims.c.scope == scope) & (claims.c.key == key)
-        expired = delete(claims).where(mine, claims.c.created_at < at - timedelta(seconds=ttl))
-        insert = claims.insert().values(
-            scope=scope, key=key, digest=digest, job_id=job_id, created_at=at
-        )
-        read = select(claims.c.job_id, claims.c.digest).where(mine)
-
-        def work(conn: Connection) -> tuple[str, str] | None:
-            conn.execute(expired)
-            row = conn.execute(read).first()
-            if row is not None:
-                return str(row.job_id), str(row.digest)
-            conn.execute(insert)
-            return None
-
         try:
-            return await self.run(work, write=True)
+            claim = self._claims.claim(scope, key, digest, job_id, at=at, ttl=ttl)
+            return await self.run(claim, write=True)
         except IntegrityError:
             # Another process claimed the key between our read and insert: theirs stands.
-            row = await self.run(lambda conn: conn.execute(read).first(), write=False)
-            if row is None:
+            held = await self.run(self._claims.holder(scope, key), write=False)
+            if held is None:
                 raise
-            return str(row.job_id), str(row.digest)
+            return held
 
     async def release_idempotency(self, scope: str, key: str, job_id: str) -> None:
-        claims = self.tables.claims
-        statement = delete(claims).where(
-            claims.c.scope == scope, claims.c.key == key, claims.c.job_id == job_id
-        )
-        await self.run(lambda conn: conn.execute(statement), write=True)
+        await self.run(self._claims.release(scope, key, job_id), write=True)
 
     async def purge_finished(self, *, before: datetime) -> int:
         require_aware(before)
