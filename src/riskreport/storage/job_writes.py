@@ -12,8 +12,7 @@ Use (with the store's writer)::
 
     writes = JobWrites(statements)
     await writer.run(writes.create(job))
-    job = await writer.run(writes.transition(job_id, JobStatus.RUNNING, at=now, error=None,
-                                             result=None, progress=None, artifacts=()))
+    job = await writer.run(writes.transition(job_id, JobStatus.RUNNING, at=now))
 """
 
 from __future__ import annotations
@@ -138,10 +137,10 @@ class JobWrites:
         new: JobStatus,
         *,
         at: datetime,
-        error: JobError | None,
-        result: JSON | None,
-        progress: Progress | None,
-        artifacts: Iterable[Artifact],
+        error: JobError | None = None,
+        result: JSON | None = None,
+        progress: Progress | None = None,
+        artifacts: Iterable[Artifact] = (),
     ) -> RowWrite[Moved, Job]:
         """Move ``job_id`` to ``new`` at ``at``: of the kind of the transitions to ``new`` that
         set the same columns."""
