@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from riskreport.engine.errors import IllegalTransition, JobNotFound
 from riskreport.engine.jobs import Job, JobStatus
-from riskreport.storage.group_commit import GroupCommit
+from riskreport.storage.group_commit import MAX_ROWS, GroupCommit, RowWrite, RowWrites
 from riskreport.storage.sql import SqlJobStore
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(20)]
@@ -155,3 +155,65 @@ async def test_a_failed_commit_reaches_every_caller_and_the_writer_recovers(
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 3
     engine.dispose()
+
+
+class Appends(RowWrites[int, int]):
+    """Row writes that append ``params`` to row ``row`` of table ``t``, as one INSERT of many
+    rows, recording the size of each group they were given."""
+
+    def __init__(self) -> None:
+        self.groups: list[list[str]] = []
+
+    def write_all(
+        self, conn: Connection, writes: Sequence[RowWrite[int, int]]
+    ) -> list[int | Exception]:
+        self.groups.append([write.row for write in writes])
+        conn.execute(
+            text("INSERT INTO t (row, n) VALUES (:row, :n)"),
+            [{"row": write.row, "n": write.params} for write in writes],
+        )
+        return [write.params for write in writes]
+
+
+@pytest.fixture
+def plain_engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = create_engine(f"sqlite:///{tmp_path / 'plain.db'}", pool_size=1)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (seq INTEGER PRIMARY KEY, row TEXT, n INTEGER)"))
+    yield engine
+    engine.dispose()
+
+
+async def test_row_writes_merge_in_runs_that_keep_each_rows_order(plain_engine: Engine) -> None:
+    writer = GroupCommit(plain_engine)
+    appends = Appends()
+
+    def count(conn: Connection) -> int:  # a function: it may read any row, so it ends a run
+        return int(conn.execute(text("SELECT count(*) FROM t")).scalar_one())
+
+    results = await asyncio.gather(
+        writer.run(appends.write("a", 1)),
+        writer.run(appends.write("b", 2)),
+        writer.run(appends.write("a", 3)),  # "a" again: a new run
+        writer.run(appends.write("c", 4)),
+        writer.run(count),  # sees the four before it
+        writer.run(appends.write("d", 5)),
+    )
+    await writer.aclose()
+    assert list(results) == [1, 2, 3, 4, 4, 5]
+    assert writer.batches == 1
+    assert appends.groups == [["a", "b"], ["a", "c"], ["d"]]
+    with plain_engine.connect() as conn:
+        rows = conn.execute(text("SELECT row, n FROM t ORDER BY seq")).all()
+    assert [tuple(row) for row in rows] == [("a", 1), ("b", 2), ("a", 3), ("c", 4), ("d", 5)]
+
+
+async def test_a_merged_statement_takes_at_most_max_rows(plain_engine: Engine) -> None:
+    writer = GroupCommit(plain_engine, max_batch=MAX_ROWS * 3)
+    appends = Appends()
+    count = MAX_ROWS * 2 + 7
+    results = await asyncio.gather(*(writer.run(appends.write(f"r{i}", i)) for i in range(count)))
+    await writer.aclose()
+    assert results == list(range(count))
+    assert writer.batches == 1
+    assert [len(group) for group in appends.groups] == [MAX_ROWS, MAX_ROWS, 7]

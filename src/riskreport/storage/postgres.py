@@ -6,9 +6,12 @@ connection through :class:`~riskreport.storage.group_commit.GroupCommit` (every 
 arrives while a batch is being written joins the next batch: one transaction, one COMMIT, one
 thread hop); reads use a small pool of their own. psycopg 3 runs synchronously in worker
 threads, whole operations per hop (its async mode through SQLAlchemy costs a greenlet switch
-and a loop round trip per statement). Compare-and-set transitions keep their meaning inside a
-batch: each is its own ``UPDATE ... WHERE status IN (...)``, and other processes' writes wait on
-the row lock as they would for single transactions.
+and a loop round trip per statement). Within a batch, the jobs' creates, transitions and
+progress reports go as one statement per kind (:mod:`riskreport.storage.job_writes`): the 16
+``running`` writes of jobs starting together are one round trip, not 16. Compare-and-set keeps
+its meaning: a merged ``UPDATE ... FROM new WHERE status IN (...)`` changes each job only from a
+state that may move there, and other processes' writes wait on the row locks as they would for
+single transactions.
 
 Use::
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.engine import Row
 
-from riskreport.engine.jobs import Job, JobError, JobStatus, Progress
+from riskreport.engine.jobs import Artifact, Job, JobError, JobStatus, Progress
 
 
 def require_aware(at: datetime | None) -> None:
@@ -40,6 +40,15 @@ def row_values(job: Job) -> dict[str, Any]:
         "result": None if job.result is None else dict(job.result),
         "attempts": job.attempts,
         "owner": job.owner,
+    }
+
+
+def artifact_row(job_id: str, artifact: Artifact) -> dict[str, Any]:
+    return {
+        "job_id": job_id,
+        "name": artifact.name,
+        "media_type": artifact.media_type,
+        "data": artifact.data,
     }
 
 

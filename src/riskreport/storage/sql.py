@@ -6,8 +6,9 @@ hop, writes batched by group commit on one writer connection and reads on connec
 own (:mod:`riskreport.storage.sqlite`, :mod:`riskreport.storage.postgres`,
 :mod:`riskreport.storage.group_commit`).
 
-Every transition is one compare-and-set ``UPDATE`` (:mod:`riskreport.storage.statements`): of two
-processes racing to finish a job, exactly one wins.
+Every transition is a compare-and-set ``UPDATE`` (:mod:`riskreport.storage.statements`): of two
+processes racing to finish a job, exactly one wins. Creates, transitions and progress reports
+that arrive together share one statement per kind (:mod:`riskreport.storage.job_writes`).
 
 Use::
 
@@ -23,7 +24,7 @@ import builtins
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
@@ -32,7 +33,7 @@ from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from riskreport.engine.errors import ArtifactNotFound, IllegalTransition, JobNotFound
+from riskreport.engine.errors import ArtifactNotFound, JobNotFound
 from riskreport.engine.jobs import (
     FINAL_STATES,
     JSON,
@@ -44,16 +45,18 @@ from riskreport.engine.jobs import (
     Progress,
     Recovered,
 )
+from riskreport.storage.claims import Claims
 from riskreport.storage.cursor import decode_cursor, encode_cursor
 from riskreport.storage.database_url import is_sqlite, store_url
-from riskreport.storage.group_commit import GroupCommit
+from riskreport.storage.group_commit import GroupCommit, RowWrite
+from riskreport.storage.job_writes import JobWrites
 from riskreport.storage.postgres import postgres_engines
 from riskreport.storage.rows import (
+    artifact_row,
     error_json,
     job_from_row,
     progress_json,
     require_aware,
-    row_values,
 )
 from riskreport.storage.sqlite import READERS, sqlite_engines
 from riskreport.storage.statements import NEW, Statements
@@ -77,6 +80,8 @@ class SqlJobStore:
         self.url = store_url(url)
         self.tables = job_tables(table_prefix)
         self._statements = Statements(self.tables)
+        self._writes = JobWrites(self._statements)
+        self._claims = Claims(self.tables)
         self._echo = echo
         # The writer's group commit, and the reader connections with their threads.
         self._writer: GroupCommit | None = None
@@ -118,11 +123,12 @@ class SqlJobStore:
             readers, self._readers = self._readers, None
             await anyio.to_thread.run_sync(readers.dispose)
 
-    def write_batches(self) -> tuple[int, int]:
-        """Transactions and writes done by group commit since ``open`` (for benchmarks)."""
+    def write_batches(self) -> tuple[int, int, int]:
+        """Transactions, writes and statements done by group commit since ``open``
+        (for benchmarks)."""
         if self._writer is None:
-            return 0, 0
-        return self._writer.batches, self._writer.writes
+            return 0, 0, 0
+        return self._writer.batches, self._writer.writes, self._writer.statements
 
     async def ping(self) -> None:
         await self.run(_select_one, write=False)
@@ -135,6 +141,12 @@ class SqlJobStore:
             return await self._writer.run(work)
         return await anyio.to_thread.run_sync(self._read, work, limiter=self._reading)
 
+    async def _write(self, write: RowWrite[Any, T]) -> T:
+        """Run a write of one job, which group commit may merge with others of its kind."""
+        if self._writer is None:
+            raise RuntimeError("SqlJobStore is not open; call await store.open() first")
+        return await self._writer.run(write)
+
     def _read(self, work: Callable[[Connection], T]) -> T:
         readers = self._readers
         if readers is None:
@@ -145,9 +157,8 @@ class SqlJobStore:
     # -- jobs ------------------------------------------------------------------------------
 
     async def create(self, job: Job) -> None:
-        statement, values = self._statements.insert_job, row_values(job)
         try:
-            await self.run(lambda conn: conn.execute(statement, values), write=True)
+            await self._write(self._writes.create(job))
         except IntegrityError:
             raise ValueError(f"a job with id {job.id!r} exists already") from None
 
@@ -171,44 +182,19 @@ class SqlJobStore:
         progress: Progress | None = None,
         artifacts: Iterable[Artifact] = (),
     ) -> Job:
-        require_aware(at)
-        values: dict[str, Any] = {"status": new.value}
-        if new is JobStatus.RUNNING:
-            values["started_at"] = at
-        if new.is_final:
-            values["finished_at"] = at
-        if error is not None:
-            values["error"] = error_json(error)
-        if result is not None:
-            values["result"] = dict(result)
-        if progress is not None:
-            values["progress"] = progress_json(progress)
-        statement = self._statements.transition(new, tuple(values))
-        params = {"job_id": job_id} | {f"{NEW}{name}": value for name, value in values.items()}
-        rows = [
-            {"job_id": job_id, "name": a.name, "media_type": a.media_type, "data": a.data}
-            for a in artifacts
-        ]
-
-        def work(conn: Connection) -> Job:
-            row = conn.execute(statement, params).first()
-            if row is None:
-                # Nothing matched: say why (no such job, or a state that cannot move there).
-                current = self._get(conn, job_id)
-                raise IllegalTransition(current.status.value, new.value)
-            if rows:
-                conn.execute(self._statements.insert_artifacts, rows)
-            return job_from_row(row)
-
-        return await self.run(work, write=True)
+        write = self._writes.transition(
+            job_id,
+            new,
+            at=at,
+            error=error,
+            result=result,
+            progress=progress,
+            artifacts=artifacts,
+        )
+        return await self._write(write)
 
     async def put_artifact(self, job_id: str, artifact: Artifact) -> Artifact:
-        row = {
-            "job_id": job_id,
-            "name": artifact.name,
-            "media_type": artifact.media_type,
-            "data": artifact.data,
-        }
+        row = artifact_row(job_id, artifact)
 
         def work(conn: Connection) -> Artifact:
             self._get(conn, job_id)  # JobNotFound
@@ -225,13 +211,7 @@ class SqlJobStore:
             return await self.get_artifact(job_id, artifact.name)
 
     async def set_progress(self, job_id: str, progress: Progress) -> None:
-        params = {"job_id": job_id, f"{NEW}progress": progress_json(progress)}
-
-        def work(conn: Connection) -> None:
-            if conn.execute(self._statements.set_progress, params).rowcount == 0:
-                self._get(conn, job_id)  # JobNotFound, or a final job: ignored
-
-        await self.run(work, write=True)
+        await self._write(self._writes.progress(job_id, progress))
 
     async def restart(
         self, job_id: str, *, attempts: int, at: datetime, progress: Progress
@@ -354,37 +334,18 @@ class SqlJobStore:
         self, scope: str, key: str, digest: str, job_id: str, *, at: datetime, ttl: float
     ) -> tuple[str, str] | None:
         require_aware(at)
-        claims = self.tables.claims
-        mine = (claims.c.scope == scope) & (claims.c.key == key)
-        expired = delete(claims).where(mine, claims.c.created_at < at - timedelta(seconds=ttl))
-        insert = claims.insert().values(
-            scope=scope, key=key, digest=digest, job_id=job_id, created_at=at
-        )
-        read = select(claims.c.job_id, claims.c.digest).where(mine)
-
-        def work(conn: Connection) -> tuple[str, str] | None:
-            conn.execute(expired)
-            row = conn.execute(read).first()
-            if row is not None:
-                return str(row.job_id), str(row.digest)
-            conn.execute(insert)
-            return None
-
         try:
-            return await self.run(work, write=True)
+            claim = self._claims.claim(scope, key, digest, job_id, at=at, ttl=ttl)
+            return await self.run(claim, write=True)
         except IntegrityError:
             # Another process claimed the key between our read and insert: theirs stands.
-            row = await self.run(lambda conn: conn.execute(read).first(), write=False)
-            if row is None:
+            held = await self.run(self._claims.holder(scope, key), write=False)
+            if held is None:
                 raise
-            return str(row.job_id), str(row.digest)
+            return held
 
     async def release_idempotency(self, scope: str, key: str, job_id: str) -> None:
-        claims = self.tables.claims
-        statement = delete(claims).where(
-            claims.c.scope == scope, claims.c.key == key, claims.c.job_id == job_id
-        )
-        await self.run(lambda conn: conn.execute(statement), write=True)
+        await self.run(self._claims.release(scope, key, job_id), write=True)
 
     async def purge_finished(self, *, before: datetime) -> int:
         require_aware(before)
