@@ -1,9 +1,9 @@
 """Run every hazard at every validation site through the public API and rank the sites.
 
-Only the public surface is used (``riskreport.analyze`` and the report keys documented in
-docs/report-schema.md: ``hazards[*].hazard``, ``baseline``, ``results[*]`` with ``scenario``,
-``horizon``, ``eal`` or ``annual_cost``, ``score``, ``intensity``), so the table keeps working
-when the model's internals change.
+Only the public surface is used (``riskreport.analyze``, ``riskreport.expand`` and the report
+keys documented in docs/report-schema.md: ``hazards[*].hazard``, ``baseline``, ``results[*]``
+with ``scenario``, ``horizon``, ``eal`` or ``annual_cost``, ``score``, ``intensity``), so the
+table keeps working when the model's internals change.
 
 >>> from scripts.validation.sites import load_catalogue
 >>> out = evaluate(load_catalogue())                             # doctest: +SKIP
@@ -117,6 +117,7 @@ def _future_case(entry: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def outcomes_of(site: str, report: Mapping[str, Any]) -> list[Outcome]:
     """The outcomes of one report, one per hazard, in the report's order."""
+    report = riskreport.expand(report)  # every figure a {"value", "unit", ...} object
     out = []
     for entry in report["hazards"]:
         base = entry["baseline"]
@@ -140,6 +141,7 @@ def outcomes_of(site: str, report: Mapping[str, Any]) -> list[Outcome]:
 
 def placement_of(site: str, report: Mapping[str, Any]) -> Placement:
     """The matched municipality and the site inputs of one report (missing keys give None)."""
+    report = riskreport.expand(report)
     matched = (report.get("location") or {}).get("matched") or {}
     name = " ".join(str(matched[k]) for k in ("province_en", "municipality_en") if matched.get(k))
     given = report.get("site") or {}

@@ -11,17 +11,25 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from riskreport.analysis.pipeline import assess, compute
+from riskreport.analysis.pipeline import assess
+from riskreport.analysis.pipeline import compute as lean_compute
 from riskreport.analysis.request import ReportRequest
 from riskreport.domain.cases import case_grid
 from riskreport.domain.hazards.base import OverrideValue
 from riskreport.domain.hazards.coastal_flood.inputs import CoastalInputs
 from riskreport.domain.hazards.registry import REGISTRY
+from riskreport.domain.lean_json import expand
 from riskreport.domain.losses import RETURN_PERIODS, eal_fraction
 from riskreport.domain.model import run
 from riskreport.domain.report_tree import Report
 from riskreport.domain.scores import GRADES
 from riskreport.domain.site import site_batch
+
+
+def compute(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """``compute`` in the verbose form (every figure a quantity object), as read here."""
+    return expand(lean_compute(*args, **kwargs))
+
 
 BUSAN: dict[str, Any] = {
     "target_location": {"address": "부산광역시 해운대구"},
@@ -87,7 +95,8 @@ def test_the_user_picks_the_headline_case() -> None:
 def test_the_report_is_a_typed_tree_serialised_once() -> None:
     tree = assess(_request(BUSAN))
     assert isinstance(tree, Report)
-    assert tree.as_dict() == _busan()
+    assert tree.as_verbose_dict() == _busan()
+    assert tree.as_dict() == lean_compute(_request(BUSAN))  # the lean form is compute()'s
     with pytest.raises(AttributeError):
         tree.summary.overall_grade = "A"  # type: ignore[misc]
 

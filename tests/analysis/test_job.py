@@ -25,6 +25,8 @@ from riskreport.analysis.job import (
 )
 from riskreport.analysis.narrative import TemplateWriter
 from riskreport.analysis.narrative.llm import LlmWriter
+from riskreport.analysis.pipeline import compute
+from riskreport.analysis.request import ReportRequest
 from tests.analysis.narrative import llm_stub
 from tests.analysis.narrative.reports import BUILDINGS, report_of
 
@@ -107,7 +109,11 @@ def test_a_report_goes_through_every_stage_and_carries_its_documents() -> None:
     assert narrative["writer"] == "template"
     assert narrative["fallback_reason"] is None
     assert narrative["language"] == "en"
-    assert output.result["schema_version"] == "1"
+    assert output.result["schema_version"] == "2"
+    numbers = {k: v for k, v in output.result.items() if k != "narrative"}
+    assert numbers == compute(ReportRequest.model_validate(payload()))  # the same lean JSON
+    assert set(narrative["sections"]) == {"summary", "discussion"}  # the prose; the rest rebuilt
+    assert "markdown" not in narrative
     json.dumps(output.result)  # the result is JSON
     assert set(output.artifacts) == {"md", "html"}
     assert output.artifacts["html"][0] == "text/html; charset=utf-8"
@@ -191,7 +197,9 @@ def test_narrate_adds_the_narrative_to_a_computed_report() -> None:
     narrated = narrate(report)
     assert "narrative" not in report
     assert narrated["narrative"]["language"] == "ko"
-    assert narrated["narrative"]["markdown"].startswith("# 물리적 기후 위험 보고서")
+    assert narrated["narrative"]["sections"]["summary"]
+    full = TemplateWriter().complete(narrated, narrated["narrative"])
+    assert full["markdown"].startswith("# 물리적 기후 위험 보고서")
 
 
 def test_prepare_builds_the_llm_client_from_the_configuration() -> None:

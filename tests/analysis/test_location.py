@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,11 +13,19 @@ from pydantic import ValidationError
 
 from riskreport.analysis.location import locate, municipality_codes, point_areas
 from riskreport.analysis.location.boundaries import boundaries
-from riskreport.analysis.pipeline import analyze, analyze_portfolio
+from riskreport.analysis.pipeline import analyze as lean_analyze
+from riskreport.analysis.pipeline import analyze_portfolio
 from riskreport.analysis.request import ReportRequest, TargetLocation
 from riskreport.domain.gazetteer import MOVED
+from riskreport.domain.lean_json import expand
 from riskreport.domain.location import LocationError, locate_coordinates
 from riskreport.domain.site_grid import lookup
+
+
+def analyze(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """``analyze`` in the verbose form (every figure a quantity object), as read here."""
+    return expand(lean_analyze(*args, **kwargs))
+
 
 REFERENCE = (
     Path(__file__).resolve().parents[3] / "shared" / "reference" / "korea-gazetteer-2018.csv"

@@ -11,9 +11,16 @@ from typing import Any
 
 import pytest
 
-from riskreport.analysis.pipeline import analyze
+from riskreport.analysis.pipeline import analyze as lean_analyze
 from riskreport.analysis.request import ReportRequest
 from riskreport.domain.hazards.registry import REGISTRY
+from riskreport.domain.lean_json import expand
+
+
+def analyze(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """``analyze`` in the verbose form (every figure a quantity object), as read here."""
+    return expand(lean_analyze(*args, **kwargs))
+
 
 # A sea-front, riverside, forest-edge light building in Busan: every hazard has something to move.
 SITE: dict[str, Any] = {"address": "부산광역시 해운대구"}

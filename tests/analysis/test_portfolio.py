@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from riskreport.analysis.pipeline import analyze, analyze_portfolio
+from riskreport.analysis.pipeline import analyze as lean_analyze
+from riskreport.analysis.pipeline import analyze_portfolio
 from riskreport.domain.hazards.registry import HAZARDS
+from riskreport.domain.lean_json import expand
 from tests.analysis.test_pipeline import BUSAN_WAREHOUSE, GANGWON_HOUSE, SEOUL_OFFICE
+
+
+def analyze(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """``analyze`` in the verbose form (every figure a quantity object), as read here."""
+    return expand(lean_analyze(*args, **kwargs))
 
 
 def test_portfolio_matches_single_reports() -> None:

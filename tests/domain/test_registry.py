@@ -164,14 +164,14 @@ def test_a_registered_hazard_shows_up_in_model_report_and_request_schema() -> No
         language="en",
         site=data.site,
     )
-    report = build_report(inputs, results, cases, registry=registry).as_dict()
+    report = build_report(inputs, results, cases, registry=registry).as_verbose_dict()
     hail = report["hazards"][-1]
     assert hail["hazard"] == "hail"
     assert hail["inputs"]["hail_days"]["value"] == 5
     assert hail["baseline"]["drivers"][0]["key"] == "hail_region"
     without = build_report(
         inputs, {k: v for k, v in results.items() if k != "hail"}, cases, registry=REGISTRY
-    ).as_dict()
+    ).as_verbose_dict()
     added = report["summary"]["total_eal"]["SSP2-4.5"]["2050"]["value"]
     before = without["summary"]["total_eal"]["SSP2-4.5"]["2050"]["value"]
     assert added == pytest.approx(before + float(results["hail"].loss[0, 1]), rel=1e-5)

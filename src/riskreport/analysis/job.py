@@ -6,6 +6,7 @@ after :func:`prepare` warmed the worker up once::
     prepare(AnalysisConfig())                       # once per worker, at start-up
     output = run_report(payload, ctx)               # per job: the result, no documents
     output.result["narrative"]["writer"]            # "template" or "llm"
+    output.result["quantity_kinds"]                 # the lean report JSON (schema 2)
     render_document({"result": output.result, "name": "pdf"}, ctx).artifacts["pdf"]
     # ("application/pdf", b"%PDF-..."), on a document's first request
 
@@ -28,10 +29,11 @@ from riskreport.analysis.hazard_data import hazard_data_for
 from riskreport.analysis.location import warm as warm_locations
 from riskreport.analysis.narrative.prompts import PromptBook
 from riskreport.analysis.narrative.writer import LANGUAGES, Unlimited
-from riskreport.analysis.pipeline import compute
+from riskreport.analysis.pipeline import assess, compute
 from riskreport.analysis.request import ReportRequest
 from riskreport.analysis.writers import NOT_CONFIGURED, Writers, current_writers, narrate
 from riskreport.analysis.writers import prepare as prepare_writers
+from riskreport.domain.lean_json import compact
 
 # The job's entry points and the writers' names callers used to import from here.
 __all__ = [
@@ -124,12 +126,16 @@ def run_report(payload: Mapping[str, Any], ctx: JobContext) -> ReportOutput:
         ctx.check()
 
     hazard_data = hazard_data_for(writers.config.hazard_maps)
-    report = compute(request, progress=on_progress, hazard_data=hazard_data)
+    tree = assess(request, progress=on_progress, hazard_data=hazard_data)
+    # The writers read the verbose form; the result is the lean one (docs/report-schema.md).
+    # Both come from the tree, so the writers need not expand the lean one again.
+    verbose = tree.as_verbose_dict()
+    report = compact(verbose)
     ctx.check()
 
     ctx.report(STAGES["narrative"], "narrative")
     requested = report.get("parameters", {}).get("narrative")
-    narrative = writers.write(report, requested, ctx)
+    narrative = writers.write(verbose, requested, ctx)
     ctx.check()
     result = {**report, "narrative": narrative.to_dict()}
     if not writers.config.eager_documents:
@@ -146,7 +152,9 @@ def run_report(payload: Mapping[str, Any], ctx: JobContext) -> ReportOutput:
         done.append(fmt)
 
     ctx.report(STAGES["documents"], "documents")
-    artifacts = render_documents(result, documents, before_each=before_each)
+    # The narrative in full (every section, the Markdown) is at hand: no need to rebuild it.
+    full = {**verbose, "narrative": narrative.to_full_dict()}
+    artifacts = render_documents(full, documents, before_each=before_each)
     ctx.check()
     return ReportOutput(result=result, artifacts=artifacts)
 

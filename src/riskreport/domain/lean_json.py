@@ -6,14 +6,26 @@ hazard. The lean form keeps the number in place and names its metadata by a shor
 top-level ``quantity_kinds`` table, so every number still resolves to its unit, provenance and
 source (and the source to ``sources``)::
 
-    lean = compact(report.as_dict())
+    lean = report.as_dict()                      # compact(report.as_verbose_dict())
     lean["hazards"][0]["baseline"]["score"]      # [2, "q7"]
     lean["quantity_kinds"]["q7"]                 # {"unit": "score", "provenance": ..., ...}
-    expand(lean) == report.as_dict()             # lossless
+    expand(lean) == report.as_verbose_dict()     # lossless
 
 A hazard's drivers say the same words in every case, so each case lists driver keys and the
-hazard holds their texts once, under ``driver_texts``. Labels (``{"value": str, "provenance",
+hazard holds their texts once, under ``driver_texts``; a case's score in words (``level_en``,
+``level_ko``) depends on the score alone, so the top-level ``score_levels`` says it once
+(``{"3": {"en": "medium", "ko": "보통"}}``). Labels (``{"value": str, "provenance",
 "source"}``) are few and stay as they are.
+
+Within a hazard, a result's figure almost always has the kind of the same figure in the case
+before it (the same unit, provenance and source; another scenario or horizon). There it is a bare
+number, of the kind of that figure: in the ``baseline`` for the first result, in the result
+before it for the others. A figure of another kind, or with none before it (``null``), keeps its
+own ``[value, kind]``::
+
+    lean["hazards"][0]["baseline"]["eal"]        # [1234, "q15"]
+    lean["hazards"][0]["results"][0]["eal"]      # 2345: kind "q15", as in the baseline
+    lean["hazards"][0]["results"][1]["eal"]      # 3456: kind "q15", as in results[0]
 """
 
 from __future__ import annotations
@@ -22,23 +34,25 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 KINDS: Final = "quantity_kinds"
+DRIVER_TEXTS: Final = "driver_texts"
+LEVELS: Final = "score_levels"
 _FIELDS: Final = frozenset(("value", "unit", "provenance", "source"))
 
 
+def _is_number(node: object) -> bool:
+    return isinstance(node, int | float) and not isinstance(node, bool)
+
+
 def _is_figure(node: Mapping[str, Any]) -> bool:
-    value = node.get("value")
-    return node.keys() == _FIELDS and isinstance(value, int | float) and not isinstance(value, bool)
+    return node.keys() == _FIELDS and _is_number(node.get("value"))
 
 
-DRIVER_TEXTS: Final = "driver_texts"
-
-
-def _figure_kind(node: list[Any]) -> str | None:
-    """The kind ``qN`` of a lean figure ``[number, "qN"]``; None for any other list."""
+def _figure_kind(node: object) -> str | None:
+    """The kind ``qN`` of a lean figure ``[number, "qN"]``; None for anything else."""
     if (
-        len(node) == 2
-        and isinstance(node[0], int | float)
-        and not isinstance(node[0], bool)
+        isinstance(node, list)
+        and len(node) == 2
+        and _is_number(node[0])
         and isinstance(node[1], str)
         and node[1].startswith("q")
         and node[1][1:].isdigit()
@@ -88,6 +102,110 @@ def _verbose_drivers(hazard: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _score_key(score: Any) -> str | None:
+    """The ``score_levels`` key of a case's score (pair or quantity object), e.g. ``"3"``."""
+    value = score.get("value") if isinstance(score, Mapping) else score
+    if isinstance(value, list) and _figure_kind(value) is not None:
+        value = value[0]
+    return str(value) if _is_number(value) else None
+
+
+def _lean_levels(hazards: list[Any]) -> tuple[list[Any], dict[str, dict[str, str]] | None]:
+    """The hazards without each case's ``level_en``/``level_ko`` and the words of each score,
+    once; the hazards as they are (and None) if a score is ever worded two ways."""
+    levels: dict[str, dict[str, str]] = {}
+    for hazard in hazards:
+        for case in _cases(hazard):
+            if not isinstance(case, Mapping) or "level_en" not in case:
+                continue
+            key = _score_key(case.get("score"))
+            words = {"en": case["level_en"], "ko": case.get("level_ko")}
+            if key is None or levels.setdefault(key, words) != words:
+                return hazards, None
+
+    def lean_case(case: Any) -> Any:
+        if not isinstance(case, Mapping):
+            return case
+        return {k: v for k, v in case.items() if k not in ("level_en", "level_ko")}
+
+    out = [
+        {
+            **h,
+            "baseline": lean_case(h.get("baseline")),
+            "results": [lean_case(c) for c in h.get("results", ())],
+        }
+        for h in hazards
+    ]
+    return out, dict(sorted(levels.items()))
+
+
+def _verbose_levels(hazard: Mapping[str, Any], levels: Mapping[str, Mapping[str, str]]) -> Any:
+    def case_of(case: Any) -> Any:
+        if not isinstance(case, Mapping) or "score" not in case:
+            return case
+        words = levels[str(_score_key(case["score"]))]
+        out: dict[str, Any] = {}
+        for k, v in case.items():  # the words right after the score, where they were
+            out[k] = v
+            if k == "score":
+                out["level_en"], out["level_ko"] = words["en"], words["ko"]
+        return out
+
+    return {
+        **hazard,
+        "baseline": case_of(hazard.get("baseline")),
+        "results": [case_of(c) for c in hazard.get("results", ())],
+    }
+
+
+def _bare(node: Any, ref: Any) -> Any:
+    """A lean case with each figure of the kind ``ref`` has at its place as a bare number."""
+    kind = _figure_kind(ref)
+    if kind is not None:
+        if _figure_kind(node) == kind:
+            return node[0]
+        if _is_number(node):
+            # expand() would read this plain number as a figure: the form cannot say it.
+            raise ValueError(f"a plain number {node!r} where the case before has a figure")
+        return node
+    if isinstance(node, Mapping) and isinstance(ref, Mapping):
+        return {k: _bare(v, ref.get(k)) for k, v in node.items()}
+    return node
+
+
+def _with_kinds(node: Any, ref: Any) -> Any:
+    """The inverse of :func:`_bare`: each bare number where ``ref`` has a figure becomes
+    ``[number, kind]`` of that figure's kind."""
+    kind = _figure_kind(ref)
+    if kind is not None:
+        return [node, kind] if _is_number(node) else node
+    if isinstance(node, Mapping) and isinstance(ref, Mapping):
+        return {k: _with_kinds(v, ref.get(k)) for k, v in node.items()}
+    return node
+
+
+def _lean_results(hazard: Any) -> Any:
+    """The hazard with each result's figures bare where the case before has the same kind."""
+    if not isinstance(hazard, Mapping) or not isinstance(hazard.get("baseline"), Mapping):
+        return hazard
+    before, results = hazard["baseline"], []
+    for case in hazard.get("results", ()):
+        results.append(_bare(case, before))
+        before = case
+    return {**hazard, "results": results}
+
+
+def _full_results(hazard: Any) -> Any:
+    """The inverse of :func:`_lean_results`: every figure of every result ``[value, kind]``."""
+    if not isinstance(hazard, Mapping) or not isinstance(hazard.get("baseline"), Mapping):
+        return hazard
+    before, results = hazard["baseline"], []
+    for case in hazard.get("results", ()):
+        before = _with_kinds(case, before)
+        results.append(before)
+    return {**hazard, "results": results}
+
+
 def compact(report: Mapping[str, Any]) -> dict[str, Any]:
     """The lean form of a verbose report dict (kinds numbered in order of first use)."""
     kinds: dict[tuple[str, str, str], str] = {}
@@ -104,7 +222,10 @@ def compact(report: Mapping[str, Any]) -> dict[str, Any]:
         return node
 
     out: dict[str, Any] = walk(report)
-    out["hazards"] = [_lean_drivers(h) for h in out.get("hazards", ())]
+    hazards, levels = _lean_levels([_lean_drivers(h) for h in out.get("hazards", ())])
+    out["hazards"] = [_lean_results(h) for h in hazards]
+    if levels is not None:
+        out[LEVELS] = levels
     out[KINDS] = {
         ref: {"unit": unit, "provenance": prov, "source": source}
         for (unit, prov, source), ref in kinds.items()
@@ -112,9 +233,20 @@ def compact(report: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _with_all_kinds(report: Mapping[str, Any]) -> dict[str, Any]:
+    """A lean report whose every figure is ``[value, kind]`` (the results' bare numbers given
+    the kind of the case before)."""
+    out = dict(report)
+    if isinstance(out.get("hazards"), list):
+        out["hazards"] = [_full_results(h) for h in out["hazards"]]
+    return out
+
+
 def expand(report: Mapping[str, Any]) -> dict[str, Any]:
     """The verbose form of a lean report (a verbose one comes back unchanged)."""
-    kinds: Mapping[str, Mapping[str, str]] = report.get(KINDS) or {}
+    kinds: Mapping[str, Mapping[str, str]] | None = report.get(KINDS)
+    if not kinds:
+        return dict(report)  # verbose already (schema 1): nothing to expand
 
     def walk(node: Any) -> Any:
         if isinstance(node, list):
@@ -126,14 +258,17 @@ def expand(report: Mapping[str, Any]) -> dict[str, Any]:
             return {k: walk(v) for k, v in node.items()}
         return node
 
-    out = {k: walk(v) for k, v in report.items() if k != KINDS}
+    out = {k: walk(v) for k, v in _with_all_kinds(report).items() if k not in (KINDS, LEVELS)}
+    levels = report.get(LEVELS)
     if "hazards" in out:
         out["hazards"] = [_verbose_drivers(h) for h in out["hazards"]]
+        if levels is not None:
+            out["hazards"] = [_verbose_levels(h, levels) for h in out["hazards"]]
     return out
 
 
 def figures(report: Mapping[str, Any]) -> list[tuple[float, Mapping[str, str]]]:
-    """Every ``[value, kind]`` figure of a lean report with the metadata its kind names.
+    """Every figure of a lean report with the metadata its kind names.
 
     Raises ``KeyError`` for a kind the table lacks.
     """
@@ -152,5 +287,5 @@ def figures(report: Mapping[str, Any]) -> list[tuple[float, Mapping[str, str]]]:
             for v in node.values():
                 walk(v)
 
-    walk({k: v for k, v in report.items() if k != KINDS})
+    walk({k: v for k, v in _with_all_kinds(report).items() if k not in (KINDS, LEVELS)})
     return found

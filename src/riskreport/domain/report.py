@@ -2,8 +2,9 @@
 
 The tree is :class:`riskreport.domain.report_tree.Report`; its JSON form (``Report.as_dict()``)
 is documented in docs/report-schema.md. Every number is a quantity
-``{"value", "unit", "provenance", "source"}``; numbers outside quantities appear only in the echo
-of the request (``location.input``, ``parameters``) and as the ``horizon`` label.
+``{"value", "unit", "provenance", "source"}`` (in the lean JSON form, ``[value, kind]`` with the
+kind in ``quantity_kinds``); numbers outside quantities appear only in the echo of the request
+(``location.input``, ``parameters``) and as the ``horizon`` label.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from riskreport.domain.report_tree import Case, Parameters, Report, source_keys
 from riskreport.domain.site import SiteBatch
 from riskreport.domain.sources import ASSUMPTIONS_KEY, SOURCES
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # "1": every figure a quantity object; "2": lean (lean_json)
 MODEL_VERSION = "riskreport-physical-1.1"
 _D = Provenance.DERIVED
 

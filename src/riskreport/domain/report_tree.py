@@ -2,13 +2,15 @@
 
 Every figure is a :class:`~riskreport.domain.quantity.Quantity` (value, unit, provenance,
 source). The domain builds the tree once (:func:`riskreport.domain.report.build_report`); the
-analysis turns it into JSON once, at the job boundary, with :meth:`Report.as_dict`. The JSON shape
-is documented in docs/report-schema.md::
+analysis turns it into JSON once, at the job boundary, with :meth:`Report.as_dict` (the lean form
+of :mod:`riskreport.domain.lean_json`; :meth:`Report.as_verbose_dict` gives every figure as a
+quantity object). The JSON shape is documented in docs/report-schema.md::
 
     report = build_report(inputs, results, cases)
     report.summary.headline.grade          # "C"
     report.hazards[0].results[0].score     # Quantity(3.0, "score", ...)
-    report.as_dict()["summary"]["overall_grade"]
+    report.as_dict()["summary"]["overall_grade"]    # "C"
+    report.as_dict()["summary"]["overall_score"]    # [3, "q7"]: value and kind (quantity_kinds)
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 from riskreport.domain.hazards.base import Measure
+from riskreport.domain.lean_json import compact
 from riskreport.domain.quantity import Label, Quantity
 from riskreport.domain.sources import Source
 
@@ -317,7 +320,12 @@ class Report:
     sources: tuple[Source, ...]
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON form (docs/report-schema.md); call it once, at the boundary."""
+        """The JSON form, lean (docs/report-schema.md); call it once, at the boundary."""
+        return compact(self.as_verbose_dict())
+
+    def as_verbose_dict(self) -> dict[str, Any]:
+        """The verbose JSON form: every figure a ``{"value", "unit", "provenance", "source"}``
+        object (``riskreport.domain.lean_json.expand`` of :meth:`as_dict`)."""
         return {
             "schema_version": self.schema_version,
             "model_version": self.model_version,

@@ -18,6 +18,7 @@ from riskreport.analysis.documents import MEDIA_TYPES, DocumentFormat, render_do
 from riskreport.analysis.documents.charts import draw_charts
 from riskreport.analysis.documents.html import to_html
 from riskreport.analysis.documents.markdown import to_markdown
+from riskreport.analysis.documents.narrative import narrative_of
 from riskreport.analysis.job import narrate
 from riskreport.analysis.narrative.environment import labels
 from tests.analysis.narrative.reports import report_of
@@ -62,7 +63,7 @@ def test_an_unknown_format_is_refused() -> None:
 def test_markdown_is_the_narrative_and_who_wrote_it() -> None:
     report = narrated("seoul_office", "ko")
     text = to_markdown(report)
-    assert text.startswith(report["narrative"]["markdown"].rstrip())
+    assert text.startswith(narrative_of(report)["markdown"].rstrip())
     assert labels("ko")["document"]["written_by_template"] in text
 
 

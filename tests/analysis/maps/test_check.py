@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from riskreport.analysis.maps.check import check_folder
 from riskreport.analysis.maps.raster import EXTRA_HINT, clear_caches, rasterio_module
+from riskreport.analysis.narrative.template import TemplateWriter
 from riskreport.interfaces.cli import app
 from tests.analysis.maps.geotiff import depth_of_rp, river_set, write_map
 
@@ -116,5 +117,9 @@ def test_analyze_with_hazard_maps_runs_the_job_on_the_maps(tmp_path: Path) -> No
     report = json.loads(out.read_text(encoding="utf-8"))
     (river,) = report["hazards"]
     assert river["hazard_data"]["used"] == "hazard_maps"
-    assert river["baseline"]["intensity"]["depth_100yr_m"]["value"] == pytest.approx(1.3, abs=1e-5)
-    assert "Hazard maps in use: river flood" in report["narrative"]["markdown"]
+    depth, kind = river["baseline"]["intensity"]["depth_100yr_m"]  # the lean form: [value, kind]
+    assert depth == pytest.approx(1.3, abs=1e-5)
+    assert report["quantity_kinds"][kind]["source"] == "wri-aqueduct-floods-v2"
+    # The maps note is in a templated section: not stored, rebuilt for the documents.
+    narrative = TemplateWriter().complete(report, report["narrative"])
+    assert "Hazard maps in use: river flood" in narrative["markdown"]

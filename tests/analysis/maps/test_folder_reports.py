@@ -10,8 +10,15 @@ import numpy as np
 import pytest
 
 from riskreport.analysis.maps.raster import clear_caches
-from riskreport.analysis.pipeline import analyze
+from riskreport.analysis.pipeline import analyze as lean_analyze
+from riskreport.domain.lean_json import expand
 from tests.analysis.maps.geotiff import coast_set, depth_of_rp, river_set
+
+
+def analyze(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """``analyze`` in the verbose form (every figure a quantity object), as read here."""
+    return expand(lean_analyze(*args, **kwargs))
+
 
 SEOUL = {"lat": 37.5665, "lon": 126.978}  # inside the test block
 BUSAN = {"lat": 35.1796, "lon": 129.0756}  # outside it

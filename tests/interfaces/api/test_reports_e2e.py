@@ -109,7 +109,8 @@ async def test_three_buildings_get_reports_with_their_own_dominant_hazards(
     # events, so the sea raises its scores without dominating; waves are not modelled.)
     sea = {"coastal_flood", "typhoon"}
     scores = {
-        name: {k: v["value"] for k, v in job["result"]["summary"]["hazard_scores"].items()}
+        # The lean report JSON (schema 2): each figure [value, kind].
+        name: {k: v[0] for k, v in job["result"]["summary"]["hazard_scores"].items()}
         for name, job in jobs.items()
     }
     for hazard in sea:
@@ -190,7 +191,9 @@ async def test_curve_overrides_survive_the_job_and_replace_the_inputs() -> None:
                 job = reply.json()
     assert job["status"] == "succeeded", job["error"]
     inputs = {h["hazard"]: h["inputs"] for h in job["result"]["hazards"]}
-    assert inputs["river_flood"]["depth_m"]["100"]["value"] == 1.2
-    assert inputs["river_flood"]["depth_m"]["100"]["provenance"] == "user_input"
-    assert inputs["coastal_flood"]["still_water_level_m"]["100"]["value"] == 2.5
-    assert inputs["typhoon"]["wind_10min_ms"]["100"]["value"] == 45
+    kinds = job["result"]["quantity_kinds"]  # the lean report JSON: each figure [value, kind]
+    depth, kind = inputs["river_flood"]["depth_m"]["100"]
+    assert depth == 1.2
+    assert kinds[kind]["provenance"] == "user_input"
+    assert inputs["coastal_flood"]["still_water_level_m"]["100"][0] == 2.5
+    assert inputs["typhoon"]["wind_10min_ms"]["100"][0] == 45

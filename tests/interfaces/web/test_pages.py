@@ -155,3 +155,18 @@ def test_the_language_choice_is_remembered(page: Page, server: str) -> None:
 def test_an_unknown_report_is_a_clear_message(page: Page, server: str) -> None:
     page.goto(f"{server}/reports/{'0' * 32}?lang=en")
     expect(page.get_by_test_id("job-error")).to_have_text("There is no report with this id.")
+
+
+def test_the_page_reads_figures_of_both_report_schemas(page: Page, server: str) -> None:
+    # A report on coordinates outside every municipality is placed by its lat/lon: a figure
+    # [value, kind] in the lean JSON (schema 2), an object in results stored as schema 1.
+    page.goto(f"{server}/reports?lang=en")
+    lean = {"lat": [35.16, "q0"], "lon": [129.16, "q0"]}
+    verbose = {
+        axis: {"value": value, "unit": "deg", "provenance": "user_input", "source": "user-input"}
+        for axis, value in (("lat", 35.16), ("lon", 129.16))
+    }
+    for location in (lean, verbose):
+        place = page.evaluate("loc => RR.placeOf({result: {location: loc}})", location)
+        assert place == "35.1600, 129.1600"
+    assert page.evaluate("RR.num([1, 2])") is None  # a list that is no figure

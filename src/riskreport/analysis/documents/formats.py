@@ -15,6 +15,7 @@ from typing import Any, Final
 from riskreport.analysis.documents.charts import Chart, draw_charts
 from riskreport.analysis.documents.html import to_html
 from riskreport.analysis.documents.markdown import to_markdown
+from riskreport.analysis.documents.narrative import verbose_report
 from riskreport.analysis.documents.pdf import to_pdf
 from riskreport.analysis.documents.structured import to_json
 
@@ -53,18 +54,22 @@ def render_documents(
     wanted = [DocumentFormat(f) for f in formats]
     documents: dict[str, tuple[str, bytes]] = {}
     charts: list[Chart] | None = None
+    full: Mapping[str, Any] | None = None  # the verbose report, made once for the layouts
     for fmt in wanted:
         if before_each is not None:
             before_each(fmt)
         if fmt is DocumentFormat.JSON:
-            data = to_json(report)
-        elif fmt is DocumentFormat.MD:
-            data = to_markdown(report).encode("utf-8")
+            data = to_json(report)  # the report JSON as the API gives it
+            documents[fmt.value] = (fmt.media_type, data)
+            continue
+        full = full if full is not None else verbose_report(report)
+        if fmt is DocumentFormat.MD:
+            data = to_markdown(full).encode("utf-8")
         else:
-            charts = charts if charts is not None else draw_charts(report)
+            charts = charts if charts is not None else draw_charts(full)
             if fmt is DocumentFormat.HTML:
-                data = to_html(report, charts).encode("utf-8")
+                data = to_html(full, charts).encode("utf-8")
             else:
-                data = to_pdf(report, charts)
+                data = to_pdf(full, charts)
         documents[fmt.value] = (fmt.media_type, data)
     return documents

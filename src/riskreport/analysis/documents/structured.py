@@ -1,6 +1,7 @@
-"""The JSON document: the structured report itself, UTF-8, Korean left readable.
+"""The JSON document: the report JSON itself, as the API gives it (compact, UTF-8, Korean left
+readable).
 
-data = to_json(report)  # b'{\\n  "schema_version": "1", ...'
+data = to_json(report)  # b'{"schema_version":"2",...'
 """
 
 from __future__ import annotations
@@ -11,4 +12,5 @@ from typing import Any
 
 
 def to_json(report: Mapping[str, Any]) -> bytes:
-    return json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
+    # Compact separators: the report is data for programs (about 10% smaller than ", ", ": ").
+    return json.dumps(report, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from riskreport.analysis.narrative.inert import inline
+from riskreport.domain.lean_json import expand
 
 # One number: 1,234,567.89 or 1234.5 or 12; not the tail of a word or code (CO2, v0.1).
 _NUMBER: Final = r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -183,7 +184,8 @@ class ResultFigures:
     def from_report(cls, report: Mapping[str, Any]) -> ResultFigures:
         numbers: list[tuple[float, str | None]] = []
         strings: set[str] = set()
-        _walk(report, None, numbers, strings)
+        # Each number with its unit: a lean report's figures become quantity objects first.
+        _walk(expand(report), None, numbers, strings)
         values: set[float] = set()
         percents: set[float] = set()
         for value, unit in numbers:

@@ -41,6 +41,7 @@ from riskreport.analysis.narrative.writer import (
     WriterName,
     report_language,
 )
+from riskreport.domain.lean_json import expand
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,7 @@ class LlmWriter:
 
     def write(self, report: Mapping[str, Any], budget: Budget) -> Narrative:
         """The narrative with the model's prose, or the template's with the reason it was used."""
+        report = expand(report)  # once, for the prompt, the templates and the number check
         templated = self._template.write(report, budget)
         answer: str | None = None
         messages = self._prompts.messages(report)

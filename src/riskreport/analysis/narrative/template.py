@@ -24,6 +24,7 @@ from riskreport.analysis.narrative.writer import (
     WriterName,
     report_language,
 )
+from riskreport.domain.lean_json import expand
 
 
 class TemplateWriter:
@@ -44,6 +45,7 @@ class TemplateWriter:
     def write(self, report: Mapping[str, Any], budget: Budget) -> Narrative:
         # Rendering takes milliseconds and cannot block: the budget is not consulted.
         del budget
+        report = expand(report)
         language = report_language(report)
         sections = self.sections(report)
         return Narrative(
@@ -64,6 +66,22 @@ class TemplateWriter:
             .strip()
             for name in SECTIONS
         }
+
+    def complete(self, report: Mapping[str, Any], narrative: Mapping[str, Any]) -> dict[str, Any]:
+        """A stored ``narrative`` member with every section and the whole Markdown.
+
+        The report's JSON keeps the prose sections only (:meth:`Narrative.to_dict`); the others
+        are this writer's reading of the numbers, rebuilt here, and the Markdown assembles them.
+        A member that has its Markdown (schema 1, or :meth:`Narrative.to_full_dict`) comes back
+        as it is.
+        """
+        if isinstance(narrative.get("markdown"), str):
+            return dict(narrative)
+        report = expand(report)
+        written = narrative.get("sections") or {}
+        templated = self.sections(report)
+        sections = {name: str(written.get(name, templated[name])) for name in SECTIONS}
+        return {**narrative, "sections": sections, "markdown": self.assemble(report, sections)}
 
     def assemble(self, report: Mapping[str, Any], sections: Mapping[str, str]) -> str:
         """The whole Markdown document: title, facts line and the sections under headings."""

@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from riskreport.domain.lean_json import expand
+
 JSON = Mapping[str, Any]
 
 
@@ -100,6 +102,8 @@ class ReportView:
 
     @classmethod
     def of(cls, report: JSON) -> ReportView:
+        # The templates read figures as quantity objects: a lean report (schema 2) is expanded.
+        report = expand(report)
         params = report.get("parameters", {})
         scenarios = tuple(str(s) for s in params.get("scenarios", ()))
         horizons = tuple(_horizon_key(h) for h in params.get("horizons", ()))

@@ -5,7 +5,8 @@ into the text a reader wants, in the report's language. Writers never change a n
 say it. What they return records who wrote the text and, when an LLM's text was refused, why::
 
     narrative = writer.write(report, budget)
-    report = {**report, "narrative": narrative.to_dict()}
+    report = {**report, "narrative": narrative.to_dict()}   # the prose sections only
+    TemplateWriter().complete(report, report["narrative"])  # every section and the Markdown
 """
 
 from __future__ import annotations
@@ -78,15 +79,24 @@ class Narrative:
     draft: str | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``narrative`` member of the report's JSON."""
+        """The ``narrative`` member of the report's JSON: the prose sections only.
+
+        The other sections (tables and lists) and the whole Markdown are the templates' reading
+        of the report's numbers, rebuilt from them by :meth:`TemplateWriter.complete
+        <riskreport.analysis.narrative.template.TemplateWriter.complete>`; only the prose may
+        be an LLM's words, which nothing could rebuild.
+        """
         return {
             "writer": self.writer.value,
             "fallback_reason": self.fallback_reason,
             "model": self.model,
             "language": self.language,
-            "sections": dict(self.sections),
-            "markdown": self.markdown,
+            "sections": {k: v for k, v in self.sections.items() if k in PROSE_SECTIONS},
         }
+
+    def to_full_dict(self) -> dict[str, Any]:
+        """:meth:`to_dict` with every section, in reading order, and the whole Markdown."""
+        return {**self.to_dict(), "sections": dict(self.sections), "markdown": self.markdown}
 
 
 class NarrativeWriter(Protocol):

@@ -93,7 +93,11 @@ class JobPublic(JobSummaryPublic):
     """One job; ``result`` holds the report once the job has succeeded."""
 
     result: dict[str, Any] | None = Field(
-        None, description="The report (see docs/report-schema.md) once `status` is `succeeded`."
+        None,
+        description="The report once `status` is `succeeded`: the lean report JSON "
+        '(`schema_version` "2"; docs/report-schema.md), each figure `[value, kind]` with its '
+        "unit, provenance and source under `quantity_kinds`. A result stored by an older "
+        'version is served as stored (`schema_version` "1": each figure an object).',
     )
 
     @classmethod

@@ -3,8 +3,8 @@ and expected annual loss (EAL) at baseline and each horizon, then the building's
 
     console.print(report_table(result))
 
-It reads the report JSON (docs/report-schema.md) defensively, so an added field never breaks
-the CLI, and shows "–" for what a report does not have.
+It reads the report JSON (docs/report-schema.md), expanded to its verbose form, defensively, so
+an added field never breaks the CLI, and shows "–" for what a report does not have.
 """
 
 from __future__ import annotations
@@ -16,13 +16,18 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from riskreport.domain.lean_json import expand
+
 DASH = "–"
 
 
 def quantity(value: Any) -> float | None:
-    """The number of a quantity ``{"value": ..}`` (or a bare number); None if there is none."""
+    """The number of a figure, ``[value, kind]`` (lean, schema 2) or ``{"value": ..}`` (schema
+    1), or a bare number; None if there is none."""
     if isinstance(value, Mapping):
         value = value.get("value")
+    elif isinstance(value, list) and len(value) == 2 and isinstance(value[1], str):
+        value = value[0]
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
@@ -158,7 +163,8 @@ def place_of(result: Mapping[str, Any]) -> str:
 
 
 def report_table(result: Mapping[str, Any]) -> RenderableType:
-    """Everything the CLI prints about a finished report."""
+    """Everything the CLI prints about a finished report (lean, schema 2, or verbose)."""
+    result = expand(result)  # every figure a {"value": ..} object, as read here
     parts: list[RenderableType] = [headline(result), *hazard_tables(result)]
     totals = totals_table(result)
     if totals is not None:

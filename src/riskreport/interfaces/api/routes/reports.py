@@ -286,7 +286,9 @@ async def report_document(
         raise ApiProblem(409, "job_not_succeeded", f"job {job_id!r} {state}; no document")
     filename = f"report-{job_id}.{chosen.value}"
     if chosen is DocumentFormat.JSON:
-        body = json.dumps(job.result or {}, ensure_ascii=False).encode("utf-8")
+        # Compact, as the job's JSON answers are (the report is data for programs).
+        result = job.result or {}
+        body = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         return document_response(body, chosen.media_type, filename, request)
     if chosen.value not in services.settings.documents:
         offered = ", ".join(services.settings.documents) or "none"

@@ -129,9 +129,12 @@ window.RR = (function () {
     return function () { clearInterval(timer); };
   }
 
-  /** The number of a report quantity ({value, unit, ...}) or of a bare number; else null. */
+  /** The number of a report figure: [value, kind] (schema 2, docs/report-schema.md),
+   * {value, unit, ...} (schema 1) or a bare number; else null. */
   function num(q) {
-    const v = q && typeof q === "object" ? q.value : q;
+    let v = q;
+    if (Array.isArray(q)) v = q.length === 2 && typeof q[1] === "string" ? q[0] : null;
+    else if (q && typeof q === "object") v = q.value;
     return typeof v === "number" && Number.isFinite(v) ? v : null;
   }
 
