@@ -64,6 +64,24 @@ async def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
 
 
 @pytest.mark.anyio
+async def test_results_are_stored_as_compact_utf8_json(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.db"
+    store = SqlJobStore(f"sqlite:///{path}")
+    await store.open()
+    result = {"address": "부산광역시 해운대구", "values": [1, 2.5]}
+    try:
+        await store.create(Job(id="a", kind="k", payload={}, created_at=T0))
+        await store.transition("a", JobStatus.RUNNING, at=T0)
+        await store.transition("a", JobStatus.SUCCEEDED, at=T0, result=result)
+        assert (await store.get("a")).result == result
+    finally:
+        await store.close()
+    with sqlite3.connect(path) as conn:
+        (stored,) = conn.execute("SELECT result FROM jobs WHERE id = 'a'").fetchone()
+    assert stored == '{"address":"부산광역시 해운대구","values":[1,2.5]}'
+
+
+@pytest.mark.anyio
 async def test_two_stores_on_one_file_cannot_both_finish_a_job(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'jobs.db'}"
     first, second = SqlJobStore(url), SqlJobStore(url)

@@ -93,8 +93,10 @@ class SqlJobStore:
     async def open(self) -> None:
         if self._writer is not None:
             return
-        # NaN and infinity are not JSON; refuse them on every database alike.
-        serializer = partial(json.dumps, allow_nan=False)
+        # NaN and infinity are not JSON; refuse them on every database alike. Compact and
+        # UTF-8 as is: a report's Korean text escaped as \uXXXX and ", " separators made the
+        # stored result a tenth larger than the JSON the API sends.
+        serializer = partial(json.dumps, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
         # Both databases: one writer with group commit, and reader connections, in threads.
         engines = sqlite_engines if is_sqlite(self.url) else postgres_engines
         writer, self._readers = engines(self.url, json_serializer=serializer, echo=self._echo)
