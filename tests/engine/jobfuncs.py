@@ -6,6 +6,7 @@ which the process runner passes on to its workers).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -140,3 +141,8 @@ def render_named(payload: Mapping[str, Any], ctx: JobContext) -> Output:
 def slow_steps(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
     """Four stages 0.3 s apart (``report`` in the scale-out tests: long enough to follow)."""
     return steps({"n": 4, "pause": 0.3}, ctx)
+
+
+def gc_frozen(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """How many objects the garbage collector of this process no longer walks."""
+    return {"frozen": gc.get_freeze_count(), "pid": os.getpid()}

@@ -129,3 +129,13 @@ def test_exit_descriptions() -> None:
     assert describe_exit(3) == "exited with code 3"
     assert describe_exit(-9) == "was killed by SIGKILL"
     assert describe_exit(None) == "did not exit"
+
+
+async def test_workers_freeze_their_warmed_heap_out_of_the_collector(make_process: Make) -> None:
+    harness = await make_process(concurrency=1)
+    job = await harness.engine.wait((await harness.engine.submit("gc_frozen", {})).id, timeout=5)
+    assert job.status is JobStatus.SUCCEEDED
+    assert job.result is not None
+    assert job.result["pid"] != os.getpid()
+    # Every module the worker imported while warming up, at the least.
+    assert job.result["frozen"] > 10_000
