@@ -40,6 +40,7 @@ FUNCTIONS = (
     "chatty",
     "with_files",
     "was_prepared",
+    "burst",
     "gc_frozen",
 )
 

@@ -143,6 +143,15 @@ def slow_steps(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
     return steps({"n": 4, "pause": 0.3}, ctx)
 
 
+def burst(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Report ``n`` fractions of one stage back to back, then sleep ``pause`` seconds."""
+    n = int(payload.get("n", 50))
+    for i in range(n):
+        ctx.report((i + 1) / (n + 1), "burst")
+    time.sleep(float(payload.get("pause", 0.5)))
+    return {"reported": n}
+
+
 def gc_frozen(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
     """How many objects the garbage collector of this process no longer walks."""
     return {"frozen": gc.get_freeze_count(), "pid": os.getpid()}

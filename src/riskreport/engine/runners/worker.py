@@ -3,9 +3,10 @@ the event loop's hot path).
 
 It talks to the parent over one duplex pipe with the messages of
 :mod:`~riskreport.engine.runners.pipe`: ``Ready`` (or ``StartFailed``) once warmed up, then for
-each ``Run`` any number of ``Report`` and ``Log`` and one ``Done``, until ``Stop`` or the parent
-goes away. After the warm-up the worker freezes its heap out of the garbage collector's sight
-(:func:`_freeze_warm_heap`).
+each ``Run`` any number of ``Report`` (thinned out by
+:class:`~riskreport.engine.runners.throttle.ProgressThrottle`) and ``Log`` and one ``Done``,
+until ``Stop`` or the parent goes away. After the warm-up the worker freezes its heap out of the
+garbage collector's sight (:func:`_freeze_warm_heap`).
 
 The module imports only the standard library and small engine modules, so the forkserver can
 preload it and a new worker starts in milliseconds.
@@ -30,6 +31,7 @@ from riskreport.engine.context import RunContext, run_function
 from riskreport.engine.jobs import Progress
 from riskreport.engine.outcome import Outcome
 from riskreport.engine.runners import pipe
+from riskreport.engine.runners.throttle import ProgressThrottle
 from riskreport.engine.spec import Initializer
 
 Send = Callable[[pipe.FromWorker], None]
@@ -60,6 +62,7 @@ def serve(
         send(pipe.StartFailed(f"{type(exc).__name__}: {exc}"))
         return
     _freeze_warm_heap()
+    throttle = ProgressThrottle(lambda progress: send(pipe.Report(progress)))
     send(pipe.Ready(os.getpid()))
     while True:
         try:
@@ -70,7 +73,9 @@ def serve(
             case pipe.Stop():
                 return
             case pipe.Run():
-                send(pipe.Done(_run(lambda progress: send(pipe.Report(progress)), message)))
+                outcome = _run(throttle.report, message)  # never raises
+                throttle.end()  # the outcome supersedes a report still held back
+                send(pipe.Done(outcome))
             case _:
                 assert_never(message)
 
