@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import statistics
 import time
@@ -11,8 +12,11 @@ import anyio
 import pytest
 
 from riskreport.engine import context
+from riskreport.engine.encoded import EncodedJSON
 from riskreport.engine.jobs import JobStatus
-from riskreport.engine.runners.pool import describe_exit
+from riskreport.engine.runners import pipe
+from riskreport.engine.runners.pool import Worker, describe_exit
+from riskreport.engine.runners.process import default_start_method
 from tests.engine.conftest import Make, seconds, until, wait_running
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
@@ -158,3 +162,21 @@ async def test_workers_freeze_their_warmed_heap_out_of_the_collector(make_proces
     assert job.result["pid"] != os.getpid()
     # Every module the worker imported while warming up, at the least.
     assert job.result["frozen"] > 10_000
+
+
+def test_a_worker_sends_its_result_as_json_text() -> None:
+    # What crosses the pipe, read at the parent's end: one string, never the decoded tree.
+    context = multiprocessing.get_context(default_start_method())
+    worker = Worker.spawn(context, None)
+    try:
+        pipe.send(
+            worker.conn, pipe.Run("j1", "tests.engine.jobfuncs:echo", {"value": [1]}, 5, None)
+        )
+        while not isinstance(message := pipe.from_worker(worker.conn), pipe.Done):
+            assert isinstance(message, pipe.Report | pipe.Log), message
+        result = message.outcome.result
+        assert isinstance(result, EncodedJSON)
+        assert result["echo"] == [1]
+        assert result["job_id"] == "j1"
+    finally:
+        worker.stop()

@@ -32,6 +32,7 @@ from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from riskreport.engine.encoded import EncodedJSON
 from riskreport.engine.errors import ArtifactNotFound, IllegalTransition, JobNotFound
 from riskreport.engine.jobs import (
     FINAL_STATES,
@@ -66,6 +67,15 @@ T = TypeVar("T")
 _QUEUED_PROGRESS = {"fraction": 0.0, "stage": "queued"}
 
 
+def dump_json(value: Any) -> str:
+    """The JSON columns' encoder: an :class:`EncodedJSON` is written as the text it holds (it
+    was encoded the same way, where its job ran); anything else is encoded here. NaN and
+    infinity are not JSON; they are refused on every database alike."""
+    if isinstance(value, EncodedJSON):
+        return value.text
+    return json.dumps(value, allow_nan=False)
+
+
 class SqlJobStore:
     """``url``: ``sqlite:///path.db`` or ``postgresql://...`` (driver added when missing).
 
@@ -88,11 +98,9 @@ class SqlJobStore:
     async def open(self) -> None:
         if self._writer is not None:
             return
-        # NaN and infinity are not JSON; refuse them on every database alike.
-        serializer = partial(json.dumps, allow_nan=False)
         # Both databases: one writer with group commit, and reader connections, in threads.
         engines = sqlite_engines if is_sqlite(self.url) else postgres_engines
-        writer, self._readers = engines(self.url, json_serializer=serializer, echo=self._echo)
+        writer, self._readers = engines(self.url, json_serializer=dump_json, echo=self._echo)
         self._writer = GroupCommit(writer)
         try:
             added = await self.run(self._create_tables, write=True)
@@ -180,7 +188,8 @@ class SqlJobStore:
         if error is not None:
             values["error"] = error_json(error)
         if result is not None:
-            values["result"] = dict(result)
+            # Text encoded where the job ran goes to the column as it is (see dump_json).
+            values["result"] = result if isinstance(result, EncodedJSON) else dict(result)
         if progress is not None:
             values["progress"] = progress_json(progress)
         statement = self._statements.transition(new, tuple(values))

@@ -99,7 +99,9 @@ def _run(sink: Callable[[Progress], None], call: pipe.Run) -> Outcome:
     request_marker = context.request_id.set(call.request_id)
     job_marker = context.job_id.set(call.job_id)
     try:
-        return run_function(call.function, call.payload, ctx)
+        # The result goes up the pipe as JSON text, which the store writes as is: the parent
+        # (the API process) neither unpickles the tree nor encodes it again.
+        return run_function(call.function, call.payload, ctx, encoded=True)
     finally:
         context.job_id.reset(job_marker)
         context.request_id.reset(request_marker)
