@@ -42,7 +42,11 @@ class ProgressThrottle:
         self._held: Progress | None = None
         self._stage: str | None = None
         self._sent_at = float("-inf")
-        self._flusher: threading.Thread | None = None
+        # Started here, in the worker's warm-up, rather than in the first job's time.
+        self._flusher = threading.Thread(
+            target=self._flush_held, name="progress-flusher", daemon=True
+        )
+        self._flusher.start()
 
     def report(self, progress: Progress) -> None:
         with self._changed:
@@ -51,13 +55,11 @@ class ProgressThrottle:
                 self._held = None
                 self._emit(progress, now)
                 return
+            if self._held is None:
+                # Wake the flusher only when it starts holding: it then waits out the interval
+                # by itself, so a burst of reports does not wake it (and the GIL) each time.
+                self._changed.notify()
             self._held = progress
-            if self._flusher is None:
-                self._flusher = threading.Thread(
-                    target=self._flush_held, name="progress-flusher", daemon=True
-                )
-                self._flusher.start()
-            self._changed.notify()
 
     def end(self) -> None:
         """The job ended: drop what is held and start afresh for the next job."""
@@ -72,7 +74,7 @@ class ProgressThrottle:
         self._sent_at = now
 
     def _flush_held(self) -> None:
-        # Lives as long as the worker (a daemon thread): one per process, not one per report.
+        # Lives as long as the throttle (a daemon thread; one per worker process).
         with self._changed:
             while True:
                 if self._held is None:
