@@ -40,6 +40,8 @@ FUNCTIONS = (
     "chatty",
     "with_files",
     "was_prepared",
+    "burst",
+    "gc_frozen",
 )
 
 

@@ -6,6 +6,7 @@ which the process runner passes on to its workers).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -140,3 +141,17 @@ def render_named(payload: Mapping[str, Any], ctx: JobContext) -> Output:
 def slow_steps(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
     """Four stages 0.3 s apart (``report`` in the scale-out tests: long enough to follow)."""
     return steps({"n": 4, "pause": 0.3}, ctx)
+
+
+def burst(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Report ``n`` fractions of one stage back to back, then sleep ``pause`` seconds."""
+    n = int(payload.get("n", 50))
+    for i in range(n):
+        ctx.report((i + 1) / (n + 1), "burst")
+    time.sleep(float(payload.get("pause", 0.5)))
+    return {"reported": n}
+
+
+def gc_frozen(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """How many objects the garbage collector of this process no longer walks."""
+    return {"frozen": gc.get_freeze_count(), "pid": os.getpid()}

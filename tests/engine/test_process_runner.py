@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import statistics
 import time
@@ -11,9 +12,12 @@ import anyio
 import pytest
 
 from riskreport.engine import context
+from riskreport.engine.encoded import EncodedJSON
 from riskreport.engine.jobs import JobStatus
-from riskreport.engine.runners.pool import describe_exit
-from tests.engine.conftest import Make, seconds, wait_running
+from riskreport.engine.runners import pipe
+from riskreport.engine.runners.pool import Worker, describe_exit
+from riskreport.engine.runners.process import default_start_method
+from tests.engine.conftest import Make, seconds, until, wait_running
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 
@@ -129,3 +133,50 @@ def test_exit_descriptions() -> None:
     assert describe_exit(3) == "exited with code 3"
     assert describe_exit(-9) == "was killed by SIGKILL"
     assert describe_exit(None) == "did not exit"
+
+
+async def test_a_burst_of_progress_is_stored_up_to_its_last_report_while_the_job_runs(
+    make_process: Make,
+) -> None:
+    # The worker holds back reports of one stage made within 0.1 s of the last one sent, and
+    # sends the last of them when the interval ends: the store must get there, job still running.
+    harness = await make_process(concurrency=1)
+    engine = harness.engine
+    job = await engine.submit("burst", {"n": 50, "pause": 1.5})
+    last = 50 / 51
+
+    async def at_last_report() -> bool:
+        current = await engine.get(job.id)
+        assert current.status in (JobStatus.QUEUED, JobStatus.RUNNING), current
+        return current.progress.stage == "burst" and current.progress.fraction == last
+
+    await until(at_last_report, within=1.2)
+    assert (await engine.wait(job.id, timeout=5)).status is JobStatus.SUCCEEDED
+
+
+async def test_workers_freeze_their_warmed_heap_out_of_the_collector(make_process: Make) -> None:
+    harness = await make_process(concurrency=1)
+    job = await harness.engine.wait((await harness.engine.submit("gc_frozen", {})).id, timeout=5)
+    assert job.status is JobStatus.SUCCEEDED
+    assert job.result is not None
+    assert job.result["pid"] != os.getpid()
+    # Every module the worker imported while warming up, at the least.
+    assert job.result["frozen"] > 10_000
+
+
+def test_a_worker_sends_its_result_as_json_text() -> None:
+    # What crosses the pipe, read at the parent's end: one string, never the decoded tree.
+    context = multiprocessing.get_context(default_start_method())
+    worker = Worker.spawn(context, None)
+    try:
+        pipe.send(
+            worker.conn, pipe.Run("j1", "tests.engine.jobfuncs:echo", {"value": [1]}, 5, None)
+        )
+        while not isinstance(message := pipe.from_worker(worker.conn), pipe.Done):
+            assert isinstance(message, pipe.Report | pipe.Log), message
+        result = message.outcome.result
+        assert isinstance(result, EncodedJSON)
+        assert result["echo"] == [1]
+        assert result["job_id"] == "j1"
+    finally:
+        worker.stop()

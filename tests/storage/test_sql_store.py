@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from riskreport.engine.encoded import EncodedJSON
 from riskreport.engine.errors import IllegalTransition
 from riskreport.engine.jobs import Job, JobStatus
 from riskreport.storage.database_url import store_url
-from riskreport.storage.sql import SqlJobStore
+from riskreport.storage.sql import SqlJobStore, dump_json
 
 pytestmark = pytest.mark.timeout(20)
 
@@ -143,3 +144,11 @@ async def test_a_database_of_the_first_release_gains_the_attempts_column(tmp_pat
         assert (await reopened.get("old")).attempts == 1
     finally:
         await reopened.close()
+
+
+def test_json_columns_write_encoded_text_as_is_and_encode_the_rest_strictly() -> None:
+    text = '{"b": 1,  "a": [2]}'  # spacing of its own: untouched, so never re-encoded
+    assert dump_json(EncodedJSON(text)) == text
+    assert dump_json({"b": 1, "a": [2]}) == '{"b": 1, "a": [2]}'
+    with pytest.raises(ValueError, match="JSON"):
+        dump_json({"x": float("nan")})

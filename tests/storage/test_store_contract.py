@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from riskreport.engine.encoded import EncodedJSON
 from riskreport.engine.errors import (
     ArtifactNotFound,
     IllegalTransition,
@@ -327,6 +328,22 @@ async def test_results_keep_their_key_order(store: JobStore) -> None:
     assert got is not None
     assert list(got) == ["schema_version", "zeta", "alpha", "mid"]
     assert list(got["alpha"]) == ["b", "a"]
+
+
+async def test_a_result_encoded_where_its_job_ran_is_stored_like_the_mapping(
+    store: JobStore,
+) -> None:
+    result = {"grade": "B", "ko": "서울", "eal": {"value": 1.5e7}, "list": [1, None, True]}
+    await finished(store, "plain", JobStatus.RUNNING)
+    await finished(store, "encoded", JobStatus.RUNNING)
+    plain = await store.transition("plain", JobStatus.SUCCEEDED, at=T0, result=result)
+    encoded = await store.transition(
+        "encoded", JobStatus.SUCCEEDED, at=T0, result=EncodedJSON.encode(result)
+    )
+    for got in (encoded.result, (await store.get("encoded")).result):
+        assert type(got) is dict  # read back as a plain tree, as every stored result is
+        assert got == plain.result == result
+        assert list(got) == list(result)
 
 
 async def test_an_idempotency_claim_names_its_job_until_it_expires(store: JobStore) -> None:

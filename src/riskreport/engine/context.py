@@ -128,15 +128,19 @@ class RunContext:
 
 
 def run_function(
-    fn: Callable[..., Any] | str, payload: Mapping[str, Any], ctx: JobContext
+    fn: Callable[..., Any] | str,
+    payload: Mapping[str, Any],
+    ctx: JobContext,
+    *,
+    encoded: bool = False,
 ) -> Outcome:
     """Call a job function (or import it first, given its dotted path) and turn whatever happens
     into an :class:`Outcome`; never raises. Every runner calls job functions through it, so all
-    map errors the same way.
+    map errors the same way. ``encoded``: keep the result as JSON text (see ``Outcome.of``).
     """
     try:
         function = resolve(fn) if isinstance(fn, str) else fn
-        return Outcome.of(function(payload, ctx))
+        return Outcome.of(function(payload, ctx), encoded=encoded)
     except JobInterrupted as exc:
         log.info("job %s stopped: %s", ctx.job_id, exc)
         return Outcome.from_exception(exc)

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from riskreport.engine.encoded import EncodedJSON
 from riskreport.engine.errors import JobCancelled, JobDeadlineExceeded
 from riskreport.engine.jobs import JSON, Artifact, JobError, JobStatus
 
@@ -49,13 +50,14 @@ class Outcome:
             raise ValueError(f"an outcome must be a final state, not {self.status.value!r}")
 
     @classmethod
-    def of(cls, returned: object) -> Outcome:
+    def of(cls, returned: object, *, encoded: bool = False) -> Outcome:
         """The success outcome of a job function's return value.
 
         A mapping is the result; any other object must have ``.result`` (a mapping) and
         ``.artifacts`` (``{name: (media_type, bytes)}``). The result is round-tripped through
         JSON here, in the runner's thread or process, so a value no store could save fails the
-        job at once instead of failing the store write later.
+        job at once instead of failing the store write later. With ``encoded`` (a worker
+        process) it stays JSON text, an :class:`~riskreport.engine.encoded.EncodedJSON`.
         """
         result: object = returned
         files: object = {}
@@ -68,7 +70,8 @@ class Outcome:
                 f"and .artifacts (mapping); got {type(returned).__name__}"
             )
         artifacts = tuple(_artifact(name, value) for name, value in files.items())
-        return cls(JobStatus.SUCCEEDED, result=_json_copy(result), artifacts=artifacts)
+        copied = EncodedJSON.encode(result) if encoded else _json_copy(result)
+        return cls(JobStatus.SUCCEEDED, result=copied, artifacts=artifacts)
 
     @classmethod
     def from_exception(cls, exc: BaseException) -> Outcome:

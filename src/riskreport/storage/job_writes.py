@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from riskreport.engine.encoded import EncodedJSON
 from riskreport.engine.errors import IllegalTransition, JobNotFound
 from riskreport.engine.jobs import JSON, Artifact, Job, JobError, JobStatus, Progress
 from riskreport.storage.group_commit import RowWrite, RowWrites
@@ -153,7 +154,8 @@ class JobWrites:
         if error is not None:
             values["error"] = error_json(error)
         if result is not None:
-            values["result"] = dict(result)
+            # Text encoded where the job ran goes to the column as it is (sql.dump_json).
+            values["result"] = result if isinstance(result, EncodedJSON) else dict(result)
         if progress is not None:
             values["progress"] = progress_json(progress)
         key = (new, tuple(values))

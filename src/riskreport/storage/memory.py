@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from riskreport.engine.encoded import EncodedJSON
 from riskreport.engine.errors import ArtifactNotFound, JobNotFound
 from riskreport.engine.jobs import (
     JSON,
@@ -228,6 +229,9 @@ def _json_copy(value: Mapping[str, Any]) -> JSON:
     faster than a ``json`` round trip for the small payloads of most jobs; anything else (tuples,
     non-string keys) takes the round trip, so the result matches the SQL store exactly.
     """
+    if isinstance(value, EncodedJSON):
+        decoded: JSON = json.loads(value.text)  # what the SQL store would read back
+        return decoded
     try:
         copied: JSON = _plain_copy(value)
     except _NotPlain:

@@ -21,7 +21,6 @@ Use::
 from __future__ import annotations
 
 import builtins
-import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -33,6 +32,7 @@ from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from riskreport.engine.encoded import EncodedJSON, encode_json
 from riskreport.engine.errors import ArtifactNotFound, JobNotFound
 from riskreport.engine.jobs import (
     FINAL_STATES,
@@ -69,6 +69,15 @@ T = TypeVar("T")
 _QUEUED_PROGRESS = {"fraction": 0.0, "stage": "queued"}
 
 
+def dump_json(value: Any) -> str:
+    """The JSON columns' encoder: an :class:`EncodedJSON` is written as the text it holds (it
+    was encoded the same way, where its job ran); anything else is encoded here. NaN and
+    infinity are not JSON; they are refused on every database alike."""
+    if isinstance(value, EncodedJSON):
+        return value.text
+    return encode_json(value)
+
+
 class SqlJobStore:
     """``url``: ``sqlite:///path.db`` or ``postgresql://...`` (driver added when missing).
 
@@ -93,13 +102,9 @@ class SqlJobStore:
     async def open(self) -> None:
         if self._writer is not None:
             return
-        # NaN and infinity are not JSON; refuse them on every database alike. Compact and
-        # UTF-8 as is: a report's Korean text escaped as \uXXXX and ", " separators made the
-        # stored result a tenth larger than the JSON the API sends.
-        serializer = partial(json.dumps, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
         # Both databases: one writer with group commit, and reader connections, in threads.
         engines = sqlite_engines if is_sqlite(self.url) else postgres_engines
-        writer, self._readers = engines(self.url, json_serializer=serializer, echo=self._echo)
+        writer, self._readers = engines(self.url, json_serializer=dump_json, echo=self._echo)
         self._writer = GroupCommit(writer)
         try:
             added = await self.run(self._create_tables, write=True)

@@ -9,7 +9,7 @@ Over one duplex pipe per worker, parent -> worker::
 worker -> parent::
 
     Ready(pid) | StartFailed(reason)    once, after the initializer
-    Report(progress)                    any number, while a job runs
+    Report(progress)                    while a job runs, a few a second at most per stage
     Log(record)                         the worker's log records, with request and job ids
     Done(outcome)                       once per job
 

@@ -3,8 +3,10 @@ the event loop's hot path).
 
 It talks to the parent over one duplex pipe with the messages of
 :mod:`~riskreport.engine.runners.pipe`: ``Ready`` (or ``StartFailed``) once warmed up, then for
-each ``Run`` any number of ``Report`` and ``Log`` and one ``Done``, until ``Stop`` or the parent
-goes away.
+each ``Run`` any number of ``Report`` (thinned out by
+:class:`~riskreport.engine.runners.throttle.ProgressThrottle`) and ``Log`` and one ``Done``,
+until ``Stop`` or the parent goes away. After the warm-up the worker freezes its heap out of the
+garbage collector's sight (:func:`_freeze_warm_heap`).
 
 The module imports only the standard library and small engine modules, so the forkserver can
 preload it and a new worker starts in milliseconds.
@@ -12,6 +14,7 @@ preload it and a new worker starts in milliseconds.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -28,6 +31,7 @@ from riskreport.engine.context import RunContext, run_function
 from riskreport.engine.jobs import Progress
 from riskreport.engine.outcome import Outcome
 from riskreport.engine.runners import pipe
+from riskreport.engine.runners.throttle import ProgressThrottle
 from riskreport.engine.spec import Initializer
 
 Send = Callable[[pipe.FromWorker], None]
@@ -57,6 +61,8 @@ def serve(
         logging.getLogger("riskreport.engine").exception("worker warm-up failed")
         send(pipe.StartFailed(f"{type(exc).__name__}: {exc}"))
         return
+    _freeze_warm_heap()
+    throttle = ProgressThrottle(lambda progress: send(pipe.Report(progress)))
     send(pipe.Ready(os.getpid()))
     while True:
         try:
@@ -67,21 +73,35 @@ def serve(
             case pipe.Stop():
                 return
             case pipe.Run():
-                send(pipe.Done(_run(send, message)))
+                outcome = _run(throttle.report, message)  # never raises
+                throttle.end()  # the outcome supersedes a report still held back
+                send(pipe.Done(outcome))
             case _:
                 assert_never(message)
 
 
-def _run(send: Send, call: pipe.Run) -> Outcome:
-    def sink(progress: Progress) -> None:
-        send(pipe.Report(progress))
+def _freeze_warm_heap() -> None:
+    """Take what the warm-up built out of the garbage collector's sight.
 
+    The initializer's objects (modules, tables, indexes, clients) live as long as the worker.
+    Left in the collector's oldest generation, every full collection walks all of them: in a
+    warmed report worker about 180,000 objects, 35-80 ms of CPU, paid by whichever job
+    allocated past the threshold. Frozen, a full collection walks only objects made since.
+    The collection first keeps the warm-up's garbage out of the frozen set.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def _run(sink: Callable[[Progress], None], call: pipe.Run) -> Outcome:
     deadline = time.monotonic() + call.timeout
     ctx = RunContext(call.job_id, deadline=deadline, cancel=None, sink=sink)
     request_marker = context.request_id.set(call.request_id)
     job_marker = context.job_id.set(call.job_id)
     try:
-        return run_function(call.function, call.payload, ctx)
+        # The result goes up the pipe as JSON text, which the store writes as is: the parent
+        # (the API process) neither unpickles the tree nor encodes it again.
+        return run_function(call.function, call.payload, ctx, encoded=True)
     finally:
         context.job_id.reset(job_marker)
         context.request_id.reset(request_marker)
