@@ -18,7 +18,8 @@ TREE: dict[str, Any] = {"zeta": [1, 2.5, None], "alpha": {"ko": "서울", "ok": 
 
 def test_it_reads_as_the_mapping_it_encodes_in_its_key_order() -> None:
     encoded = EncodedJSON.encode(TREE)
-    assert encoded.text == json.dumps(TREE)
+    assert encoded.text == '{"zeta":[1,2.5,null],"alpha":{"ko":"서울","ok":true}}'
+    assert json.loads(encoded.text) == TREE
     assert encoded == TREE
     assert list(encoded) == ["zeta", "alpha"]
     assert encoded["alpha"]["ko"] == "서울"

@@ -149,6 +149,6 @@ async def test_a_database_of_the_first_release_gains_the_attempts_column(tmp_pat
 def test_json_columns_write_encoded_text_as_is_and_encode_the_rest_strictly() -> None:
     text = '{"b": 1,  "a": [2]}'  # spacing of its own: untouched, so never re-encoded
     assert dump_json(EncodedJSON(text)) == text
-    assert dump_json({"b": 1, "a": [2]}) == '{"b": 1, "a": [2]}'
+    assert dump_json({"b": 1, "a": [2], "k": "해운대"}) == '{"b":1,"a":[2],"k":"해운대"}'
     with pytest.raises(ValueError, match="JSON"):
         dump_json({"x": float("nan")})
