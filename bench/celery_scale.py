@@ -68,7 +68,8 @@ class Cluster:
         }
 
     @contextmanager
-    def workers(self, kind: str, count: int, concurrency: int) -> Iterator[None]:
+    def workers(self, kind: str, count: int, concurrency: int) -> Iterator[list[int]]:
+        """Start ``count`` workers; yield their process ids (each leads a process group)."""
         processes = []
         logs = []
         for i in range(count):
@@ -88,7 +89,7 @@ class Cluster:
         try:
             for process, log in zip(processes, logs, strict=True):
                 wait_ready(process, log)
-            yield
+            yield [process.pid for process in processes]
         finally:
             for process in processes:
                 os.killpg(process.pid, signal.SIGTERM)
