@@ -61,9 +61,10 @@ class Monitor:
                     self.commands[str(command["command"]).split(" ", 1)[0].upper()] += 1
 
 
-def group_cpu(pgid: int) -> float:
-    """CPU seconds (user + system) of the live processes of process group ``pgid``."""
-    total = 0
+def group_cpu(pgid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) of the live processes of process group ``pgid``: of its
+    leader (a worker's consumer), and of the others (its pool processes)."""
+    leader = others = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -72,8 +73,17 @@ def group_cpu(pgid: int) -> float:
         except OSError:
             continue
         if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...
-            total += int(fields[11]) + int(fields[12])
-    return total / TICKS
+            ticks = int(fields[11]) + int(fields[12])
+            if int(entry.name) == pgid:
+                leader += ticks
+            else:
+                others += ticks
+    return leader / TICKS, others / TICKS
+
+
+def workers_cpu(pgids: list[int]) -> tuple[float, float]:
+    found = [group_cpu(pgid) for pgid in pgids]
+    return sum(leader for leader, _ in found), sum(pool for _, pool in found)
 
 
 async def ours(cluster: Cluster, store: SqlJobStore, args: argparse.Namespace) -> dict[str, float]:
@@ -93,7 +103,7 @@ async def ours(cluster: Cluster, store: SqlJobStore, args: argparse.Namespace) -
                         raise RuntimeError(f"a trivial job ended {done.status}: {done.error}")
 
             await asyncio.gather(*(one() for _ in range(args.warm_up)))
-            worker_cpu = sum(group_cpu(pgid) for pgid in pgids)
+            consumer_cpu, pool_cpu = workers_cpu(pgids)
             api_cpu = time.process_time()
             counting.reset()
             with Monitor(args.broker) as monitor:
@@ -101,7 +111,7 @@ async def ours(cluster: Cluster, store: SqlJobStore, args: argparse.Namespace) -
                 await asyncio.gather(*(one() for _ in range(args.jobs)))
                 elapsed = time.perf_counter() - started
                 api_cpu = time.process_time() - api_cpu
-                worker_cpu = sum(group_cpu(pgid) for pgid in pgids) - worker_cpu
+                consumer_after, pool_after = workers_cpu(pgids)
             api = counting.counts()
             await engine.shutdown()
     finally:
@@ -113,7 +123,8 @@ async def ours(cluster: Cluster, store: SqlJobStore, args: argparse.Namespace) -
     found |= {f"redis {name}": count / n for name, count in sorted(monitor.commands.items())}
     found["redis commands"] = sum(monitor.commands.values()) / n
     found["api cpu ms"] = api_cpu / n * 1000
-    found["worker cpu ms"] = worker_cpu / n * 1000
+    found["worker consumer cpu ms"] = (consumer_after - consumer_cpu) / n * 1000
+    found["worker pool cpu ms"] = (pool_after - pool_cpu) / n * 1000
     found["jobs/s (with MONITOR on)"] = n / elapsed
     return found
 
@@ -126,7 +137,7 @@ def raw(cluster: Cluster, args: argparse.Namespace) -> dict[str, float]:
         counter = redis.Redis.from_url(cluster.broker)
         queue = cluster.queue + "-raw"
         key = f"{queue}:count"
-        worker_cpu = sum(group_cpu(pgid) for pgid in pgids)
+        consumer_cpu, pool_cpu = workers_cpu(pgids)
         api_cpu = time.process_time()
         with Monitor(args.broker) as monitor:
             for _ in range(args.jobs):
@@ -134,14 +145,15 @@ def raw(cluster: Cluster, args: argparse.Namespace) -> dict[str, float]:
             while int(counter.get(key) or 0) < args.jobs:
                 time.sleep(0.002)
             api_cpu = time.process_time() - api_cpu
-            worker_cpu = sum(group_cpu(pgid) for pgid in pgids) - worker_cpu
+            consumer_after, pool_after = workers_cpu(pgids)
         counter.delete(key)
         app.close()
     n = args.jobs
     found = {f"redis {name}": count / n for name, count in sorted(monitor.commands.items())}
     found["redis commands"] = sum(monitor.commands.values()) / n
     found["api cpu ms"] = api_cpu / n * 1000
-    found["worker cpu ms"] = worker_cpu / n * 1000
+    found["worker consumer cpu ms"] = (consumer_after - consumer_cpu) / n * 1000
+    found["worker pool cpu ms"] = (pool_after - pool_cpu) / n * 1000
     return found
 
 
