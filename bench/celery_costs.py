@@ -106,6 +106,7 @@ async def ours(cluster: Cluster, store: SqlJobStore, args: argparse.Namespace) -
             consumer_cpu, pool_cpu = workers_cpu(pgids)
             api_cpu = time.process_time()
             counting.reset()
+            batches: int = getattr(cluster.backend, "batches_sent", 0)
             with Monitor(args.broker) as monitor:
                 started = time.perf_counter()
                 await asyncio.gather(*(one() for _ in range(args.jobs)))
@@ -113,12 +114,15 @@ async def ours(cluster: Cluster, store: SqlJobStore, args: argparse.Namespace) -
                 api_cpu = time.process_time() - api_cpu
                 consumer_after, pool_after = workers_cpu(pgids)
             api = counting.counts()
+            # Celery messages per publish batch (a backend without batches sent one at a time).
+            sends = getattr(cluster.backend, "batches_sent", batches + args.jobs) - batches
             await engine.shutdown()
     finally:
         del os.environ[COUNTS_FOLDER]
     workers = counting.read(folder)  # the warm-up's jobs included: see --warm-up
     n, all_jobs = args.jobs, args.jobs + args.warm_up
     found = {f"api {name}": count / n for name, count in sorted(api.items())}
+    found["api celery messages per send"] = n / max(1, sends)
     found |= {f"worker {name}": count / all_jobs for name, count in sorted(workers.items())}
     found |= {f"redis {name}": count / n for name, count in sorted(monitor.commands.items())}
     found["redis commands"] = sum(monitor.commands.values()) / n

@@ -105,6 +105,7 @@ class Cluster:
 
     async def engine(self, store: SqlJobStore, capacity: int) -> Engine:
         backend = CeleryBackend(self.config, capacity=capacity, poll_interval=5.0)
+        self.backend = backend  # the newest (bench.celery_costs reads its batches)
         engine = Engine(
             store, backend, SPECS, queue_limit=100_000, job_timeout=60, shutdown_grace=5
         )
