@@ -27,6 +27,7 @@ import logging
 import signal
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import anyio
 import anyio.to_thread
@@ -219,18 +220,35 @@ class CeleryBackend:
             self._sender = None
 
     def _send(self, batch: list[_Outgoing]) -> None:
-        """In a thread: one producer, and one Redis pipeline (kombu's publish batch) for all."""
-        with self._app.producer_or_acquire() as producer, producer.batch():
+        """In a thread: one producer, and one Redis pipeline (kombu's publish batch) for all.
+
+        kombu sends a batch once, without Celery's publish retries (which reconnect after a
+        broken connection); when it fails, the messages go one by one, with them. As with those
+        retries, a message whose first sending did reach Redis may then be delivered twice.
+        """
+        try:
+            with self._app.producer_or_acquire() as producer, producer.batch():
+                for outgoing in batch:
+                    self._send_one(outgoing, producer)
+        except Exception as exc:
+            log.warning(
+                "sending %d Celery message(s) in one batch failed (%s); sending them one by one",
+                len(batch),
+                exc,
+            )
             for outgoing in batch:
-                self._app.send_task(
-                    TASK_NAME,
-                    args=outgoing.args,
-                    task_id=outgoing.job_id,
-                    queue=self.config.queue,
-                    soft_time_limit=outgoing.limits.soft,
-                    time_limit=outgoing.limits.hard,
-                    producer=producer,
-                )
+                self._send_one(outgoing, None)
+
+    def _send_one(self, outgoing: _Outgoing, producer: Any) -> None:
+        self._app.send_task(
+            TASK_NAME,
+            args=outgoing.args,
+            task_id=outgoing.job_id,
+            queue=self.config.queue,
+            soft_time_limit=outgoing.limits.soft,
+            time_limit=outgoing.limits.hard,
+            producer=producer,
+        )
 
     async def call(self, job: Job, spec: JobSpec, *, job_timeout: float) -> Outcome:
         """Calls that are not stored jobs have no runner here (the API process has none, and a
