@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import redis
@@ -20,6 +21,8 @@ from riskreport.engine.backends.celery.app import CeleryConfig, celery_app
 
 KINDS = {"trivial": "bench.contenders:trivial_job", "io": "bench.celery_parts:io_job"}
 RAW_TASK = "bench.raw_count"
+# A folder: the riskreport worker's pool processes write their store and SQL counts there.
+COUNTS_FOLDER = "RISKREPORT_BENCH_COUNTS"
 
 
 def io_job(payload: Mapping[str, Any], ctx: Any) -> dict[str, float]:
@@ -60,7 +63,21 @@ def main() -> None:
         return
     specs = [JobSpec(kind, path, RunnerKind.THREAD) for kind, path in KINDS.items()]
     app = celery_worker_app(settings, specs=specs)
+    if counts := os.environ.get(COUNTS_FOLDER):
+        _count_into(Path(counts))
     run_celery_worker(app, settings, concurrency=settings.concurrency)
+
+
+def _count_into(folder: Path) -> None:
+    """Count each pool process's store calls and SQL round trips from the end of its warm-up
+    (this hook runs after the worker's own) and write them to ``folder`` when it stops."""
+    from celery import signals
+
+    from bench import counting
+
+    counting.install()
+    signals.worker_process_init.connect(lambda **_: counting.reset(), weak=False)
+    signals.worker_process_shutdown.connect(lambda **_: counting.write(folder), weak=False)
 
 
 if __name__ == "__main__":

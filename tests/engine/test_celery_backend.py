@@ -4,13 +4,15 @@
   again and finished by another worker;
 - a job whose worker process dies on every attempt fails with ``worker_lost`` at the limit;
 - jobs outlive the API process that admitted them;
-- each worker process warms up once, before its first job.
+- each worker process warms up once, before its first job;
+- jobs submitted together leave in one publish batch, and each runs once.
 
 The contract every backend keeps is in test_backend_contract.py (``[celery]`` cases).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -219,5 +221,30 @@ async def test_changes_missed_while_the_bus_was_away_are_read_again(
         assert engine.stats().queued == 0
     finally:
         admin.close()
+        await engine.shutdown()
+        await store.close()
+
+
+async def test_jobs_submitted_together_leave_in_one_batch_and_each_runs_once(
+    celery_workers: Workers,
+) -> None:
+    store = await opened(celery_workers)
+    backend = CeleryBackend(celery_workers.config, capacity=2, poll_interval=5.0)
+    engine = Engine(
+        store, backend, specs(RunnerKind.THREAD), queue_limit=50, job_timeout=5, shutdown_grace=1
+    )
+    await engine.start()
+    try:
+        jobs = await asyncio.gather(*(engine.submit("echo", {"value": i}) for i in range(12)))
+        # All were admitted before the sender first ran: one batch (a second at most, should
+        # the sender run in between).
+        assert 1 <= backend.batches_sent <= 2
+        for i, job in enumerate(jobs):
+            done = await engine.wait(job.id, timeout=30)
+            assert done.status is JobStatus.SUCCEEDED
+            assert done.result is not None
+            assert done.result["echo"] == i
+            assert done.attempts == 1
+    finally:
         await engine.shutdown()
         await store.close()

@@ -157,20 +157,32 @@ class CountingStore(MemoryJobStore):
 
 
 @pytest.mark.anyio
-async def test_waiting_for_a_job_reads_the_store_once() -> None:
-    # Engine.wait reads the job when it starts waiting; the final state arrives with its wake-up.
+async def test_waiting_reads_the_store_only_for_jobs_not_known_to_be_queued() -> None:
+    # Engine.wait needs no read for a job admitted here and still queued (its changes are
+    # announced here), and none for the final state, which arrives with the wake-up; a job
+    # that has left the queue is read once.
     store = CountingStore()
     specs = [JobSpec("nap", "tests.engine.jobfuncs:nap", RunnerKind.THREAD)]
     engine = Engine(
-        store, LocalBackend(concurrency=2), specs, queue_limit=5, job_timeout=5, shutdown_grace=1
+        store, LocalBackend(concurrency=1), specs, queue_limit=5, job_timeout=5, shutdown_grace=1
     )
     await engine.start()
     try:
-        job = await engine.submit("nap", {"seconds": 0.2})
-        finished = await engine.wait(job.id, timeout=5)
+        first = await engine.submit("nap", {"seconds": 0.2})
+        second = await engine.submit("nap", {"seconds": 0.01})  # queued behind the first
+        finished = await engine.wait(second.id, timeout=5)
         assert finished.status is JobStatus.SUCCEEDED
-        assert finished == await store.get(job.id)
-        assert store.gets == 2  # the wait's one read, and this test's own
+        assert store.gets == 0
+        earlier = await engine.wait(first.id, timeout=5)  # final already: read once
+        assert earlier.status is JobStatus.SUCCEEDED
+        assert store.gets == 1
+        third = await engine.submit("nap", {"seconds": 0.2})
+        fourth = await engine.submit("nap", {"seconds": 0.01})
+        # No time to wait: the job as it is, read (once) at the end of the wait.
+        assert (await engine.wait(fourth.id, timeout=0)).status is JobStatus.QUEUED
+        assert store.gets == 2
+        assert (await engine.wait(third.id, timeout=5)).status is JobStatus.SUCCEEDED
+        assert finished == await store.get(second.id)
     finally:
         await engine.shutdown()
 

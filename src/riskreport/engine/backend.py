@@ -34,8 +34,10 @@ class JobRecorder(Protocol):
     async def current(self, job_id: str) -> Job:
         """The job as stored now (a backend that may have missed changes reads it again)."""
 
-    async def started(self, job_id: str) -> bool:
-        """Move the job ``queued -> running``; False if it is no longer queued (cancelled)."""
+    async def started(self, job_id: str) -> Job | None:
+        """Move the job ``queued -> running`` and return it as stored (payload included, so a
+        worker in another process needs no read of its own); None if it is no longer queued
+        (cancelled, or taken by another process)."""
 
     def progress(self, job_id: str, progress: Progress) -> None:
         """Record progress; call on the event loop. Never blocks: writes are queued, coalesced."""

@@ -409,12 +409,15 @@ class Engine:
         poll = self._backend.poll_interval
         # Take the waiter before the read, so no change slips in between.
         wake = self._notifier.waiter(job_id, final_only=True)
-        job = await self._store.get(job_id)
-        while not job.status.is_final:
+        # A job admitted here that this process has not heard leave ``queued`` is queued (or
+        # its change is on the way, and will wake the waiter): no need to read it yet. This
+        # saves a store read on the path of every ``Prefer: wait`` submission.
+        job = None if job_id in self._queued else await self._store.get(job_id)
+        while job is None or not job.status.is_final:
             self._refuse_if_closing()
             left = None if deadline is None else deadline - clock()
             if left is not None and left <= 0:
-                return job
+                return job if job is not None else await self._store.get(job_id)
             woke = await woken(wake, left if poll is None else min(poll, left or poll))
             final = wake.result() if woke else None
             if final is not None:

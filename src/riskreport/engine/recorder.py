@@ -8,8 +8,8 @@ Use::
 
     recorder = StoreRecorder(store, LocalNotifier())
     recorder.add_listener(metrics.observe_job)
-    if await recorder.started(job.id):
-        ...
+    if (running := await recorder.started(job.id)) is not None:
+        ...  # running.payload, as stored
         await recorder.finished(job.id, Outcome.of(result))
 """
 
@@ -101,15 +101,14 @@ class StoreRecorder:
         self.announce(job)
         return job
 
-    async def started(self, job_id: str) -> bool:
+    async def started(self, job_id: str) -> Job | None:
         try:
-            await self.transition(job_id, JobStatus.RUNNING, progress=_STARTED)
+            return await self.transition(job_id, JobStatus.RUNNING, progress=_STARTED)
         except IllegalTransition:
             # Cancelled meanwhile, or (on a shared store) another process took the job first.
             # Announce it as it is, so this process stops counting it as waiting.
             self.announce(await self.store.get(job_id))
-            return False
-        return True
+            return None
 
     async def requeue(self, job_id: str) -> bool:
         """Return a running job to ``queued`` for the next start (shutdown outlived the grace);

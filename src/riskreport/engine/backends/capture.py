@@ -22,11 +22,12 @@ NO_OUTCOME = Outcome.failure(JobStatus.CANCELLED, CANCELLED, "the call ended bef
 class OutcomeCapture:
     """A ``JobRecorder`` for one call: starts at once, drops progress, keeps the outcome."""
 
-    def __init__(self) -> None:
+    def __init__(self, job: Job) -> None:
+        self.job = job
         self.outcome: Outcome | None = None
 
-    async def started(self, job_id: str) -> bool:
-        return True
+    async def started(self, job_id: str) -> Job | None:
+        return self.job
 
     def progress(self, job_id: str, progress: Progress) -> None:
         """Nobody follows a call's progress."""
@@ -51,7 +52,7 @@ class OutcomeCapture:
 async def call_in(runner: Runner, job: Job, spec: JobSpec, *, job_timeout: float) -> Outcome:
     """Run ``spec``'s function on ``job`` in ``runner`` and return its outcome, storing nothing
     (``Backend.call`` of the backends that own runners)."""
-    capture = OutcomeCapture()
+    capture = OutcomeCapture(job)
     await runner.run(
         job, spec.function, job_timeout=job_timeout, recorder=capture, control=JobControl(job.id)
     )

@@ -9,7 +9,8 @@ say); waiters therefore still re-read the store every ``poll_interval`` seconds,
 Use::
 
     bus = RedisEventBus("redis://127.0.0.1:6379/0", "riskreport:events")
-    bus.publish(job.id, job)              # on the loop; sent in order by one sender task
+    bus.publish(job.id, job)              # on the loop; sent in order by one sender task,
+                                          # what queued up meanwhile in one round trip
     await bus.listen(on_change)           # on_change(job_id, job_or_None), until cancelled
     await bus.aclose()
 """
@@ -66,14 +67,25 @@ class RedisEventBus:
     async def _send(self, outbox: asyncio.Queue[str]) -> None:
         client = self._connection()
         while True:
-            text = await outbox.get()
+            texts = [await outbox.get()]
+            # What was queued meanwhile (a job's ``running`` and its final state, when the job
+            # is short) leaves in the same round trip, in order.
+            while not outbox.empty():
+                texts.append(outbox.get_nowait())
             try:
-                await client.publish(self.channel, text)
+                if len(texts) == 1:
+                    await client.publish(self.channel, texts[0])
+                else:
+                    async with client.pipeline(transaction=False) as pipe:
+                        for text in texts:
+                            pipe.publish(self.channel, text)
+                        await pipe.execute()
             except RedisError as exc:
                 # Listeners fall back to reading the store; the job itself is safe there.
-                log.warning("could not publish a job change to Redis: %s", exc)
+                log.warning("could not publish %d job change(s) to Redis: %s", len(texts), exc)
             finally:
-                outbox.task_done()
+                for _ in texts:
+                    outbox.task_done()
 
     async def flush(self, within: float = 5.0) -> None:
         """Wait (at most ``within`` s) until every message given so far has been sent."""

@@ -104,7 +104,7 @@ async def record_abandoned(recorder: JobRecorder, job_id: str) -> None:
 
 async def record_started(recorder: JobRecorder, job_id: str, control: JobControl) -> bool:
     """Record the job ``running``; False if it was cancelled first or the store refused."""
-    if control.cancel_requested or not await recorder.started(job_id):
+    if control.cancel_requested or await recorder.started(job_id) is None:
         return False
     control.running = True
     return True

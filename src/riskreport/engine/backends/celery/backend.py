@@ -1,7 +1,9 @@
 """The Celery backend, the API process's side: jobs go to Celery workers through Redis.
 
 ``submit`` sends the one generic task (:data:`~.app.TASK_NAME`) with the job's id and kind; the
-job, its progress and its result stay in the store, written by the worker. ``cancel`` revokes the
+job, its progress and its result stay in the store, written by the worker. Messages of jobs
+submitted while others are being sent leave together, in one kombu publish batch (one Redis
+pipeline) from one thread. ``cancel`` revokes the
 task with ``terminate``: a queued message is dropped by every worker, a running job's process is
 killed (the engine has recorded ``cancelled`` first). Changes that workers make reach this
 process over the Redis event bus, at once: waiters and event streams wake as with a local
@@ -24,6 +26,8 @@ import asyncio
 import logging
 import signal
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import anyio
 import anyio.to_thread
@@ -39,6 +43,29 @@ from riskreport.engine.spec import JobSpec
 from riskreport.engine.taskset import TaskSet
 
 log = logging.getLogger("riskreport.engine")
+
+# Messages sent in one Redis round trip at most.
+_MAX_BATCH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class _Outgoing:
+    """A job's message waiting to be sent, and the future its ``submit`` waits on."""
+
+    job_id: str
+    args: list[object]
+    limits: Limits
+    sent: asyncio.Future[None]
+
+
+def _settle(batch: list[_Outgoing], error: Exception | None) -> None:
+    for outgoing in batch:
+        if outgoing.sent.done():
+            continue  # its submit was cancelled; the message went (or not) all the same
+        if error is None:
+            outgoing.sent.set_result(None)
+        else:
+            outgoing.sent.set_exception(error)
 
 
 class CeleryBackend:
@@ -61,8 +88,13 @@ class CeleryBackend:
         self._mine: set[str] = set()
         self._running: set[str] = set()
         self._settled: asyncio.Event | None = None
-        # Sending blocks on the network: a few threads, never the loop.
-        self._senders = anyio.CapacityLimiter(4)
+        # Sending blocks on the network: in a thread, never on the loop. The messages of jobs
+        # submitted while one batch is being sent leave together in the next one.
+        self._outgoing: list[_Outgoing] = []
+        self._sender: asyncio.Task[None] | None = None
+        self.batches_sent = 0  # publish batches sent (tests and benchmarks read it)
+        # Revoking blocks on the network too: a few threads.
+        self._revokers = anyio.CapacityLimiter(4)
         self._tasks = TaskSet()
 
     @property
@@ -150,20 +182,72 @@ class CeleryBackend:
         self._mine.add(job.id)
         args = [job.id, job.kind, job_timeout, context.request_id.get()]
         limits = Limits.for_timeout(job_timeout)  # the engine may give less than the config
+        sent: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._outgoing.append(_Outgoing(job.id, args, limits, sent))
+        if self._sender is None:
+            self._sender = asyncio.get_running_loop().create_task(
+                self._send_outgoing(), name="riskreport-celery-sender"
+            )
         try:
-            await anyio.to_thread.run_sync(self._send, job.id, args, limits, limiter=self._senders)
+            await sent
         except BaseException:
             self._forget(job.id)
             raise
 
-    def _send(self, job_id: str, args: list[object], limits: Limits) -> None:
+    async def _send_outgoing(self) -> None:
+        """Send the waiting messages, those that arrive meanwhile in the next batch."""
+        batch: list[_Outgoing] = []
+        try:
+            while self._outgoing:
+                batch = self._outgoing[:_MAX_BATCH]
+                del self._outgoing[:_MAX_BATCH]
+                try:
+                    await anyio.to_thread.run_sync(self._send, batch)
+                except Exception as exc:  # the broker refused or is away: every job of it
+                    _settle(batch, exc)
+                else:
+                    self.batches_sent += 1
+                    _settle(batch, None)
+                batch = []
+        except BaseException:
+            # Only a cancelled sender gets here (the loop is closing): nobody may be left
+            # waiting for a send that will not happen.
+            for outgoing in batch + self._outgoing:
+                outgoing.sent.cancel()
+            self._outgoing.clear()
+            raise
+        finally:
+            self._sender = None
+
+    def _send(self, batch: list[_Outgoing]) -> None:
+        """In a thread: one producer, and one Redis pipeline (kombu's publish batch) for all.
+
+        kombu sends a batch once, without Celery's publish retries (which reconnect after a
+        broken connection); when it fails, the messages go one by one, with them. As with those
+        retries, a message whose first sending did reach Redis may then be delivered twice.
+        """
+        try:
+            with self._app.producer_or_acquire() as producer, producer.batch():
+                for outgoing in batch:
+                    self._send_one(outgoing, producer)
+        except Exception as exc:
+            log.warning(
+                "sending %d Celery message(s) in one batch failed (%s); sending them one by one",
+                len(batch),
+                exc,
+            )
+            for outgoing in batch:
+                self._send_one(outgoing, None)
+
+    def _send_one(self, outgoing: _Outgoing, producer: Any) -> None:
         self._app.send_task(
             TASK_NAME,
-            args=args,
-            task_id=job_id,
+            args=outgoing.args,
+            task_id=outgoing.job_id,
             queue=self.config.queue,
-            soft_time_limit=limits.soft,
-            time_limit=limits.hard,
+            soft_time_limit=outgoing.limits.soft,
+            time_limit=outgoing.limits.hard,
+            producer=producer,
         )
 
     async def call(self, job: Job, spec: JobSpec, *, job_timeout: float) -> Outcome:
@@ -178,7 +262,7 @@ class CeleryBackend:
 
     async def cancel(self, job_id: str) -> None:
         self._forget(job_id)
-        await anyio.to_thread.run_sync(self._revoke, job_id, limiter=self._senders)
+        await anyio.to_thread.run_sync(self._revoke, job_id, limiter=self._revokers)
 
     def _revoke(self, job_id: str) -> None:
         # Every worker drops the message if it comes; the one running it kills its process.
@@ -199,6 +283,8 @@ class CeleryBackend:
                 log.info("%d job(s) admitted here still run on the Celery workers", len(self._mine))
         self._tasks.cancel()
         await self._tasks.wait()
+        if self._sender is not None:  # a batch being sent: let it go before the app closes
+            await asyncio.gather(asyncio.shield(self._sender), return_exceptions=True)
         if self._listener is not None:
             self._listener.cancel()
             await asyncio.gather(self._listener, return_exceptions=True)

@@ -84,14 +84,25 @@ class WorkerRuntime:
         self.setup = setup
         self.pid = os.getpid()
         self.loop = asyncio.new_event_loop()
+        self._done: asyncio.Future[None] = self.loop.create_future()
         self._thread = threading.Thread(
-            target=self.loop.run_forever, name="riskreport-worker-loop", daemon=True
+            target=self._serve, name="riskreport-worker-loop", daemon=True
         )
         self._thread.start()
         self.store = setup.store_factory()
         self.bus = RedisEventBus(setup.bus_url, setup.bus_channel)
         self.call(self.store.open())
         self.recorder = BusRecorder(self.store, self.bus)
+
+    def _serve(self) -> None:
+        # One root task for the loop's whole life, not ``run_forever``: anyio keeps its worker
+        # threads (every store call runs in one) until the root task ends, and without one it
+        # takes each call's own task for the root, so each store call started a thread and
+        # stopped it again (about a millisecond per call on a loaded machine).
+        self.loop.run_until_complete(self._hold())
+
+    async def _hold(self) -> None:
+        await self._done
 
     def call(self, coro: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
         """Run ``coro`` on the runtime's loop and wait for its result (from another thread)."""
@@ -110,5 +121,5 @@ class WorkerRuntime:
         try:
             self.call(closing(), timeout=10)
         finally:
-            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.loop.call_soon_threadsafe(self._done.set_result, None)
             self._thread.join(5)

@@ -6,9 +6,10 @@ process's main thread, asks it to record each step (write to the store, then pub
 and calls the job function itself, exactly as the local runners do (same ``RunContext``, same
 :func:`~riskreport.engine.context.run_function`, same outcomes).
 
-What a delivery finds in the store decides what it does:
+A delivery first records ``running`` (a compare-and-set from ``queued`` that returns the job,
+payload included: the usual delivery writes twice, start and end, and reads nothing). When that
+write is refused, what the delivery then reads in the store decides what it does:
 
-- ``queued``: record ``running`` (first attempt) and run;
 - ``running``: the process that ran it died (killed, OOM, machine lost) and the message came
   back; run it again as attempt ``attempts + 1`` (a compare-and-set, so of two deliveries only
   one restarts it), or fail it with code ``worker_lost`` once ``max_attempts`` starts are used;
@@ -142,11 +143,10 @@ def run_job(job_id: str, kind: str, job_timeout: float, request_id: str | None) 
 def _run_job(job_id: str, kind: str, job_timeout: float, request_id: str | None) -> None:
     rt = runtime()
     try:
-        job = rt.call(rt.store.get(job_id))
+        taken = rt.call(_take(rt, job_id))
     except JobNotFound:
         log.error("job %s of a delivered message is not in the store; dropped", job_id)
         return
-    taken = _take(rt, job)
     if taken is None:
         return
     spec = rt.setup.by_kind.get(kind)
@@ -182,28 +182,33 @@ def _run_job(job_id: str, kind: str, job_timeout: float, request_id: str | None)
     rt.call(rt.recorder.finished(job_id, outcome))
 
 
-def _take(rt: WorkerRuntime, job: Job) -> Job | None:
-    """Record the start of this delivery's attempt; None when there is nothing to run."""
-    if job.status is JobStatus.QUEUED:
-        started = rt.call(rt.recorder.started(job.id))
-        return job if started else None
+async def _take(rt: WorkerRuntime, job_id: str) -> Job | None:
+    """Record the start of this delivery's attempt and return the job as started; None when
+    there is nothing to run. On the runtime's loop: one hop from the task's thread.
+
+    The usual delivery finds the job ``queued``: one compare-and-set write, which returns the
+    row (payload included), and no read. Only when that write is refused is the job read.
+    """
+    started = await rt.recorder.started(job_id)
+    if started is not None:
+        return started
+    job = await rt.store.get(job_id)
     if job.status is not JobStatus.RUNNING:
         return None  # final: cancelled before it started, or done by an earlier delivery
     if job.attempts >= rt.setup.max_attempts:
         message = f"the worker running the job died {job.attempts} time(s); it is not run again"
         log.error("job %s: %s", job.id, message)
-        outcome = Outcome.failure(JobStatus.FAILED, WORKER_LOST, message)
-        rt.call(rt.recorder.finished(job.id, outcome))
+        await rt.recorder.finished(job.id, Outcome.failure(JobStatus.FAILED, WORKER_LOST, message))
         return None
-    restarted = rt.call(
-        rt.store.restart(job.id, attempts=job.attempts, at=utcnow(), progress=_STARTED)
+    restarted = await rt.store.restart(
+        job.id, attempts=job.attempts, at=utcnow(), progress=_STARTED
     )
     if restarted is None:
         return None  # finished meanwhile, or another delivery restarted it first
     log.warning(
         "job %s delivered again after its worker died: attempt %d", job.id, restarted.attempts
     )
-    rt.loop.call_soon_threadsafe(rt.recorder.announce, restarted)
+    rt.recorder.announce(restarted)
     return restarted
 
 

@@ -1,0 +1,197 @@
+"""What one trivial job costs on the Celery backend: store calls, SQL round trips, Redis commands
+and CPU time per job, in the API process and in the worker, against raw Celery.
+
+Run with ``python -m bench.celery_costs`` (Redis at ``--broker``; use a database number nobody
+else uses, since Redis commands are counted per database with ``MONITOR``; the store is a SQLite
+file in a temporary folder, or ``--database-url``). Counts, unlike wall-clock rates, do not
+depend on how loaded the machine is; CPU seconds per job depend on it less than rates do.
+Nothing is written to the docs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import redis
+
+from bench import counting
+from bench.celery_parts import COUNTS_FOLDER, RAW_TASK, raw_app
+from bench.celery_scale import Cluster
+from riskreport.engine.jobs import JobStatus
+from riskreport.storage.sql import SqlJobStore
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class Monitor:
+    """Redis commands sent on database ``db`` while it runs, by command name."""
+
+    def __init__(self, url: str) -> None:
+        self._client = redis.Redis.from_url(url)
+        self.db = int(self._client.connection_pool.connection_kwargs.get("db", 0))
+        self.commands: Counter[str] = Counter()
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Monitor:
+        self._thread.start()
+        self._ready.wait(10)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._client.ping()  # wakes the monitor's read
+        self._thread.join(10)
+
+    def _run(self) -> None:
+        with self._client.monitor() as monitor:  # type: ignore[no-untyped-call]
+            self._ready.set()
+            for command in monitor.listen():
+                if self._stop.is_set():
+                    return
+                if int(command.get("db", -1)) == self.db:
+                    self.commands[str(command["command"]).split(" ", 1)[0].upper()] += 1
+
+
+def group_cpu(pgid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) of the live processes of process group ``pgid``: of its
+    leader (a worker's consumer), and of the others (its pool processes)."""
+    leader = others = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...
+            ticks = int(fields[11]) + int(fields[12])
+            if int(entry.name) == pgid:
+                leader += ticks
+            else:
+                others += ticks
+    return leader / TICKS, others / TICKS
+
+
+def workers_cpu(pgids: list[int]) -> tuple[float, float]:
+    found = [group_cpu(pgid) for pgid in pgids]
+    return sum(leader for leader, _ in found), sum(pool for _, pool in found)
+
+
+async def ours(cluster: Cluster, store: SqlJobStore, args: argparse.Namespace) -> dict[str, float]:
+    folder = cluster.folder / "counts"
+    folder.mkdir()
+    os.environ[COUNTS_FOLDER] = str(folder)
+    try:
+        with cluster.workers("riskreport", 1, args.concurrency) as pgids:
+            engine = await cluster.engine(store, args.concurrency)
+            gate = asyncio.Semaphore(args.in_flight)
+
+            async def one() -> None:
+                async with gate:
+                    job = await engine.submit("trivial", {})
+                    done = await engine.wait(job.id, timeout=120)
+                    if done.status is not JobStatus.SUCCEEDED:
+                        raise RuntimeError(f"a trivial job ended {done.status}: {done.error}")
+
+            await asyncio.gather(*(one() for _ in range(args.warm_up)))
+            consumer_cpu, pool_cpu = workers_cpu(pgids)
+            api_cpu = time.process_time()
+            counting.reset()
+            batches: int = getattr(cluster.backend, "batches_sent", 0)
+            with Monitor(args.broker) as monitor:
+                started = time.perf_counter()
+                await asyncio.gather(*(one() for _ in range(args.jobs)))
+                elapsed = time.perf_counter() - started
+                api_cpu = time.process_time() - api_cpu
+                consumer_after, pool_after = workers_cpu(pgids)
+            api = counting.counts()
+            # Celery messages per publish batch (a backend without batches sent one at a time).
+            sends = getattr(cluster.backend, "batches_sent", batches + args.jobs) - batches
+            await engine.shutdown()
+    finally:
+        del os.environ[COUNTS_FOLDER]
+    workers = counting.read(folder)  # the warm-up's jobs included: see --warm-up
+    n, all_jobs = args.jobs, args.jobs + args.warm_up
+    found = {f"api {name}": count / n for name, count in sorted(api.items())}
+    found["api celery messages per send"] = n / max(1, sends)
+    found |= {f"worker {name}": count / all_jobs for name, count in sorted(workers.items())}
+    found |= {f"redis {name}": count / n for name, count in sorted(monitor.commands.items())}
+    found["redis commands"] = sum(monitor.commands.values()) / n
+    found["api cpu ms"] = api_cpu / n * 1000
+    found["worker consumer cpu ms"] = (consumer_after - consumer_cpu) / n * 1000
+    found["worker pool cpu ms"] = (pool_after - pool_cpu) / n * 1000
+    found["jobs/s (with MONITOR on)"] = n / elapsed
+    return found
+
+
+def raw(cluster: Cluster, args: argparse.Namespace) -> dict[str, float]:
+    os.environ["RISKREPORT_BROKER_URL"] = cluster.broker
+    os.environ["RISKREPORT_CELERY_QUEUE"] = cluster.queue
+    with cluster.workers("raw", 1, args.concurrency) as pgids:
+        app = raw_app()
+        counter = redis.Redis.from_url(cluster.broker)
+        queue = cluster.queue + "-raw"
+        key = f"{queue}:count"
+        consumer_cpu, pool_cpu = workers_cpu(pgids)
+        api_cpu = time.process_time()
+        with Monitor(args.broker) as monitor:
+            for _ in range(args.jobs):
+                app.send_task(RAW_TASK, args=[key], queue=queue)
+            while int(counter.get(key) or 0) < args.jobs:
+                time.sleep(0.002)
+            api_cpu = time.process_time() - api_cpu
+            consumer_after, pool_after = workers_cpu(pgids)
+        counter.delete(key)
+        app.close()
+    n = args.jobs
+    found = {f"redis {name}": count / n for name, count in sorted(monitor.commands.items())}
+    found["redis commands"] = sum(monitor.commands.values()) / n
+    found["api cpu ms"] = api_cpu / n * 1000
+    found["worker consumer cpu ms"] = (consumer_after - consumer_cpu) / n * 1000
+    found["worker pool cpu ms"] = (pool_after - pool_cpu) / n * 1000
+    return found
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    counting.install()
+    with tempfile.TemporaryDirectory(prefix="riskreport-costs-") as tmp:
+        folder = Path(tmp)
+        url = args.database_url or f"sqlite:///{folder / 'jobs.db'}"
+        cluster = Cluster(args.broker, url, folder)
+        store = SqlJobStore(url)
+        await store.open()
+        try:
+            baseline = raw(cluster, args)
+            found = await ours(cluster, store, args)
+        finally:
+            await store.close()
+    print(f"per job, {args.jobs} trivial jobs, prefork {args.concurrency}:")
+    print(f"{'':40} {'raw Celery':>12} {'riskreport':>12}")
+    for name in sorted(baseline.keys() | found.keys()):
+        left = f"{baseline[name]:.2f}" if name in baseline else ""
+        right = f"{found[name]:.2f}" if name in found else ""
+        print(f"{name:40} {left:>12} {right:>12}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.celery_costs", description=__doc__)
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--jobs", type=int, default=500)
+    parser.add_argument("--warm-up", type=int, default=50)
+    parser.add_argument("--in-flight", type=int, default=64)
+    parser.add_argument("--concurrency", type=int, default=4)
+    asyncio.run(main_async(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()
