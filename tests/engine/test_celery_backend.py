@@ -189,6 +189,10 @@ async def test_each_worker_process_warms_up_once_before_its_jobs(
             assert done.result is not None
             assert done.result["prepared"] == 1
             assert str(done.result["pid"]) in pids
+        # After its warm-up, a pool process froze its heap out of the collector's sight.
+        frozen = await engine.wait((await engine.submit("gc_frozen", {})).id, timeout=20)
+        assert frozen.result is not None
+        assert frozen.result["frozen"] > 10_000
     finally:
         await engine.shutdown()
         await store.close()

@@ -197,3 +197,15 @@ async def test_curve_overrides_survive_the_job_and_replace_the_inputs() -> None:
     assert kinds[kind]["provenance"] == "user_input"
     assert inputs["coastal_flood"]["still_water_level_m"]["100"][0] == 2.5
     assert inputs["typhoon"]["wind_10min_ms"]["100"][0] == 45
+
+
+@pytest.mark.anyio
+async def test_the_warmed_api_process_freezes_its_heap(tmp_path: Path) -> None:
+    """Once warm, the process's long-lived objects are out of the collector's sight, so a full
+    collection (which stalls the event loop) does not walk them again (bootstrap._start)."""
+    import gc
+
+    gc.unfreeze()  # whatever an earlier test froze in this process
+    app = create_app(settings(database_url=f"sqlite:///{tmp_path / 'frozen.db'}"))
+    async with asgi_client(app):  # until /readyz answers 200: warmed up
+        assert gc.get_freeze_count() > 50_000

@@ -6,7 +6,7 @@ It talks to the parent over one duplex pipe with the messages of
 each ``Run`` any number of ``Report`` (thinned out by
 :class:`~riskreport.engine.runners.throttle.ProgressThrottle`) and ``Log`` and one ``Done``,
 until ``Stop`` or the parent goes away. After the warm-up the worker freezes its heap out of the
-garbage collector's sight (:func:`_freeze_warm_heap`).
+garbage collector's sight (:func:`~riskreport.engine.runners.warmup.freeze_warm_heap`).
 
 The module imports only the standard library and small engine modules, so the forkserver can
 preload it and a new worker starts in milliseconds.
@@ -14,7 +14,6 @@ preload it and a new worker starts in milliseconds.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import signal
@@ -32,6 +31,7 @@ from riskreport.engine.jobs import Progress
 from riskreport.engine.outcome import Outcome
 from riskreport.engine.runners import pipe
 from riskreport.engine.runners.throttle import ProgressThrottle
+from riskreport.engine.runners.warmup import freeze_warm_heap
 from riskreport.engine.spec import Initializer
 
 Send = Callable[[pipe.FromWorker], None]
@@ -61,7 +61,7 @@ def serve(
         logging.getLogger("riskreport.engine").exception("worker warm-up failed")
         send(pipe.StartFailed(f"{type(exc).__name__}: {exc}"))
         return
-    _freeze_warm_heap()
+    freeze_warm_heap()
     throttle = ProgressThrottle(lambda progress: send(pipe.Report(progress)))
     send(pipe.Ready(os.getpid()))
     while True:
@@ -78,19 +78,6 @@ def serve(
                 send(pipe.Done(outcome))
             case _:
                 assert_never(message)
-
-
-def _freeze_warm_heap() -> None:
-    """Take what the warm-up built out of the garbage collector's sight.
-
-    The initializer's objects (modules, tables, indexes, clients) live as long as the worker.
-    Left in the collector's oldest generation, every full collection walks all of them: in a
-    warmed report worker about 180,000 objects, 35-80 ms of CPU, paid by whichever job
-    allocated past the threshold. Frozen, a full collection walks only objects made since.
-    The collection first keeps the warm-up's garbage out of the frozen set.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def _run(sink: Callable[[Progress], None], call: pipe.Run) -> Outcome:

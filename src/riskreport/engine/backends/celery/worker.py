@@ -43,6 +43,7 @@ from riskreport.engine.errors import JobDeadlineExceeded, JobNotFound
 from riskreport.engine.events.redis_bus import RedisEventBus
 from riskreport.engine.jobs import Job, JobStatus, Progress, utcnow
 from riskreport.engine.outcome import ERROR, Outcome
+from riskreport.engine.runners.warmup import freeze_warm_heap
 from riskreport.engine.spec import resolve
 
 log = logging.getLogger("riskreport.engine")
@@ -75,6 +76,7 @@ def _warm_up(**_: Any) -> None:
         rt.setup.initializer()
     for spec in rt.setup.specs:
         resolve(spec.function)
+    freeze_warm_heap()
 
 
 def _shut_down(**_: Any) -> None:
