@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -163,17 +162,9 @@ def raw(cluster: Cluster, args: argparse.Namespace) -> dict[str, float]:
 
 async def main_async(args: argparse.Namespace) -> None:
     counting.install()
-    with tempfile.TemporaryDirectory(prefix="riskreport-costs-") as tmp:
-        folder = Path(tmp)
-        url = args.database_url or f"sqlite:///{folder / 'jobs.db'}"
-        cluster = Cluster(args.broker, url, folder)
-        store = SqlJobStore(url)
-        await store.open()
-        try:
-            baseline = raw(cluster, args)
-            found = await ours(cluster, store, args)
-        finally:
-            await store.close()
+    async with Cluster.opened(args.broker, args.database_url) as (cluster, store):
+        baseline = raw(cluster, args)
+        found = await ours(cluster, store, args)
     print(f"per job, {args.jobs} trivial jobs, prefork {args.concurrency}:")
     print(f"{'':40} {'raw Celery':>12} {'riskreport':>12}")
     for name in sorted(baseline.keys() | found.keys()):

@@ -30,8 +30,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import redis
@@ -70,6 +70,23 @@ class Cluster:
             "RISKREPORT_CONCURRENCY": str(concurrency),
             "RISKREPORT_LOG_LEVEL": "info",  # the worker says " ready." at info
         }
+
+    @classmethod
+    @asynccontextmanager
+    async def opened(
+        cls, broker: str, database_url: str | None
+    ) -> AsyncIterator[tuple[Cluster, SqlJobStore]]:
+        """A cluster in a temporary folder and its open store (a SQLite file there unless
+        ``database_url`` names one)."""
+        with tempfile.TemporaryDirectory(prefix="riskreport-bench-") as tmp:
+            folder = Path(tmp)
+            url = database_url or f"sqlite:///{folder / 'jobs.db'}"
+            store = SqlJobStore(url)
+            await store.open()
+            try:
+                yield cls(broker, url, folder), store
+            finally:
+                await store.close()
 
     @contextmanager
     def workers(self, kind: str, count: int, concurrency: int) -> Iterator[list[int]]:
@@ -235,31 +252,23 @@ async def latencies(engine: Engine, rate: float, seconds: float) -> list[float]:
 
 async def main_async(args: argparse.Namespace) -> str:
     load_before = os.getloadavg()
-    with tempfile.TemporaryDirectory(prefix="riskreport-bench-") as tmp:
-        folder = Path(tmp)
-        url = args.database_url or f"sqlite:///{folder / 'jobs.db'}"
-        cluster = Cluster(args.broker, url, folder)
-        store = SqlJobStore(url)
-        await store.open()
-        try:
-            raw, ours, ratio = await throughput(cluster, store, args)
-            print(f"riskreport / raw: {ratio:.2f} x (median of {args.rounds} rounds)", flush=True)
-            if args.throughput_only:
-                return ""
-            with cluster.workers("riskreport", 1, args.concurrency):
-                engine = await cluster.engine(store, args.concurrency)
-                lat = await latencies(engine, args.rate, args.latency_seconds)
-                print(f"latency p50 {percentile(lat, 50):.1f} ms", flush=True)
+    async with Cluster.opened(args.broker, args.database_url) as (cluster, store):
+        raw, ours, ratio = await throughput(cluster, store, args)
+        print(f"riskreport / raw: {ratio:.2f} x (median of {args.rounds} rounds)", flush=True)
+        if args.throughput_only:
+            return ""
+        with cluster.workers("riskreport", 1, args.concurrency):
+            engine = await cluster.engine(store, args.concurrency)
+            lat = await latencies(engine, args.rate, args.latency_seconds)
+            print(f"latency p50 {percentile(lat, 50):.1f} ms", flush=True)
+            await engine.shutdown()
+        spans = {}
+        for count in (1, 2):
+            with cluster.workers("riskreport", count, 16):
+                engine = await cluster.engine(store, 16 * count)
+                spans[count] = await io_makespan(engine, 64, 1.0, 16 * count)
+                print(f"64 x 1 s on {count} worker(s): {spans[count]:.2f} s", flush=True)
                 await engine.shutdown()
-            spans = {}
-            for count in (1, 2):
-                with cluster.workers("riskreport", count, 16):
-                    engine = await cluster.engine(store, 16 * count)
-                    spans[count] = await io_makespan(engine, 64, 1.0, 16 * count)
-                    print(f"64 x 1 s on {count} worker(s): {spans[count]:.2f} s", flush=True)
-                    await engine.shutdown()
-        finally:
-            await store.close()
     load_after = os.getloadavg()
     return table(args, raw, ours, ratio, spans, lat, load_before, load_after)
 

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 import pytest
+from bench.report_size import BODY
 
 from riskreport.analysis.documents import render_documents
 from riskreport.analysis.documents.narrative import verbose_report
@@ -19,18 +20,8 @@ from riskreport.analysis.request import ReportRequest
 from riskreport.domain.lean_json import KINDS, expand, figures
 from tests.analysis.narrative.reports import BUILDINGS
 
-# The report of docs/report-schema.md's size table (bench/report_size.py).
-BUSAN_OFFICE: dict[str, Any] = {
-    "target_location": {"lat": 35.16, "lon": 129.16},
-    "building_info": {
-        "structure": "reinforced_concrete",
-        "floors_above": 10,
-        "floors_below": 1,
-        "use": "office",
-    },
-    "asset_info": {"replacement_value_krw": 1e10},
-    "language": "en",
-}
+# The report of docs/report-schema.md's size table.
+BUSAN_OFFICE: dict[str, Any] = BODY
 
 
 @cache

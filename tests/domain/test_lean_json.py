@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 import pytest
+from bench.report_size import BODY
 
 from riskreport.analysis.pipeline import assess
 from riskreport.analysis.request import ReportRequest
@@ -16,19 +17,7 @@ from riskreport.domain.quantity import Provenance
 
 @cache
 def _verbose() -> dict[str, Any]:
-    request = ReportRequest.model_validate(
-        {
-            "target_location": {"lat": 35.16, "lon": 129.16},
-            "building_info": {
-                "structure": "reinforced_concrete",
-                "floors_above": 10,
-                "floors_below": 1,
-                "use": "office",
-            },
-            "asset_info": {"replacement_value_krw": 1e10},
-            "language": "en",
-        }
-    )
+    request = ReportRequest.model_validate(BODY)  # the report of the schema's size table
     return assess(request).as_verbose_dict()
 
 
