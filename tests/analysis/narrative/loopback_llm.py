@@ -74,14 +74,23 @@ class Trickle:
 
 
 class LoopbackLlm:
-    """``POST /v1/chat/completions`` on 127.0.0.1 and a free port; ``requests`` counts calls."""
+    """``POST /v1/chat/completions`` on 127.0.0.1 and a free port; ``requests`` counts calls,
+    ``connections`` the connections they came on (``keep_alive``: HTTP/1.1, which keeps a
+    connection open between answers, rather than HTTP/1.0, which closes it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_alive: bool = False) -> None:
         self.behaviour: Behaviour = Answer(b"{}")
         self.requests = 0
+        self.connections = 0
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
+            def handle(self) -> None:
+                outer.connections += 1  # once per connection, however many requests follow
+                super().handle()
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 self.rfile.read(length)
