@@ -198,7 +198,7 @@ class SqlJobStore:
                 raise IllegalTransition(current.status.value, new.value)
             if rows:
                 conn.execute(self._statements.insert_artifacts, rows)
-            return job_from_row(row)
+            return job_from_row(row, result=values.get("result"))
 
         return await self.run(work, write=True)
 

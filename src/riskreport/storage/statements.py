@@ -76,19 +76,22 @@ class Statements:
 
     def transition(self, new: JobStatus, columns: tuple[str, ...]) -> Update:
         """``UPDATE`` job ``:job_id`` to ``new`` from a state that may move there, setting
-        ``columns`` from parameters ``new_<column>``; returns the row."""
+        ``columns`` from parameters ``new_<column>``; returns the row, without the result when
+        the update sets it (the writer has it already: reading back a report of some hundred
+        kilobytes would parse it again, in the writer's thread, under the GIL)."""
         key = (new, columns)
         statement = self._transitions.get(key)
         if statement is None:
             jobs = self._tables.jobs
             values: dict[str, Any] = {column: bindparam(f"{NEW}{column}") for column in columns}
+            returned = [c for c in jobs.c if not (c.name == "result" and "result" in columns)]
             if new is JobStatus.RUNNING:
                 values["attempts"] = jobs.c.attempts + 1  # counted in the same write
             statement = (
                 update(jobs)
                 .where(jobs.c.id == bindparam("job_id"), jobs.c.status.in_(PREDECESSORS[new]))
                 .values(values)
-                .returning(*jobs.c)
+                .returning(*returned)
             )
             self._transitions[key] = statement
         return statement
