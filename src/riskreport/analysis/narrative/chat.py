@@ -122,6 +122,9 @@ class PendingAnswer:
             raise ChatFailure("timeout: the LLM call was not cut at its deadline") from None
         except concurrent.futures.CancelledError:
             raise ChatFailure("cancelled") from None
+        except BaseException:
+            self._future.cancel()  # the caller is interrupted (Ctrl-C in the CLI): drop the call
+            raise
 
     def cancel(self) -> None:
         """Drop the call (its connection is closed, not reused); safe after it ended."""
