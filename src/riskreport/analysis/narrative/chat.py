@@ -46,6 +46,10 @@ _CANCEL_POLL: Final = 0.05
 # First wait before a retry of a 429/5xx answer or a refused connection; doubles per try.
 _BACKOFF: Final = 0.25
 _RETRY_STATUSES: Final = frozenset({408, 409, 429, 500, 502, 503, 504})
+# An idle connection is closed after this many seconds, before the server closes it: uvicorn
+# (vLLM) and llama.cpp's server close idle connections after 5 s, and a request sent on a
+# connection the server is closing at that moment fails and waits for a retry.
+_KEEPALIVE: Final = 4.0
 # How long past its deadline a caller waits for a call that should have been cut: only a wedged
 # event loop thread gets there, and the caller is not left waiting forever on it.
 _STUCK_GRACE: Final = 5.0
@@ -145,7 +149,11 @@ class _Pool:
         sockets are the parent's)."""
         loop = asyncio.get_running_loop()
         if self._http is None or self._loop is not loop:
-            self._http = httpx.AsyncClient(transport=self._transport, verify=self._tls)
+            self._http = httpx.AsyncClient(
+                transport=self._transport,
+                verify=self._tls,
+                limits=httpx.Limits(keepalive_expiry=_KEEPALIVE),
+            )
             self._loop = loop
         return self._http
 
