@@ -4,6 +4,7 @@ between calls, a call started before it is waited for, and a dropped call really
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import threading
 import time
@@ -27,6 +28,20 @@ def test_calls_share_one_kept_alive_connection() -> None:
         answers = [client.complete(BODY, timeout=5.0).content for _ in range(3)]
     assert answers == ["hello"] * 3
     assert (server.requests, server.connections) == (3, 1)
+
+
+def test_a_dropped_client_closes_its_connections() -> None:
+    with LoopbackLlm(keep_alive=True) as server:
+        server.behave(Answer(ANSWER))
+        client = build_client(server.base_url, None)
+        client.complete(BODY, timeout=5.0)
+        assert server.open_connections == 1  # kept alive for the next call
+        del client
+        gc.collect()
+        deadline = time.monotonic() + 2.0
+        while server.open_connections and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert server.open_connections == 0
 
 
 def test_a_call_is_under_way_before_its_caller_waits() -> None:

@@ -143,6 +143,7 @@ class _Pool:
         self._tls = tls
         self._http: httpx.AsyncClient | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._pid = 0
 
     def http(self) -> httpx.AsyncClient:
         """The client of the running loop (a new one after a fork: the old one's loop and
@@ -155,12 +156,17 @@ class _Pool:
                 limits=httpx.Limits(keepalive_expiry=_KEEPALIVE),
             )
             self._loop = loop
+            self._pid = os.getpid()
         return self._http
 
     def close(self) -> None:
-        """Close the connections on their loop, without waiting (the client was dropped)."""
-        if self._http is not None and self._loop is not None and not self._loop.is_closed():
-            asyncio.run_coroutine_threadsafe(self._http.aclose(), self._loop)
+        """Close the connections on their loop, without waiting (the client was dropped).
+
+        Not in a forked child: the loop is the parent's, and no thread runs it here."""
+        loop, http = self._loop, self._http
+        if http is None or loop is None or loop.is_closed() or self._pid != os.getpid():
+            return
+        asyncio.run_coroutine_threadsafe(http.aclose(), loop)
 
 
 class ChatClient:
