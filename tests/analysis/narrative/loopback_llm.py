@@ -89,6 +89,11 @@ class LoopbackLlm:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
 
+            # Answers go out without waiting for the client's ACK of the headers (Nagle against
+            # delayed ACK: 40 ms per answer on a kept-alive connection), as from llama.cpp's
+            # server, uvicorn (vLLM) or Ollama, which all set TCP_NODELAY.
+            disable_nagle_algorithm = keep_alive
+
             def handle(self) -> None:
                 outer.connections += 1  # once per connection, however many requests follow
                 outer.open_connections += 1
