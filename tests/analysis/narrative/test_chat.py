@@ -99,3 +99,21 @@ def test_a_forked_child_calls_on_a_loop_of_its_own() -> None:
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert client.complete(BODY, timeout=5.0).content == "hello"  # the parent's still works
+
+
+def test_a_call_in_flight_stops_soon_after_its_job_is_cancelled() -> None:
+    async def never(request: httpx.Request) -> httpx.Response:
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    client = build_client(
+        "http://llm.test/v1", None, max_retries=0, transport=httpx.MockTransport(never)
+    )
+    token = threading.Event()
+    pending = client.send(BODY, timeout=30.0, cancelled=token.is_set)
+    time.sleep(0.1)
+    token.set()
+    started = time.monotonic()
+    with pytest.raises(ChatFailure, match="cancelled"):
+        pending.answer()
+    assert time.monotonic() - started < 0.5  # polled every 50 ms; a loaded machine adds some

@@ -226,18 +226,38 @@ class ChatClient:
     async def _deadlined(
         self, body: Mapping[str, Any], seconds: float, cancelled: Callable[[], bool]
     ) -> ChatAnswer:
-        started = time.monotonic()
-        call = asyncio.ensure_future(self._tries(body, started + seconds))
+        if cancelled():
+            raise ChatFailure("cancelled")
+        loop = asyncio.get_running_loop()
+        call = asyncio.ensure_future(self._tries(body, time.monotonic() + seconds))
+        # The job's cancellation is polled by a timer, not by waking this coroutine: a timer
+        # callback costs a few microseconds, a wake-up and an ``asyncio.wait`` some tens, and a
+        # call polls twenty times a second, for each of the calls in flight, for as long as the
+        # model writes (all of it under the GIL the jobs' threads are computing with).
+        timer: list[asyncio.TimerHandle] = []
+        dropped = False
+
+        def watch() -> None:
+            nonlocal dropped
+            if call.done():
+                return
+            if cancelled():
+                dropped = True
+                call.cancel()
+            else:
+                timer[:] = [loop.call_later(_CANCEL_POLL, watch)]
+
+        timer.append(loop.call_later(_CANCEL_POLL, watch))
         try:
             async with asyncio.timeout(seconds):
-                while not call.done():
-                    if cancelled():
-                        raise ChatFailure("cancelled")
-                    await asyncio.wait({call}, timeout=_CANCEL_POLL)
-                return call.result()
+                await asyncio.wait({call})
+            if dropped:
+                raise ChatFailure("cancelled")
+            return call.result()
         except TimeoutError:
             raise ChatFailure(f"timeout: no complete answer within {seconds:g} s") from None
         finally:
+            timer[0].cancel()
             call.cancel()
             await asyncio.gather(call, return_exceptions=True)
 
