@@ -3,9 +3,13 @@ timed out at the deadline, but keeps its slot until it returns, so the limit alw
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import pytest
 
 from riskreport.engine.jobs import Job, JobStatus
+from riskreport.storage.memory import MemoryJobStore
 from tests.engine.conftest import Make, seconds, wait_running
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
@@ -45,3 +49,39 @@ async def test_a_cooperative_thread_stops_on_cancel(make_thread: Make) -> None:
     follow_up = await engine.wait((await engine.submit("echo", {})).id, timeout=2)
     assert follow_up.status is JobStatus.SUCCEEDED
     assert (await engine.get(job.id)).status is JobStatus.CANCELLED
+
+
+class SlowToFinish(MemoryJobStore):
+    """A store that writes a final state at once but acknowledges it only after ``delay`` (as a
+    busy SQL store does, whose writes wait for the next batch); it counts the jobs it holds as
+    running, to show the limit held in the store too."""
+
+    def __init__(self, delay: float) -> None:
+        super().__init__()
+        self.delay = delay
+        self.most_running = 0
+
+    async def transition(self, job_id: str, new: JobStatus, **changes: Any) -> Job:
+        job = await super().transition(job_id, new, **changes)
+        running = [j for j in (await self.list(limit=100)).items if j.status is JobStatus.RUNNING]
+        self.most_running = max(self.most_running, len(running))
+        if new.is_final:
+            await asyncio.sleep(self.delay)
+        return job
+
+
+async def test_the_next_job_starts_before_the_last_ones_end_is_acknowledged(
+    make_thread: Make,
+) -> None:
+    store = SlowToFinish(delay=0.5)
+    engine = (await make_thread(concurrency=1, store=store)).engine
+    first = await engine.submit("echo", {})
+    second = await engine.submit("echo", {})
+    second = await engine.wait(second.id, timeout=5)
+    first = await engine.get(first.id)
+    assert (first.status, second.status) == (JobStatus.SUCCEEDED, JobStatus.SUCCEEDED)
+    assert first.started_at is not None
+    assert second.started_at is not None
+    # Started once the first thread returned, not once its end was acknowledged 0.5 s later.
+    assert (second.started_at - first.started_at).total_seconds() < 0.4
+    assert store.most_running == 1  # the final write went in before the next job's start

@@ -15,6 +15,8 @@ from riskreport.engine.errors import IllegalTransition
 from riskreport.engine.jobs import Job, JobStatus
 from riskreport.storage.database_url import store_url
 from riskreport.storage.sql import SqlJobStore, dump_json
+from riskreport.storage.statements import Statements
+from riskreport.storage.tables import job_tables
 
 pytestmark = pytest.mark.timeout(20)
 
@@ -152,3 +154,29 @@ def test_json_columns_write_encoded_text_as_is_and_encode_the_rest_strictly() ->
     assert dump_json({"b": 1, "a": [2], "k": "해운대"}) == '{"b":1,"a":[2],"k":"해운대"}'
     with pytest.raises(ValueError, match="JSON"):
         dump_json({"x": float("nan")})
+
+
+def test_a_transition_that_writes_the_result_does_not_read_it_back() -> None:
+    tables = job_tables()
+    statements = Statements(tables)
+    finishing = statements.transition(JobStatus.SUCCEEDED, ("finished_at", "result"), count=2)
+    starting = statements.transition(JobStatus.RUNNING, ("started_at",), count=2)
+    returned = {column.name for column in finishing.exported_columns}
+    assert returned == {c.name for c in tables.jobs.c} - {"result"}
+    assert "result" in {column.name for column in starting.exported_columns}
+
+
+@pytest.mark.anyio
+async def test_a_finished_job_carries_the_result_it_was_given(tmp_path: Path) -> None:
+    store = SqlJobStore(f"sqlite:///{tmp_path / 'jobs.db'}")
+    await store.open()
+    try:
+        await store.create(Job(id="a", kind="k", payload={"p": 1}, created_at=T0))
+        await store.transition("a", JobStatus.RUNNING, at=T0)
+        result = {"report": {"grade": "C", "figures": [1.5, 2]}}
+        done = await store.transition("a", JobStatus.SUCCEEDED, at=T0, result=result)
+        assert done.result == result
+        assert (await store.get("a")).result == result
+        assert (done.payload, done.status, done.finished_at) == ({"p": 1}, JobStatus.SUCCEEDED, T0)
+    finally:
+        await store.close()

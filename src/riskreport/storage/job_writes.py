@@ -79,7 +79,13 @@ class Transition(RowWrites[Moved, Job]):
             | {f"{NEW}{column}": write.params.values[column] for column in self.columns}
             for write in writes
         ]
-        moved = {row.id: job_from_row(row) for row in conn.execute(update, parameters(rows))}
+        # A row that sets the result comes back without it (statements.transition): the job
+        # carries the result its write was given.
+        given = {write.row: write.params.values.get("result") for write in writes}
+        moved = {
+            row.id: job_from_row(row, result=given[row.id])
+            for row in conn.execute(update, parameters(rows))
+        }
         artifacts = [
             artifact
             for write in writes

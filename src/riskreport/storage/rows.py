@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.engine import Row
 
-from riskreport.engine.jobs import Artifact, Job, JobError, JobStatus, Progress
+from riskreport.engine.jobs import JSON, Artifact, Job, JobError, JobStatus, Progress
 
 
 def require_aware(at: datetime | None) -> None:
@@ -60,7 +60,8 @@ def error_json(error: JobError) -> dict[str, str]:
     return {"code": error.code, "message": error.message}
 
 
-def job_from_row(row: Row[Any]) -> Job:
+def job_from_row(row: Row[Any], *, result: JSON | None = None) -> Job:
+    """The job of a row; ``result`` is the result just written, for a row that leaves it out."""
     progress = row.progress
     error = row.error
     return Job(
@@ -73,7 +74,7 @@ def job_from_row(row: Row[Any]) -> Job:
         finished_at=row.finished_at,
         progress=Progress(fraction=float(progress["fraction"]), stage=str(progress["stage"])),
         error=None if error is None else JobError(code=error["code"], message=error["message"]),
-        result=row.result,
+        result=row.result if result is None else result,
         attempts=int(row.attempts),
         owner=row.owner,
     )

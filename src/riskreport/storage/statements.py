@@ -105,13 +105,16 @@ class Statements:
             rows = self._rows(columns, count)
             values: dict[str, Any] = {column: rows.c[f"{NEW}{column}"] for column in columns}
             values["status"] = new.value
+            # Without the result when the update sets it: the writer has it already, and
+            # reading back a report of some ten kilobytes would parse it again under the GIL.
+            returned = [c for c in jobs.c if not (c.name == "result" and "result" in columns)]
             if new is JobStatus.RUNNING:
                 values["attempts"] = jobs.c.attempts + 1  # counted in the same write
             statement = (
                 update(jobs)
                 .where(jobs.c.id == rows.c.job_id, jobs.c.status.in_(PREDECESSORS[new]))
                 .values(values)
-                .returning(*jobs.c)
+                .returning(*returned)
             )
             self._built[key] = statement
         return statement

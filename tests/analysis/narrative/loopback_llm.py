@@ -74,14 +74,34 @@ class Trickle:
 
 
 class LoopbackLlm:
-    """``POST /v1/chat/completions`` on 127.0.0.1 and a free port; ``requests`` counts calls."""
+    """``POST /v1/chat/completions`` on 127.0.0.1 and a free port; ``requests`` counts calls,
+    ``connections`` the connections they came on, ``open_connections`` those still open
+    (``keep_alive``: HTTP/1.1, which keeps a connection open between answers, rather than
+    HTTP/1.0, which closes it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_alive: bool = False) -> None:
         self.behaviour: Behaviour = Answer(b"{}")
         self.requests = 0
+        self.connections = 0
+        self.open_connections = 0
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
+            # Answers go out without waiting for the client's ACK of the headers (Nagle against
+            # delayed ACK: 40 ms per answer on a kept-alive connection), as from llama.cpp's
+            # server, uvicorn (vLLM) or Ollama, which all set TCP_NODELAY.
+            disable_nagle_algorithm = keep_alive
+
+            def handle(self) -> None:
+                outer.connections += 1  # once per connection, however many requests follow
+                outer.open_connections += 1
+                try:
+                    super().handle()
+                finally:
+                    outer.open_connections -= 1  # the client closed it (or the server did)
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 self.rfile.read(length)

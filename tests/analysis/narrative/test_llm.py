@@ -4,7 +4,9 @@ replaced by the template on a wrong figure, a timeout, a server error or a cance
 from __future__ import annotations
 
 import json
+import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +17,8 @@ from riskreport.analysis.narrative import TemplateWriter, Unlimited, WriterName
 from riskreport.analysis.narrative.inert import block
 from riskreport.analysis.narrative.llm import LlmWriter, Refusal, hangul_share, parse_sections
 from riskreport.analysis.narrative.view import ReportView
+from riskreport.analysis.narrative.writer import Budget as NarrativeBudget
+from riskreport.analysis.narrative.writer import Narrative
 from tests.analysis.narrative import llm_stub
 from tests.analysis.narrative.reports import report_of
 
@@ -251,3 +255,24 @@ def test_hangul_share() -> None:
 def test_a_timeout_must_be_positive() -> None:
     with pytest.raises(ValueError, match="timeout"):
         writer(Server([]), timeout=0)
+
+
+def test_the_template_is_written_while_the_model_writes() -> None:
+    report = report_of("seoul_office", "en")
+    arrived = threading.Event()
+    seen: list[bool] = []
+
+    class WatchedTemplate(TemplateWriter):
+        def write(self, report: Mapping[str, Any], budget: NarrativeBudget) -> Narrative:
+            seen.append(arrived.wait(2.0))  # the request is out before the template is written
+            return super().write(report, budget)
+
+    def server(request: httpx.Request) -> httpx.Response:
+        arrived.set()
+        return llm_stub.completion(faithful_answer(report))
+
+    narrative = LlmWriter(
+        llm_stub.client(server), "stub-model", timeout=30.0, template=WatchedTemplate()
+    ).write(report, Unlimited())
+    assert narrative.writer is WriterName.LLM
+    assert seen == [True]

@@ -11,8 +11,14 @@ llama.cpp's server, Ollama)::
     answer = client.complete({"model": "m", "messages": [...]}, timeout=30.0)
     answer.content, answer.finish_reason     # '{"summary": ...}', 'stop'
 
-The call is blocking for its caller (a job in a runner thread or worker process): it runs its
-own short-lived event loop, so a cancelled job's ``cancelled()`` is polled while it waits.
+    pending = client.send(body, timeout=30.0)  # the same call, started: do other work meanwhile
+    answer = pending.answer()                  # then wait for it (pending.cancel() to drop it)
+
+The call is blocking for its caller (a job in a runner thread or worker process), but its I/O
+runs on one event loop per process, in a daemon thread of its own, with one connection pool per
+client: a report pays neither a new event loop nor a new connection per call, and its thread may
+work while the model writes. A cancelled job's ``cancelled()`` is polled on that loop while the
+call waits.
 """
 
 from __future__ import annotations
@@ -20,8 +26,11 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
+import os
 import ssl
+import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -37,6 +46,13 @@ _CANCEL_POLL: Final = 0.05
 # First wait before a retry of a 429/5xx answer or a refused connection; doubles per try.
 _BACKOFF: Final = 0.25
 _RETRY_STATUSES: Final = frozenset({408, 409, 429, 500, 502, 503, 504})
+# An idle connection is closed after this many seconds, before the server closes it: uvicorn
+# (vLLM) and llama.cpp's server close idle connections after 5 s, and a request sent on a
+# connection the server is closing at that moment fails and waits for a retry.
+_KEEPALIVE: Final = 4.0
+# How long past its deadline a caller waits for a call that should have been cut: only a wedged
+# event loop thread gets there, and the caller is not left waiting forever on it.
+_STUCK_GRACE: Final = 5.0
 
 
 class ChatFailure(Exception):
@@ -62,8 +78,100 @@ def _never() -> bool:
     return False
 
 
+class _LoopThread:
+    """The process's event loop for chat calls, running in a daemon thread from the first call.
+
+    A forked child (a Celery or multiprocessing worker made by ``fork``) has no copy of the
+    thread, so it starts its own loop on its first call rather than queueing onto a dead one.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        os.register_at_fork(after_in_child=self._forget)
+
+    def _forget(self) -> None:
+        self._lock = threading.Lock()  # a parent thread may have held it at the fork
+        self._loop = None
+
+    def get(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                threading.Thread(
+                    target=loop.run_forever, name="riskreport-llm-loop", daemon=True
+                ).start()
+                self._loop = loop
+            return self._loop
+
+
+_LOOP: Final = _LoopThread()
+
+
+class PendingAnswer:
+    """A call in flight (:meth:`ChatClient.send`): wait for it with :meth:`answer`, or drop it
+    with :meth:`cancel`."""
+
+    def __init__(self, future: concurrent.futures.Future[ChatAnswer], seconds: float) -> None:
+        self._future = future
+        self._seconds = seconds
+
+    def answer(self) -> ChatAnswer:
+        """The answer (blocking until it comes, at most the call's timeout); raise
+        :class:`ChatFailure` as :meth:`ChatClient.complete` does."""
+        try:
+            return self._future.result(self._seconds + _STUCK_GRACE)
+        except concurrent.futures.TimeoutError:
+            self._future.cancel()
+            raise ChatFailure("timeout: the LLM call was not cut at its deadline") from None
+        except concurrent.futures.CancelledError:
+            raise ChatFailure("cancelled") from None
+        except BaseException:
+            self._future.cancel()  # the caller is interrupted (Ctrl-C in the CLI): drop the call
+            raise
+
+    def cancel(self) -> None:
+        """Drop the call (its connection is closed, not reused); safe after it ended."""
+        self._future.cancel()
+
+
+class _Pool:
+    """A client's connections, made on the call loop and only ever used there."""
+
+    def __init__(self, transport: httpx.AsyncBaseTransport | None, tls: ssl.SSLContext) -> None:
+        self._transport = transport
+        self._tls = tls
+        self._http: httpx.AsyncClient | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pid = 0
+
+    def http(self) -> httpx.AsyncClient:
+        """The client of the running loop (a new one after a fork: the old one's loop and
+        sockets are the parent's)."""
+        loop = asyncio.get_running_loop()
+        if self._http is None or self._loop is not loop:
+            self._http = httpx.AsyncClient(
+                transport=self._transport,
+                verify=self._tls,
+                limits=httpx.Limits(keepalive_expiry=_KEEPALIVE),
+            )
+            self._loop = loop
+            self._pid = os.getpid()
+        return self._http
+
+    def close(self) -> None:
+        """Close the connections on their loop, without waiting (the client was dropped).
+
+        Not in a forked child: the loop is the parent's, and no thread runs it here."""
+        loop, http = self._loop, self._http
+        if http is None or loop is None or loop.is_closed() or self._pid != os.getpid():
+            return
+        asyncio.run_coroutine_threadsafe(http.aclose(), loop)
+
+
 class ChatClient:
-    """Posts chat completions to ``base_url``; thread-safe, holds no connection between calls.
+    """Posts chat completions to ``base_url``; thread-safe, keeps its connections alive
+    between calls (closed when the client is dropped).
 
     ``transport`` replaces the network (tests pass ``httpx.MockTransport``).
     """
@@ -84,11 +192,10 @@ class ChatClient:
         self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.max_retries = max_retries
         self.max_body_bytes = max_body_bytes
-        self._transport = transport
-        # Made once: loading the CA bundle costs about 30-100 ms of CPU under the GIL, which a
-        # client made per call would pay on every report (each call has its own event loop, so
-        # connections cannot be pooled across calls, but the TLS settings can).
-        self._tls = ssl.create_default_context(cafile=certifi.where())
+        # Made once: loading the CA bundle costs about 30-100 ms of CPU under the GIL.
+        self._pool = _Pool(transport, ssl.create_default_context(cafile=certifi.where()))
+        # Not at exit: the loop's daemon thread stops with the interpreter, sockets and all.
+        weakref.finalize(self, self._pool.close).atexit = False
 
     def complete(
         self,
@@ -101,63 +208,86 @@ class ChatClient:
 
         Raises ``ChatFailure("cancelled")`` soon after ``cancelled()`` turns true.
         """
+        return self.send(body, timeout=timeout, cancelled=cancelled).answer()
+
+    def send(
+        self,
+        body: Mapping[str, Any],
+        *,
+        timeout: float,
+        cancelled: Callable[[], bool] = _never,
+    ) -> PendingAnswer:
+        """Start the call of :meth:`complete` and return at once; its deadline runs from now."""
         if timeout <= 0:
             raise ChatFailure("timeout: no time left for the LLM call")
         call = self._deadlined(body, timeout, cancelled)
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return asyncio.run(call)
-        # Called from a thread that runs a loop already (a script inside async code): the call
-        # gets a thread and a loop of its own rather than blocking a loop it does not own.
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, call).result()
+        return PendingAnswer(asyncio.run_coroutine_threadsafe(call, _LOOP.get()), timeout)
 
     async def _deadlined(
         self, body: Mapping[str, Any], seconds: float, cancelled: Callable[[], bool]
     ) -> ChatAnswer:
-        started = time.monotonic()
-        call = asyncio.ensure_future(self._tries(body, started + seconds))
+        if cancelled():
+            raise ChatFailure("cancelled")
+        loop = asyncio.get_running_loop()
+        call = asyncio.ensure_future(self._tries(body, time.monotonic() + seconds))
+        # The job's cancellation is polled by a timer, not by waking this coroutine: a timer
+        # callback costs a few microseconds, a wake-up and an ``asyncio.wait`` some tens, and a
+        # call polls twenty times a second, for each of the calls in flight, for as long as the
+        # model writes (all of it under the GIL the jobs' threads are computing with).
+        timer: list[asyncio.TimerHandle] = []
+        dropped = False
+
+        def watch() -> None:
+            nonlocal dropped
+            if call.done():
+                return
+            if cancelled():
+                dropped = True
+                call.cancel()
+            else:
+                timer[:] = [loop.call_later(_CANCEL_POLL, watch)]
+
+        timer.append(loop.call_later(_CANCEL_POLL, watch))
         try:
             async with asyncio.timeout(seconds):
-                while not call.done():
-                    if cancelled():
-                        raise ChatFailure("cancelled")
-                    await asyncio.wait({call}, timeout=_CANCEL_POLL)
-                return call.result()
+                await asyncio.wait({call})
+            if dropped:
+                raise ChatFailure("cancelled")
+            return call.result()
         except TimeoutError:
             raise ChatFailure(f"timeout: no complete answer within {seconds:g} s") from None
         finally:
+            timer[0].cancel()
             call.cancel()
             await asyncio.gather(call, return_exceptions=True)
 
     async def _tries(self, body: Mapping[str, Any], deadline: float) -> ChatAnswer:
-        limit = httpx.Timeout(max(deadline - time.monotonic(), 0.001))
-        async with httpx.AsyncClient(
-            transport=self._transport, timeout=limit, verify=self._tls
-        ) as http:
-            for attempt in range(self.max_retries + 1):
-                last = attempt == self.max_retries
-                try:
-                    status, data = await self._post(http, body)
-                except httpx.TimeoutException as error:
-                    raise ChatFailure("timeout: the LLM server did not answer in time") from error
-                except httpx.TransportError as error:
-                    if last or not isinstance(
-                        error, httpx.ConnectError | httpx.RemoteProtocolError
-                    ):
-                        raise ChatFailure(f"error: {type(error).__name__}") from error
-                else:
-                    if status < 300:
-                        return _answer(data)
-                    if last or status not in _RETRY_STATUSES:
-                        raise ChatFailure(f"error: HTTP {status}")
-                # The deadline bounds the waits too: asyncio.timeout cuts a sleep like a read.
-                await asyncio.sleep(_BACKOFF * 2**attempt)
+        http = self._pool.http()
+        for attempt in range(self.max_retries + 1):
+            last = attempt == self.max_retries
+            try:
+                status, data = await self._post(http, body, deadline)
+            except httpx.TimeoutException as error:
+                raise ChatFailure("timeout: the LLM server did not answer in time") from error
+            except httpx.TransportError as error:
+                if last or not isinstance(error, httpx.ConnectError | httpx.RemoteProtocolError):
+                    raise ChatFailure(f"error: {type(error).__name__}") from error
+            else:
+                if status < 300:
+                    return _answer(data)
+                if last or status not in _RETRY_STATUSES:
+                    raise ChatFailure(f"error: HTTP {status}")
+            # The deadline bounds the waits too: asyncio.timeout cuts a sleep like a read.
+            await asyncio.sleep(_BACKOFF * 2**attempt)
         raise AssertionError("unreachable: the last try returns or raises")
 
-    async def _post(self, http: httpx.AsyncClient, body: Mapping[str, Any]) -> tuple[int, bytes]:
-        async with http.stream("POST", self.url, json=dict(body), headers=self._headers) as reply:
+    async def _post(
+        self, http: httpx.AsyncClient, body: Mapping[str, Any], deadline: float
+    ) -> tuple[int, bytes]:
+        limit = httpx.Timeout(max(deadline - time.monotonic(), 0.001))
+        async with http.stream(
+            "POST", self.url, json=dict(body), headers=self._headers, timeout=limit
+        ) as reply:
             if reply.status_code >= 300:
                 return reply.status_code, b""
             chunks: list[bytes] = []

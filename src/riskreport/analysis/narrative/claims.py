@@ -94,24 +94,34 @@ def _hazard_names(language: str) -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple((name, frozenset(keys)) for name, keys in ordered)
 
 
+@functools.cache
+def _literal(text: str) -> re.Pattern[str]:
+    # Compiled once: the check runs the same few dozen words over every answer, and escaping
+    # and looking them up again each time was most of its cost.
+    return re.compile(re.escape(text))
+
+
 def _named(sentence: str, language: str) -> list[tuple[int, int, frozenset[str]]]:
     """(start, end, keys) of each hazard named in ``sentence``, without overlaps, in order."""
     lowered = sentence.lower()
     taken: list[tuple[int, int, frozenset[str]]] = []
     for name, keys in _hazard_names(language):
-        for match in re.finditer(re.escape(name), lowered):
+        if name not in lowered:
+            continue
+        for match in _literal(name).finditer(lowered):
             span = (match.start(), match.end())
             if all(span[1] <= s or span[0] >= e for s, e, _ in taken):
                 taken.append((*span, keys))
     return sorted(taken, key=lambda item: item[0])
 
 
-def _level_pattern(word: str, language: str) -> str:
+@functools.cache
+def _level_pattern(word: str, language: str) -> re.Pattern[str]:
     # Whole English words ("high", not "highest"); Korean stems take endings (높은, 높습니다)
     # but not after 가장 (the superlative says "the most", not a level).
     if language == "en":
-        return rf"(?<![a-z]){re.escape(word)}(?![a-z])"
-    return rf"(?<!가장 ){re.escape(word)}"
+        return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
+    return re.compile(rf"(?<!가장 ){re.escape(word)}")
 
 
 def _level_after(text: str, language: str) -> str | None:
@@ -119,7 +129,8 @@ def _level_after(text: str, language: str) -> str | None:
     found = [
         (match.start(), level)
         for word, level in _LEVELS[language]
-        for match in [re.search(_level_pattern(word, language), lowered)]
+        if word in lowered
+        for match in [_level_pattern(word, language).search(lowered)]
         if match
     ]
     if not found:

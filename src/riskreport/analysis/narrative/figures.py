@@ -139,32 +139,44 @@ def _as_number(text: str) -> float | None:
 
 
 def _walk(
-    node: Any, unit: str | None, numbers: list[tuple[float, str | None]], strings: set[str]
+    root: Any, unit: str | None, numbers: list[tuple[float, str | None]], strings: set[str]
 ) -> None:
-    """Collect every number of a JSON tree with the unit of its quantity, and every string."""
-    if isinstance(node, bool) or node is None:
-        return
-    if isinstance(node, int | float):
-        if math.isfinite(node):
-            numbers.append((float(node), unit))
-    elif isinstance(node, str):
-        strings.add(node)
-        number = _as_number(node)
-        if number is not None:
-            numbers.append((number, unit))
-    elif isinstance(node, Mapping):
-        own = node.get("unit")
-        own_unit = own if isinstance(own, str) else unit
-        for key, child in node.items():
-            if isinstance(key, str):
-                strings.add(key)
-                number = _as_number(key)
+    """Collect every number of a JSON tree with the unit of its quantity, and every string.
+
+    A loop over a stack, the plain JSON types tested first: a report has a few thousand nodes,
+    and a recursive call and a chain of ``isinstance`` per node made this walk most of the
+    number check's cost.
+    """
+    stack: list[tuple[Any, str | None]] = [(root, unit)]
+    while stack:
+        node, unit = stack.pop()
+        kind = type(node)
+        if kind is str or (kind is not bool and isinstance(node, str)):
+            strings.add(node)
+            # Most strings are words: the first character rules them out without a call.
+            if node and node[0] in _NUMBER_START:
+                number = _as_number(node)
                 if number is not None:
-                    numbers.append((number, None))
-            _walk(child, own_unit, numbers, strings)
-    elif isinstance(node, list | tuple):
-        for child in node:
-            _walk(child, unit, numbers, strings)
+                    numbers.append((number, unit))
+        elif kind is bool or node is None:
+            continue
+        elif kind is float or kind is int or isinstance(node, int | float):
+            if math.isfinite(node):
+                numbers.append((float(node), unit))
+        elif kind is dict or isinstance(node, Mapping):
+            own = node.get("unit")
+            own_unit = own if isinstance(own, str) else unit
+            for key, child in node.items():
+                if isinstance(key, str):
+                    strings.add(key)
+                    if key and key[0] in _NUMBER_START:
+                        number = _as_number(key)
+                        if number is not None:
+                            numbers.append((number, None))
+                stack.append((child, own_unit))
+        elif kind is list or isinstance(node, list | tuple):
+            for child in node:
+                stack.append((child, unit))
 
 
 # Units whose values a text may state as a percentage (a probability of 0.01 is "1%" or

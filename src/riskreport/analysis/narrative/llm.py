@@ -11,7 +11,8 @@ otherwise the template's text is used and the narrative says why (``fallback_rea
     writer = LlmWriter(client, model="qwen2.5-7b-instruct", timeout=30.0, template=TemplateWriter())
     narrative = writer.write(report, ctx)  # ctx: the job context, or Unlimited()
 
-The call is blocking I/O: it runs in the engine's runner, off the event loop. ``timeout`` bounds
+The call is blocking I/O: it runs in the engine's runner, off the event loop, and while it waits
+the job's thread writes the template's text and reads the result's figures. ``timeout`` bounds
 the whole call, every try and every byte included (:mod:`.chat`), and is itself capped by the
 job's remaining time. The model's text enters the documents escaped (:mod:`.inert`).
 """
@@ -28,7 +29,7 @@ from typing import Any, Final
 import httpx
 from openai.types.chat import ChatCompletionMessageParam
 
-from riskreport.analysis.narrative.chat import ChatClient, ChatFailure
+from riskreport.analysis.narrative.chat import ChatClient, ChatFailure, PendingAnswer
 from riskreport.analysis.narrative.claims import contradiction
 from riskreport.analysis.narrative.figures import ResultFigures
 from riskreport.analysis.narrative.inert import block
@@ -136,17 +137,33 @@ class LlmWriter:
     def write(self, report: Mapping[str, Any], budget: Budget) -> Narrative:
         """The narrative with the model's prose, or the template's with the reason it was used."""
         report = expand(report)  # once, for the prompt, the templates and the number check
-        templated = self._template.write(report, budget)
-        answer: str | None = None
         messages = self._prompts.messages(report)
+        pending: PendingAnswer | Refusal
         try:
-            answer, finish_reason = self.ask(report, budget, messages)
+            pending = self._send(report, budget, messages)
+        except Refusal as refusal:
+            pending = refusal
+        try:
+            # While the model writes: the template's text (the fallback, and the sections the
+            # model does not write) and the result's figures for the number check. Done before
+            # the call, they would delay it, and with it the whole job, on a busy worker.
+            templated = self._template.write(report, budget)
+            figures = ResultFigures.from_report(report)
+        except BaseException:
+            if isinstance(pending, PendingAnswer):
+                pending.cancel()
+            raise
+        answer: str | None = None
+        try:
+            if isinstance(pending, Refusal):
+                raise pending
+            answer, finish_reason = self._received(pending, budget)
             if finish_reason == "length":
                 raise Refusal(f"format: the answer was cut off at max_tokens ({self._max_tokens})")
             if finish_reason == "content_filter":
                 raise Refusal("refusal: the server's content filter stopped the answer")
             prose = parse_sections(answer, max_chars=_CHARS_PER_TOKEN * self._max_tokens)
-            self._check(report, str(messages[-1]["content"]), prose)
+            self._check(report, str(messages[-1]["content"]), prose, figures)
         except Refusal as refusal:
             log.info("narrative falls back to the template: %s", refusal.reason)
             return replace(
@@ -176,6 +193,15 @@ class LlmWriter:
         timeout and the job's remaining time, never started for a cancelled job and dropped as
         soon as the job is cancelled.
         """
+        return self._received(self._send(report, budget, messages), budget)
+
+    def _send(
+        self,
+        report: Mapping[str, Any],
+        budget: Budget,
+        messages: list[ChatCompletionMessageParam] | None,
+    ) -> PendingAnswer:
+        """Start the call of :meth:`ask`; :class:`Refusal` when none may start."""
         if budget.cancelled():
             raise Refusal("cancelled")
         timeout = min(self._timeout, budget.remaining())
@@ -189,7 +215,14 @@ class LlmWriter:
             "response_format": RESPONSE_FORMAT,
         }
         try:
-            answer = self._client.complete(body, timeout=timeout, cancelled=budget.cancelled)
+            return self._client.send(body, timeout=timeout, cancelled=budget.cancelled)
+        except ChatFailure as failure:
+            raise Refusal(failure.reason) from failure
+
+    def _received(self, pending: PendingAnswer, budget: Budget) -> tuple[str, str | None]:
+        """Wait for the call of :meth:`ask`; its answer, or :class:`Refusal`."""
+        try:
+            answer = pending.answer()
         except ChatFailure as failure:
             raise Refusal(failure.reason) from failure
         if budget.cancelled():
@@ -198,7 +231,13 @@ class LlmWriter:
             raise Refusal(f"refusal: {answer.refusal[:200]}")
         return answer.content, answer.finish_reason
 
-    def _check(self, report: Mapping[str, Any], facts: str, prose: Mapping[str, str]) -> None:
+    def _check(
+        self,
+        report: Mapping[str, Any],
+        facts: str,
+        prose: Mapping[str, str],
+        figures: ResultFigures,
+    ) -> None:
         language = report_language(report)
         text = " ".join(prose.values())
         declined = _DECLINES.search(text)
@@ -208,7 +247,7 @@ class LlmWriter:
             raise Refusal("language: the answer is not in Korean")
         if language == "en" and hangul_share(text) > _MAX_HANGUL_SHARE_EN:
             raise Refusal("language: the answer is not in English")
-        unmatched = ResultFigures.from_report(report).unmatched(text)
+        unmatched = figures.unmatched(text)
         if unmatched:
             shown = ", ".join(unmatched[:3])
             raise Refusal(f"number_mismatch: {shown} not in result")

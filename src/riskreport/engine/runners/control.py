@@ -34,13 +34,14 @@ log = logging.getLogger("riskreport.engine")
 
 
 class JobControl:
-    __slots__ = ("_scope", "job_id", "running", "token")
+    __slots__ = ("_scope", "holds_slot", "job_id", "running", "token")
 
     def __init__(self, job_id: str) -> None:
         self.job_id = job_id
         # Thread jobs poll this through ``ctx.cancelled()``; a thread cannot be stopped otherwise.
         self.token = threading.Event()
         self.running = False  # True once the store says running (the job holds a slot)
+        self.holds_slot = False  # True from taking a slot until giving it back
         self._scope: anyio.CancelScope | None = None
 
     @property
@@ -166,13 +167,20 @@ class SlotRunner(ABC):
             log.error("job %s not run: %s", job.id, exc)
             await recorder.finished(job.id, _NOT_WARM)
             return
+        control.holds_slot = True
         # Log records of this job (here, in its thread, in its worker) carry its id.
         marker = context.job_id.set(job.id)
         try:
             await self._run_held(job, function, job_timeout, recorder, control)
         finally:
             context.job_id.reset(marker)
-            slots.release_on_behalf_of(control)
+            self._free_slot(control)
+
+    def _free_slot(self, control: JobControl) -> None:
+        """Give the job's slot back (once; :meth:`run` does it at the end if nobody did before)."""
+        if control.holds_slot:
+            control.holds_slot = False
+            self._slot_limiter().release_on_behalf_of(control)
 
     @abstractmethod
     async def _run_held(

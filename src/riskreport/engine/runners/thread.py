@@ -138,7 +138,13 @@ class ThreadRunner(SlotRunner):
             await record_abandoned(recorder, job.id)
             raise
         else:
-            await recorder.finished(job.id, outcome)
+            # The thread has returned, so the slot it counted is free: the next job starts now,
+            # not after this one's final write (which waits for the store's next batch, tens of
+            # milliseconds when jobs finish together). The write is queued first: the next job
+            # runs only once this task waits, and the stores queue a write before they wait.
+            finishing = recorder.finished(job.id, outcome)
+            self._free_slot(control)
+            await finishing
             return
         # Deadline: tell the job to stop, tell the world at once, keep the slot until the
         # thread really returns (``run`` releases it after this coroutine ends).

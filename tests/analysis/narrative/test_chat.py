@@ -1,0 +1,119 @@
+"""The chat client's event loop and connections: one loop per process, connections kept alive
+between calls, a call started before it is waited for, and a dropped call really dropped."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import threading
+import time
+
+import httpx
+import pytest
+
+from riskreport.analysis.narrative.chat import ChatFailure
+from riskreport.analysis.narrative.llm import build_client
+from tests.analysis.narrative import llm_stub
+from tests.analysis.narrative.loopback_llm import Answer, LoopbackLlm
+
+BODY = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+ANSWER = llm_stub.completion("hello").content
+
+
+def test_calls_share_one_kept_alive_connection() -> None:
+    with LoopbackLlm(keep_alive=True) as server:
+        server.behave(Answer(ANSWER))
+        client = build_client(server.base_url, None)
+        answers = [client.complete(BODY, timeout=5.0).content for _ in range(3)]
+    assert answers == ["hello"] * 3
+    assert (server.requests, server.connections) == (3, 1)
+
+
+def test_a_dropped_client_closes_its_connections() -> None:
+    with LoopbackLlm(keep_alive=True) as server:
+        server.behave(Answer(ANSWER))
+        client = build_client(server.base_url, None)
+        client.complete(BODY, timeout=5.0)
+        assert server.open_connections == 1  # kept alive for the next call
+        del client
+        gc.collect()
+        deadline = time.monotonic() + 2.0
+        while server.open_connections and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert server.open_connections == 0
+
+
+def test_a_call_is_under_way_before_its_caller_waits() -> None:
+    arrived = threading.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        arrived.set()
+        await asyncio.sleep(0.2)
+        return llm_stub.completion("hello")
+
+    client = build_client(
+        "http://llm.test/v1", None, max_retries=0, transport=httpx.MockTransport(handler)
+    )
+    started = time.monotonic()
+    pending = client.send(BODY, timeout=5.0)
+    assert time.monotonic() - started < 0.1  # send does not wait for the answer
+    assert arrived.wait(5.0)  # ...but the request is out: the caller's thread may work meanwhile
+    assert pending.answer().content == "hello"
+
+
+def test_a_dropped_call_ends_at_once() -> None:
+    cancelled = threading.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        try:
+            await asyncio.Event().wait()  # never answers
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        raise AssertionError("unreachable")
+
+    client = build_client(
+        "http://llm.test/v1", None, max_retries=0, transport=httpx.MockTransport(handler)
+    )
+    pending = client.send(BODY, timeout=30.0)
+    time.sleep(0.05)
+    pending.cancel()
+    started = time.monotonic()
+    with pytest.raises(ChatFailure, match="cancelled"):
+        pending.answer()
+    assert time.monotonic() - started < 1.0
+    assert cancelled.wait(5.0)  # the request itself was cancelled, not left running
+
+
+def test_a_forked_child_calls_on_a_loop_of_its_own() -> None:
+    client = llm_stub.client(lambda request: llm_stub.completion("hello"))
+    assert client.complete(BODY, timeout=5.0).content == "hello"  # the parent's loop runs
+    pid = os.fork()
+    if pid == 0:  # the child: the parent's loop thread did not come along
+        try:
+            ok = client.complete(BODY, timeout=5.0).content == "hello"
+        except BaseException:
+            os._exit(2)
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert client.complete(BODY, timeout=5.0).content == "hello"  # the parent's still works
+
+
+def test_a_call_in_flight_stops_soon_after_its_job_is_cancelled() -> None:
+    async def never(request: httpx.Request) -> httpx.Response:
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    client = build_client(
+        "http://llm.test/v1", None, max_retries=0, transport=httpx.MockTransport(never)
+    )
+    token = threading.Event()
+    pending = client.send(BODY, timeout=30.0, cancelled=token.is_set)
+    time.sleep(0.1)
+    token.set()
+    started = time.monotonic()
+    with pytest.raises(ChatFailure, match="cancelled"):
+        pending.answer()
+    assert time.monotonic() - started < 0.5  # polled every 50 ms; a loaded machine adds some
