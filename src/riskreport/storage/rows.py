@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.engine import Row
 
+from riskreport.engine.encoded import EncodedJSON
 from riskreport.engine.jobs import JSON, Artifact, Job, JobError, JobStatus, Progress
 
 
@@ -61,7 +62,13 @@ def error_json(error: JobError) -> dict[str, str]:
 
 
 def job_from_row(row: Row[Any], *, result: JSON | None = None) -> Job:
-    """The job of a row; ``result`` is the result just written, for a row that leaves it out."""
+    """The job of a row; ``result`` is the result just written, for a row that leaves it out.
+
+    A result written as JSON text (a process runner's) is read as the plain tree any stored
+    result is: decoding it costs what reading the column back did, and only that runner pays.
+    """
+    if isinstance(result, EncodedJSON):
+        result = result.decoded()
     progress = row.progress
     error = row.error
     return Job(
