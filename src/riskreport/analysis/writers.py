@@ -69,10 +69,13 @@ class Writers:
         return replace(narrative, fallback_reason=refusal) if refusal else narrative
 
     def warm(self) -> None:
-        """Boundaries, templates, prompts, fonts, matplotlib and Typst: load them all now."""
+        """Boundaries, templates, prompts, the LLM client, fonts, matplotlib and Typst: load them
+        all now."""
         location.warm()
         self.template.warm()
         PromptBook().warm()
+        if self.llm is not None:
+            self.llm.warm()
         if self.config.documents:
             from riskreport.analysis.documents import fonts, html, pdf
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -117,3 +120,37 @@ def test_a_call_in_flight_stops_soon_after_its_job_is_cancelled() -> None:
     with pytest.raises(ChatFailure, match="cancelled"):
         pending.answer()
     assert time.monotonic() - started < 0.5  # polled every 50 ms; a loaded machine adds some
+
+
+# Run in a fresh interpreter: what a first call imports depends on what ran before it.
+_FIRST_CALL = """
+import sys
+from riskreport.analysis.narrative.llm import build_client
+from tests.analysis.narrative.loopback_llm import Answer, LoopbackLlm
+from tests.analysis.narrative import llm_stub
+
+with LoopbackLlm(keep_alive=True) as server:
+    server.behave(Answer(llm_stub.completion("hello").content))
+    client = build_client(server.base_url, None)
+    client.warm()
+    assert server.connections == 0, "warming up made a connection"
+    before = set(sys.modules)
+    body = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+    assert client.complete(body, timeout=5.0).content == "hello"
+    print(sorted(set(sys.modules) - before))
+"""
+
+
+def test_a_warmed_client_imports_nothing_on_its_first_call() -> None:
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_CALL],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

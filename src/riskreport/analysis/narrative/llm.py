@@ -134,6 +134,10 @@ class LlmWriter:
     def model(self) -> str:
         return self._model
 
+    def warm(self) -> None:
+        """Ready the client for the first call (:meth:`ChatClient.warm`); no request is sent."""
+        self._client.warm()
+
     def write(self, report: Mapping[str, Any], budget: Budget) -> Narrative:
         """The narrative with the model's prose, or the template's with the reason it was used."""
         report = expand(report)  # once, for the prompt, the templates and the number check
