@@ -26,6 +26,7 @@ import json
 import math
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -253,6 +254,8 @@ class Outcome:
     reports: list[Report]
     health_ms: list[float] = field(default_factory=list)
     load: float = field(default_factory=lambda: os.getloadavg()[0])
+    # Reports sent one at a time after the wave: each one's latency beyond the LLM's delay.
+    alone_ms: list[float] = field(default_factory=list)
 
     def percentile(self, p: float) -> float:
         return percentile(self.health_ms, p)
@@ -303,6 +306,18 @@ async def measured(
     return end - start, list(reports), health
 
 
+async def one_at_a_time(port: int, count: int, delay: float) -> list[float]:
+    """``count`` reports sent one after another to a warm, otherwise idle service: the
+    milliseconds each took beyond its LLM call (what one report costs, with nothing to share
+    the CPU with)."""
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120.0) as client:
+        beyond = []
+        for _ in range(count):
+            report = await one_report(client, REPORT_BODY)
+            beyond.append((report.seconds - delay) * 1000)
+    return beyond
+
+
 async def with_service(
     llm_url: str, slots: int, limit: float, documents: tuple[str, ...], runner: str, tmp: Path
 ) -> tuple[subprocess.Popen[bytes], int]:
@@ -349,9 +364,11 @@ async def run(args: argparse.Namespace) -> list[Outcome]:
                 )
                 try:
                     makespan, reports, health = await measured(port, [REPORT_BODY] * args.jobs)
-                    outcomes.append(
-                        Outcome(name, args.jobs, args.slots, args.delay, makespan, reports, health)
+                    wave = Outcome(
+                        name, args.jobs, args.slots, args.delay, makespan, reports, health
                     )
+                    wave.alone_ms = await one_at_a_time(port, args.jobs, args.delay)
+                    outcomes.append(wave)
                     if name in ("A", "C"):
                         hung = "B" if name == "A" else "D"
                         print(f"{hung}: a report whose LLM never answers, then four more ...")
@@ -393,14 +410,18 @@ def table(outcomes: list[Outcome], args: argparse.Namespace, command: str) -> st
         f"none asked for here) and `RISKREPORT_NARRATIVE=llm`; the common fix is the same "
         f"analysis in a {COMMON_FIX_THREADS}-thread executor awaited with `asyncio.wait_for`, "
         "answered in the POST. Ideal = ceil(N / C) x the delay; cost beyond the LLM = "
-        "(makespan - ideal) / ceil(N / C). `/healthz` is polled back to back from another "
+        "(makespan - ideal) / ceil(N / C), the cost of a round of C reports sharing 2 cores. "
+        "One report alone = the median latency beyond the LLM's delay of N reports then sent "
+        "one at a time to the same warm service (the cost of one report: validation, hazards, "
+        "narrative checks, store, HTTP). `/healthz` is polled back to back from another "
         "process. Load = the machine's 1-minute load average before each scenario (2 cores, "
         "shared with other work).",
         "",
-        "| scenario | N | makespan (s) | ideal (s) | x ideal | cost beyond LLM (ms) "
-        "| slowest job (s) | statuses | narrative | /healthz p50 (ms) | /healthz p99 (ms) "
+        "| scenario | N | makespan (s) | ideal (s) | x ideal | cost beyond LLM per round (ms) "
+        "| one report alone, beyond LLM (ms) | slowest job (s) | statuses | narrative "
+        "| /healthz p50 (ms) | /healthz p99 (ms) "
         "| health samples | load |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|",
     ]
     for o in outcomes:
         statuses = ", ".join(
@@ -414,8 +435,10 @@ def table(outcomes: list[Outcome], args: argparse.Namespace, command: str) -> st
         ratio = "—" if is_hung else f"{o.makespan / o.llm_floor:.3f}"
         beyond = "—" if is_hung else f"{(o.makespan - o.llm_floor) / rounds * 1000:.0f}"
         floor = "—" if is_hung else f"{o.llm_floor:.2f}"
+        alone = f"{statistics.median(o.alone_ms):.0f}" if o.alone_ms else "—"
         lines.append(
             f"| {NAMES[o.name]} | {o.jobs} | {o.makespan:.2f} | {floor} | {ratio} | {beyond} | "
+            f"{alone} | "
             f"{max(r.seconds for r in o.reports):.2f} | {statuses} | {writers} | "
             f"{o.percentile(50):.1f} | {o.percentile(99):.1f} | {len(o.health_ms)} | "
             f"{o.load:.1f} |"
