@@ -138,15 +138,14 @@ def run_report(payload: Mapping[str, Any], ctx: JobContext) -> ReportOutput:
 
     hazard_data = hazard_data_for(writers.config.hazard_maps)
     tree = assess(request, progress=on_progress, hazard_data=hazard_data)
-    # The writers read the verbose form; the result is the lean one (docs/report-schema.md).
-    # Both come from the tree, so the writers need not expand the lean one again.
+    # The writers read the verbose form; the result is the lean one (docs/report-schema.md),
+    # made from it while the LLM writes (a few milliseconds no longer before or after the call).
     verbose = tree.as_verbose_dict()
-    report = compact(verbose)
     ctx.check()
 
     ctx.report(STAGES["narrative"], "narrative")
-    requested = report.get("parameters", {}).get("narrative")
-    narrative = writers.write(verbose, requested, ctx)
+    requested = verbose.get("parameters", {}).get("narrative")
+    narrative, report = writers.write_while(verbose, requested, ctx, lambda: compact(verbose))
     ctx.check()
     result = {**report, "narrative": narrative.to_dict()}
     if not writers.config.eager_documents:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from riskreport.analysis import location
 from riskreport.analysis.config import AnalysisConfig
@@ -22,6 +22,8 @@ from riskreport.analysis.narrative.llm import LlmWriter, build_client
 from riskreport.analysis.narrative.prompts import PromptBook
 from riskreport.analysis.narrative.template import TemplateWriter
 from riskreport.analysis.narrative.writer import Budget, Narrative, NarrativeWriter, Unlimited
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,22 @@ class Writers:
         writer, refusal = self.choose(requested)
         narrative = writer.write(report, budget)
         return replace(narrative, fallback_reason=refusal) if refusal else narrative
+
+    def write_while(
+        self,
+        report: Mapping[str, Any],
+        requested: str | None,
+        budget: Budget,
+        work: Callable[[], T],
+    ) -> tuple[Narrative, T]:
+        """:meth:`write`, and ``work``'s value: done while the LLM writes (its wait is the
+        report's longest), or after the template when no model is asked."""
+        writer, refusal = self.choose(requested)
+        if isinstance(writer, LlmWriter):
+            narrative, done = writer.write_while(report, budget, work)
+        else:
+            narrative, done = writer.write(report, budget), work()
+        return (replace(narrative, fallback_reason=refusal) if refusal else narrative), done
 
     def warm(self) -> None:
         """Boundaries, templates, prompts, the LLM client, fonts, matplotlib and Typst: load them

@@ -276,3 +276,24 @@ def test_the_template_is_written_while_the_model_writes() -> None:
     ).write(report, Unlimited())
     assert narrative.writer is WriterName.LLM
     assert seen == [True]
+
+
+def test_the_callers_work_is_done_while_the_model_writes() -> None:
+    report = report_of("seoul_office", "en")
+    arrived, worked = threading.Event(), threading.Event()
+
+    def server(request: httpx.Request) -> httpx.Response:
+        arrived.set()
+        # Answers only once the caller's work has run: work left for after the answer would
+        # make this call time out and the narrative fall back.
+        if not worked.wait(5.0):
+            raise httpx.ReadTimeout("the work was not done during the call", request=request)
+        return llm_stub.completion(faithful_answer(report))
+
+    def work() -> str:
+        assert arrived.wait(2.0)  # the request is out before the work starts
+        worked.set()
+        return "lean"
+
+    narrative, done = writer(server).write_while(report, Unlimited(), work)
+    assert (narrative.writer, narrative.fallback_reason, done) == (WriterName.LLM, None, "lean")

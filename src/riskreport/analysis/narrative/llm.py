@@ -22,9 +22,9 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import httpx
 from openai.types.chat import ChatCompletionMessageParam
@@ -45,6 +45,13 @@ from riskreport.analysis.narrative.writer import (
 from riskreport.domain.lean_json import expand
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def _nothing() -> None:
+    return None
+
 
 # Below this many seconds a call cannot answer in time; do not start it.
 _MIN_CALL_SECONDS: Final = 0.05
@@ -140,6 +147,13 @@ class LlmWriter:
 
     def write(self, report: Mapping[str, Any], budget: Budget) -> Narrative:
         """The narrative with the model's prose, or the template's with the reason it was used."""
+        return self.write_while(report, budget, _nothing)[0]
+
+    def write_while(
+        self, report: Mapping[str, Any], budget: Budget, work: Callable[[], T]
+    ) -> tuple[Narrative, T]:
+        """:meth:`write`, doing ``work`` of the caller's while the model writes (the job makes
+        its lean result then, instead of before the call or after it); its value too."""
         report = expand(report)  # once, for the prompt, the templates and the number check
         messages = self._prompts.messages(report)
         pending: PendingAnswer | Refusal
@@ -153,6 +167,7 @@ class LlmWriter:
             # the call, they would delay it, and with it the whole job, on a busy worker.
             templated = self._template.write(report, budget)
             figures = ResultFigures.from_report(report)
+            done = work()
         except BaseException:
             if isinstance(pending, PendingAnswer):
                 pending.cancel()
@@ -170,12 +185,13 @@ class LlmWriter:
             self._check(report, str(messages[-1]["content"]), prose, figures)
         except Refusal as refusal:
             log.info("narrative falls back to the template: %s", refusal.reason)
-            return replace(
+            fallback = replace(
                 templated, fallback_reason=refusal.reason, model=self._model, draft=answer
             )
+            return fallback, done
         # The model was asked for plain sentences: whatever Markdown it wrote stays text.
         sections = {**templated.sections, **{name: block(text) for name, text in prose.items()}}
-        return Narrative(
+        written = Narrative(
             writer=WriterName.LLM,
             language=templated.language,
             sections=sections,
@@ -183,6 +199,7 @@ class LlmWriter:
             model=self._model,
             draft=answer,
         )
+        return written, done
 
     def ask(
         self,
