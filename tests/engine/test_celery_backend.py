@@ -252,3 +252,34 @@ async def test_jobs_submitted_together_leave_in_one_batch_and_each_runs_once(
     finally:
         await engine.shutdown()
         await store.close()
+
+
+async def test_a_batch_that_fails_to_send_goes_one_message_at_a_time(
+    celery_workers: Workers, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The broker connection breaks as a batch is flushed (kombu's pipeline execute): nothing
+    # of it reached Redis, and each message is then sent alone with Celery's own retries.
+    from kombu.messaging import Producer
+
+    def broken(self: Producer, **_: object) -> None:
+        raise ConnectionError("the broker went away mid-batch")
+
+    monkeypatch.setattr(Producer, "batch", broken)
+    store = await opened(celery_workers)
+    backend = CeleryBackend(celery_workers.config, capacity=2, poll_interval=5.0)
+    engine = Engine(
+        store, backend, specs(RunnerKind.THREAD), queue_limit=50, job_timeout=5, shutdown_grace=1
+    )
+    await engine.start()
+    try:
+        jobs = await asyncio.gather(*(engine.submit("echo", {"value": i}) for i in range(4)))
+        for i, job in enumerate(jobs):
+            done = await engine.wait(job.id, timeout=30)
+            assert done.status is JobStatus.SUCCEEDED
+            assert done.result is not None
+            assert done.result["echo"] == i
+            assert done.attempts == 1
+        assert "sending them one by one" in caplog.text  # the batch did fail
+    finally:
+        await engine.shutdown()
+        await store.close()
