@@ -22,6 +22,7 @@ from riskreport.interfaces.api.deps import EngineDep, PreferWaitDep, ServicesDep
 from riskreport.interfaces.api.document_response import document_response
 from riskreport.interfaces.api.documents import DocumentFormat, negotiate
 from riskreport.interfaces.api.errors import COMMON_RESPONSES, ApiProblem
+from riskreport.interfaces.api.job_response import job_response
 from riskreport.interfaces.api.prefer import applied_wait
 from riskreport.interfaces.api.schemas import (
     API_PREFIX,
@@ -107,7 +108,7 @@ async def create_report(
             "24 h returns the same job instead of a new one; with another body it is 422.",
         ),
     ] = None,
-) -> JobPublic:
+) -> Response:
     payload = body.model_dump(mode="json")
     if idempotency_key is None:
         job = await engine.submit(REPORT_KIND, payload, owner=owner)
@@ -123,11 +124,11 @@ async def create_report(
         except ShuttingDown:
             # The job is accepted and stored: it runs after the restart. A 503 here would tell
             # the client to submit it again, so the answer is the plain 202.
-            return JobPublic.from_job(job)
+            return job_response(job, response, 202)
         response.headers["Preference-Applied"] = applied_wait(wait)
         if job.status.is_final:
             response.status_code = 200
-    return JobPublic.from_job(job)
+    return job_response(job, response, 202)
 
 
 @router.get(
@@ -177,13 +178,13 @@ async def list_reports(
 )
 async def get_report(
     job_id: JobId, engine: EngineDep, wait: PreferWaitDep, response: Response, owner: OwnerDep
-) -> JobPublic:
+) -> Response:
     job = owned(await engine.get(job_id), owner)
     if wait is not None and not job.status.is_final:
         job = await engine.wait(job_id, timeout=wait)
     if wait is not None:
         response.headers["Preference-Applied"] = applied_wait(wait)
-    return JobPublic.from_job(job)
+    return job_response(job, response)
 
 
 @router.delete(
@@ -195,9 +196,11 @@ async def get_report(
         409: {"model": ErrorPublic, "description": "The job is already final."},
     },
 )
-async def cancel_report(job_id: JobId, engine: EngineDep, owner: OwnerDep) -> JobPublic:
+async def cancel_report(
+    job_id: JobId, engine: EngineDep, owner: OwnerDep, response: Response
+) -> Response:
     owned(await engine.get(job_id), owner)
-    return JobPublic.from_job(await engine.cancel(job_id))
+    return job_response(await engine.cancel(job_id), response)
 
 
 async def _existing_job_id(job_id: JobId, engine: EngineDep, owner: OwnerDep) -> str:
