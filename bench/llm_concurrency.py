@@ -367,7 +367,7 @@ async def run(args: argparse.Namespace) -> list[Outcome]:
                     wave = Outcome(
                         name, args.jobs, args.slots, args.delay, makespan, reports, health
                     )
-                    wave.alone_ms = await one_at_a_time(port, args.jobs, args.delay)
+                    wave.alone_ms = await one_at_a_time(port, args.alone, args.delay)
                     outcomes.append(wave)
                     if name in ("A", "C"):
                         hung = "B" if name == "A" else "D"
@@ -411,11 +411,11 @@ def table(outcomes: list[Outcome], args: argparse.Namespace, command: str) -> st
         f"analysis in a {COMMON_FIX_THREADS}-thread executor awaited with `asyncio.wait_for`, "
         "answered in the POST. Ideal = ceil(N / C) x the delay; cost beyond the LLM = "
         "(makespan - ideal) / ceil(N / C), the cost of a round of C reports sharing 2 cores. "
-        "One report alone = the median latency beyond the LLM's delay of N reports then sent "
-        "one at a time to the same warm service (the cost of one report: validation, hazards, "
-        "narrative checks, store, HTTP). `/healthz` is polled back to back from another "
-        "process. Load = the machine's 1-minute load average before each scenario (2 cores, "
-        "shared with other work).",
+        f"One report alone = the median latency beyond the LLM's delay of {args.alone} reports "
+        "then sent one at a time to the same warm service (the cost of one report: "
+        "validation, hazards, narrative checks, store, HTTP). `/healthz` is polled back to "
+        "back from another process. Load = the machine's 1-minute load average before each "
+        "scenario (2 cores, shared with other work).",
         "",
         "| scenario | N | makespan (s) | ideal (s) | x ideal | cost beyond LLM per round (ms) "
         "| one report alone, beyond LLM (ms) | slowest job (s) | statuses | narrative "
@@ -478,6 +478,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--slots", type=int, default=4, help="RISKREPORT_CONCURRENCY")
     parser.add_argument("--delay", type=float, default=1.0, help="seconds per completion")
     parser.add_argument("--limit", type=float, default=5.0, help="job limit in (A) and (B), s")
+    parser.add_argument("--alone", type=int, default=16, help="reports sent one at a time")
     parser.add_argument("--no-write", action="store_true", help="print, do not edit the doc")
     args = parser.parse_args(argv)
     command = "python -m bench.llm_concurrency " + " ".join(argv or sys.argv[1:])
