@@ -154,3 +154,35 @@ def test_a_warmed_client_imports_nothing_on_its_first_call() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_caller_can_wait_for_its_request_to_leave() -> None:
+    arrived = threading.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        arrived.set()
+        await asyncio.sleep(0.5)
+        return llm_stub.completion("hello")
+
+    client = build_client(
+        "http://llm.test/v1", None, max_retries=0, transport=httpx.MockTransport(handler)
+    )
+    started = time.monotonic()
+    pending = client.send(BODY, timeout=5.0)
+    assert pending.wait_sent(2.0)
+    assert time.monotonic() - started < 0.4  # on its way, long before the answer
+    assert arrived.wait(2.0)
+    assert pending.answer().content == "hello"
+
+
+def test_waiting_for_a_request_that_never_leaves_ends_with_the_call() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise AssertionError("a cancelled call sends nothing")
+
+    client = build_client(
+        "http://llm.test/v1", None, max_retries=0, transport=httpx.MockTransport(handler)
+    )
+    pending = client.send(BODY, timeout=5.0, cancelled=lambda: True)
+    assert pending.wait_sent(2.0)  # the call ended (cancelled) without sending: no hang
+    with pytest.raises(ChatFailure, match="cancelled"):
+        pending.answer()

@@ -114,9 +114,25 @@ class PendingAnswer:
     """A call in flight (:meth:`ChatClient.send`): wait for it with :meth:`answer`, or drop it
     with :meth:`cancel`."""
 
-    def __init__(self, future: concurrent.futures.Future[ChatAnswer], seconds: float) -> None:
+    def __init__(
+        self,
+        future: concurrent.futures.Future[ChatAnswer],
+        seconds: float,
+        sent: threading.Event | None = None,
+    ) -> None:
         self._future = future
         self._seconds = seconds
+        self._sent = sent or threading.Event()
+        future.add_done_callback(lambda _: self._sent.set())
+
+    def wait_sent(self, timeout: float) -> bool:
+        """Block until the request is on its way (or the call ended), at most ``timeout`` s.
+
+        The call loop needs the GIL to write the request. A caller that goes on computing right
+        after :meth:`ChatClient.send` holds it, and the loop waits up to the interpreter's switch
+        interval (5 ms) at each step before the request leaves, and the answer with it. Waiting
+        here for a millisecond or so lets the request go first."""
+        return self._sent.wait(timeout)
 
     def answer(self) -> ChatAnswer:
         """The answer (blocking until it comes, at most the call's timeout); raise
@@ -237,16 +253,21 @@ class ChatClient:
         """Start the call of :meth:`complete` and return at once; its deadline runs from now."""
         if timeout <= 0:
             raise ChatFailure("timeout: no time left for the LLM call")
-        call = self._deadlined(body, timeout, cancelled)
-        return PendingAnswer(asyncio.run_coroutine_threadsafe(call, _LOOP.get()), timeout)
+        sent = threading.Event()
+        call = self._deadlined(body, timeout, cancelled, sent)
+        return PendingAnswer(asyncio.run_coroutine_threadsafe(call, _LOOP.get()), timeout, sent)
 
     async def _deadlined(
-        self, body: Mapping[str, Any], seconds: float, cancelled: Callable[[], bool]
+        self,
+        body: Mapping[str, Any],
+        seconds: float,
+        cancelled: Callable[[], bool],
+        sent: threading.Event,
     ) -> ChatAnswer:
         if cancelled():
             raise ChatFailure("cancelled")
         loop = asyncio.get_running_loop()
-        call = asyncio.ensure_future(self._tries(body, time.monotonic() + seconds))
+        call = asyncio.ensure_future(self._tries(body, time.monotonic() + seconds, sent))
         # The job's cancellation is polled by a timer, not by waking this coroutine: a timer
         # callback costs a few microseconds, a wake-up and an ``asyncio.wait`` some tens, and a
         # call polls twenty times a second, for each of the calls in flight, for as long as the
@@ -278,12 +299,14 @@ class ChatClient:
             call.cancel()
             await asyncio.gather(call, return_exceptions=True)
 
-    async def _tries(self, body: Mapping[str, Any], deadline: float) -> ChatAnswer:
+    async def _tries(
+        self, body: Mapping[str, Any], deadline: float, sent: threading.Event
+    ) -> ChatAnswer:
         http = self._pool.http()
         for attempt in range(self.max_retries + 1):
             last = attempt == self.max_retries
             try:
-                status, data = await self._post(http, body, deadline)
+                status, data = await self._post(http, body, deadline, sent)
             except httpx.TimeoutException as error:
                 raise ChatFailure("timeout: the LLM server did not answer in time") from error
             except httpx.TransportError as error:
@@ -299,9 +322,16 @@ class ChatClient:
         raise AssertionError("unreachable: the last try returns or raises")
 
     async def _post(
-        self, http: httpx.AsyncClient, body: Mapping[str, Any], deadline: float
+        self,
+        http: httpx.AsyncClient,
+        body: Mapping[str, Any],
+        deadline: float,
+        sent: threading.Event,
     ) -> tuple[int, bytes]:
         limit = httpx.Timeout(max(deadline - time.monotonic(), 0.001))
+        # Set as the request is about to be written: this thread keeps the GIL until the request
+        # is out and it awaits the answer, and only then can the waiting caller take it.
+        sent.set()
         async with http.stream(
             "POST", self.url, json=dict(body), headers=self._headers, timeout=limit
         ) as reply:

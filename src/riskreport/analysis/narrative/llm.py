@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+# The longest a job waits for its request to leave before it computes the fallback meanwhile.
+_SEND_WAIT: Final = 0.25
+
 
 def _nothing() -> None:
     return None
@@ -159,6 +162,9 @@ class LlmWriter:
         pending: PendingAnswer | Refusal
         try:
             pending = self._send(report, budget, messages)
+            # The request leaves before this thread computes the template and the figures
+            # (PendingAnswer.wait_sent): about a millisecond, not a switch interval per step.
+            pending.wait_sent(_SEND_WAIT)
         except Refusal as refusal:
             pending = refusal
         try:
