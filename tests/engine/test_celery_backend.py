@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,29 @@ async def opened(workers: Workers) -> SqlJobStore:
     store = SqlJobStore(workers.database_url)
     await store.open()
     return store
+
+
+@asynccontextmanager
+async def started_engine(
+    workers: Workers, *, poll_interval: float = 5.0, queue_limit: int = 50
+) -> AsyncIterator[tuple[Engine, CeleryBackend]]:
+    """An engine on the Celery backend and the workers' store, started; shut down after."""
+    store = await opened(workers)
+    backend = CeleryBackend(workers.config, capacity=2, poll_interval=poll_interval)
+    engine = Engine(
+        store,
+        backend,
+        specs(RunnerKind.THREAD),
+        queue_limit=queue_limit,
+        job_timeout=5,
+        shutdown_grace=1,
+    )
+    await engine.start()
+    try:
+        yield engine, backend
+    finally:
+        await engine.shutdown()
+        await store.close()
 
 
 def parent_of(pid: int) -> int:
@@ -201,44 +225,34 @@ async def test_each_worker_process_warms_up_once_before_its_jobs(
 async def test_changes_missed_while_the_bus_was_away_are_read_again(
     celery_workers: Workers,
 ) -> None:
-    store = await opened(celery_workers)
-    backend = CeleryBackend(celery_workers.config, capacity=2, poll_interval=60.0)
-    engine = Engine(
-        store, backend, specs(RunnerKind.THREAD), queue_limit=5, job_timeout=5, shutdown_grace=1
-    )
-    await engine.start()
     admin = redis.Redis.from_url(REDIS_URL)
-    try:
-        job = await engine.submit("nap", {"seconds": 0.3})
-        await wait_running(engine, job.id, within=20)
-        # Cut this process's subscription (only its own connections, by name): the job ends
-        # while the bus reconnects, and its final message is lost.
-        names = {backend.bus_client_name}
-        for client in admin.client_list():
-            if client.get("name") in names:
-                admin.client_kill_filter(_id=client["id"])
-        started = time.monotonic()
-        done = await engine.wait(job.id, timeout=20)
-        assert done.status is JobStatus.SUCCEEDED
-        # Read again at the re-subscription (about a second), not at the 60 s store poll.
-        assert time.monotonic() - started < 10
-        assert engine.stats().queued == 0
-    finally:
-        admin.close()
-        await engine.shutdown()
-        await store.close()
+    async with started_engine(celery_workers, poll_interval=60.0, queue_limit=5) as (
+        engine,
+        backend,
+    ):
+        try:
+            job = await engine.submit("nap", {"seconds": 0.3})
+            await wait_running(engine, job.id, within=20)
+            # Cut this process's subscription (only its own connections, by name): the job
+            # ends while the bus reconnects, and its final message is lost.
+            names = {backend.bus_client_name}
+            for client in admin.client_list():
+                if client.get("name") in names:
+                    admin.client_kill_filter(_id=client["id"])
+            started = time.monotonic()
+            done = await engine.wait(job.id, timeout=20)
+            assert done.status is JobStatus.SUCCEEDED
+            # Read again at the re-subscription (about a second), not at the 60 s store poll.
+            assert time.monotonic() - started < 10
+            assert engine.stats().queued == 0
+        finally:
+            admin.close()
 
 
 async def test_jobs_submitted_together_leave_in_one_batch_and_each_runs_once(
     celery_workers: Workers,
 ) -> None:
-    store = await opened(celery_workers)
-    backend = CeleryBackend(celery_workers.config, capacity=2, poll_interval=5.0)
-    engine = Engine(
-        store, backend, specs(RunnerKind.THREAD), queue_limit=50, job_timeout=5, shutdown_grace=1
-    )
-    await engine.start()
-    try:
+    async with started_engine(celery_workers) as (engine, backend):
         jobs = await asyncio.gather(*(engine.submit("echo", {"value": i}) for i in range(12)))
         # All were admitted before the sender first ran: one batch (a second at most, should
         # the sender run in between).
@@ -249,9 +263,6 @@ async def test_jobs_submitted_together_leave_in_one_batch_and_each_runs_once(
             assert done.result is not None
             assert done.result["echo"] == i
             assert done.attempts == 1
-    finally:
-        await engine.shutdown()
-        await store.close()
 
 
 async def test_a_batch_that_fails_to_send_goes_one_message_at_a_time(
@@ -265,13 +276,7 @@ async def test_a_batch_that_fails_to_send_goes_one_message_at_a_time(
         raise ConnectionError("the broker went away mid-batch")
 
     monkeypatch.setattr(Producer, "batch", broken)
-    store = await opened(celery_workers)
-    backend = CeleryBackend(celery_workers.config, capacity=2, poll_interval=5.0)
-    engine = Engine(
-        store, backend, specs(RunnerKind.THREAD), queue_limit=50, job_timeout=5, shutdown_grace=1
-    )
-    await engine.start()
-    try:
+    async with started_engine(celery_workers) as (engine, _):
         jobs = await asyncio.gather(*(engine.submit("echo", {"value": i}) for i in range(4)))
         for i, job in enumerate(jobs):
             done = await engine.wait(job.id, timeout=30)
@@ -280,6 +285,3 @@ async def test_a_batch_that_fails_to_send_goes_one_message_at_a_time(
             assert done.result["echo"] == i
             assert done.attempts == 1
         assert "sending them one by one" in caplog.text  # the batch did fail
-    finally:
-        await engine.shutdown()
-        await store.close()

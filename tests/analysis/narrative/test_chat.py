@@ -11,14 +11,23 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from riskreport.analysis.narrative.chat import ChatFailure
+from riskreport.analysis.narrative.chat import ChatClient, ChatFailure
 from riskreport.analysis.narrative.llm import build_client
 from tests.analysis.narrative import llm_stub
 from tests.analysis.narrative.loopback_llm import Answer, LoopbackLlm
+
+
+def stand_in(handler: Any) -> ChatClient:
+    """A client whose server is ``handler`` (``httpx.MockTransport``), without retries."""
+    return build_client(
+        "http://llm.test/v1", None, max_retries=0, transport=httpx.MockTransport(handler)
+    )
+
 
 BODY = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
 ANSWER = llm_stub.completion("hello").content
@@ -55,9 +64,7 @@ def test_a_call_is_under_way_before_its_caller_waits() -> None:
         await asyncio.sleep(0.2)
         return llm_stub.completion("hello")
 
-    client = build_client(
-        "http://llm.test/v1", None, max_retries=0, transport=httpx.MockTransport(handler)
-    )
+    client = stand_in(handler)
     started = time.monotonic()
     pending = client.send(BODY, timeout=5.0)
     assert time.monotonic() - started < 0.1  # send does not wait for the answer
@@ -76,9 +83,7 @@ def test_a_dropped_call_ends_at_once() -> None:
             raise
         raise AssertionError("unreachable")
 
-    client = build_client(
-        "http://llm.test/v1", None, max_retries=0, transport=httpx.MockTransport(handler)
-    )
+    client = stand_in(handler)
     pending = client.send(BODY, timeout=30.0)
     time.sleep(0.05)
     pending.cancel()
@@ -109,9 +114,7 @@ def test_a_call_in_flight_stops_soon_after_its_job_is_cancelled() -> None:
         await asyncio.Event().wait()
         raise AssertionError("unreachable")
 
-    client = build_client(
-        "http://llm.test/v1", None, max_retries=0, transport=httpx.MockTransport(never)
-    )
+    client = stand_in(never)
     token = threading.Event()
     pending = client.send(BODY, timeout=30.0, cancelled=token.is_set)
     time.sleep(0.1)
@@ -164,9 +167,7 @@ def test_a_caller_can_wait_for_its_request_to_leave() -> None:
         await asyncio.sleep(0.5)
         return llm_stub.completion("hello")
 
-    client = build_client(
-        "http://llm.test/v1", None, max_retries=0, transport=httpx.MockTransport(handler)
-    )
+    client = stand_in(handler)
     started = time.monotonic()
     pending = client.send(BODY, timeout=5.0)
     assert pending.wait_sent(2.0)
@@ -179,9 +180,7 @@ def test_waiting_for_a_request_that_never_leaves_ends_with_the_call() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise AssertionError("a cancelled call sends nothing")
 
-    client = build_client(
-        "http://llm.test/v1", None, max_retries=0, transport=httpx.MockTransport(handler)
-    )
+    client = stand_in(handler)
     pending = client.send(BODY, timeout=5.0, cancelled=lambda: True)
     assert pending.wait_sent(2.0)  # the call ended (cancelled) without sending: no hang
     with pytest.raises(ChatFailure, match="cancelled"):
