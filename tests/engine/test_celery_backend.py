@@ -104,6 +104,16 @@ async def started_engine(
         await store.close()
 
 
+async def each_echoed_once(engine: Engine, jobs: list[Job]) -> None:
+    """Job ``i`` (an ``echo`` of ``i``) succeeded, run once."""
+    for i, job in enumerate(jobs):
+        done = await engine.wait(job.id, timeout=30)
+        assert done.status is JobStatus.SUCCEEDED
+        assert done.result is not None
+        assert done.result["echo"] == i
+        assert done.attempts == 1
+
+
 def parent_of(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
@@ -257,12 +267,7 @@ async def test_jobs_submitted_together_leave_in_one_batch_and_each_runs_once(
         # All were admitted before the sender first ran: one batch (a second at most, should
         # the sender run in between).
         assert 1 <= backend.batches_sent <= 2
-        for i, job in enumerate(jobs):
-            done = await engine.wait(job.id, timeout=30)
-            assert done.status is JobStatus.SUCCEEDED
-            assert done.result is not None
-            assert done.result["echo"] == i
-            assert done.attempts == 1
+        await each_echoed_once(engine, jobs)
 
 
 async def test_a_batch_that_fails_to_send_goes_one_message_at_a_time(
@@ -278,10 +283,5 @@ async def test_a_batch_that_fails_to_send_goes_one_message_at_a_time(
     monkeypatch.setattr(Producer, "batch", broken)
     async with started_engine(celery_workers) as (engine, _):
         jobs = await asyncio.gather(*(engine.submit("echo", {"value": i}) for i in range(4)))
-        for i, job in enumerate(jobs):
-            done = await engine.wait(job.id, timeout=30)
-            assert done.status is JobStatus.SUCCEEDED
-            assert done.result is not None
-            assert done.result["echo"] == i
-            assert done.attempts == 1
+        await each_echoed_once(engine, jobs)
         assert "sending them one by one" in caplog.text  # the batch did fail
