@@ -173,6 +173,8 @@ def test_a_caller_can_wait_for_its_request_to_leave() -> None:
     assert pending.wait_sent(2.0)
     assert time.monotonic() - started < 0.4  # on its way, long before the answer
     assert arrived.wait(2.0)
+    assert not pending.wait_done(0.05)  # the model is still writing
+    assert pending.wait_done(2.0)
     assert pending.answer().content == "hello"
 
 

@@ -134,6 +134,12 @@ class PendingAnswer:
         here for a millisecond or so lets the request go first."""
         return self._sent.wait(timeout)
 
+    def wait_done(self, timeout: float) -> bool:
+        """Block until the call ended (answered or failed), at most ``timeout`` s; whether it
+        did. The answer itself is read with :meth:`answer`."""
+        done, _ = concurrent.futures.wait([self._future], timeout)
+        return bool(done)
+
     def answer(self) -> ChatAnswer:
         """The answer (blocking until it comes, at most the call's timeout); raise
         :class:`ChatFailure` as :meth:`ChatClient.complete` does."""

@@ -50,6 +50,8 @@ T = TypeVar("T")
 
 # The longest a job waits for its request to leave before it computes the fallback meanwhile.
 _SEND_WAIT: Final = 0.25
+# How long a job lets other jobs compute before it computes its fallback meanwhile.
+_MEANWHILE_AFTER: Final = 0.05
 
 
 def _nothing() -> None:
@@ -165,6 +167,10 @@ class LlmWriter:
             # The request leaves before this thread computes the template and the figures
             # (PendingAnswer.wait_sent): about a millisecond, not a switch interval per step.
             pending.wait_sent(_SEND_WAIT)
+            # And a little longer: jobs that started with this one are computing their own
+            # requests now, and under one GIL (the thread runner) work done here would delay
+            # them. A model answers in seconds, so the work below still fits in its wait.
+            pending.wait_done(_MEANWHILE_AFTER)
         except Refusal as refusal:
             pending = refusal
         try:
