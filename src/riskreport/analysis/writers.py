@@ -25,6 +25,7 @@ from riskreport.analysis.narrative.writer import Budget, Narrative, NarrativeWri
 
 T = TypeVar("T")
 
+
 log = logging.getLogger(__name__)
 
 NOT_CONFIGURED: Final = "llm_not_configured: set RISKREPORT_LLM_BASE_URL and RISKREPORT_LLM_MODEL"
@@ -66,9 +67,7 @@ class Writers:
         return self.template, None
 
     def write(self, report: Mapping[str, Any], requested: str | None, budget: Budget) -> Narrative:
-        writer, refusal = self.choose(requested)
-        narrative = writer.write(report, budget)
-        return replace(narrative, fallback_reason=refusal) if refusal else narrative
+        return self.write_while(report, requested, budget, lambda: None)[0]
 
     def write_while(
         self,

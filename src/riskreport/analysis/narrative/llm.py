@@ -163,7 +163,7 @@ class LlmWriter:
         messages = self._prompts.messages(report)
         pending: PendingAnswer | Refusal
         try:
-            pending = self._send(report, budget, messages)
+            pending = self._send(budget, messages)
             # The request leaves before this thread computes the template and the figures
             # (PendingAnswer.wait_sent): about a millisecond, not a switch interval per step.
             pending.wait_sent(_SEND_WAIT)
@@ -213,28 +213,10 @@ class LlmWriter:
         )
         return written, done
 
-    def ask(
-        self,
-        report: Mapping[str, Any],
-        budget: Budget,
-        messages: list[ChatCompletionMessageParam] | None = None,
-    ) -> tuple[str, str | None]:
-        """The model's raw answer for ``report`` and why it ended (``"stop"``, ``"length"``);
-        raise :class:`Refusal` when there is none.
-
-        One chat completion (with the client's retries) bounded as a whole by the configured
-        timeout and the job's remaining time, never started for a cancelled job and dropped as
-        soon as the job is cancelled.
-        """
-        return self._received(self._send(report, budget, messages), budget)
-
-    def _send(
-        self,
-        report: Mapping[str, Any],
-        budget: Budget,
-        messages: list[ChatCompletionMessageParam] | None,
-    ) -> PendingAnswer:
-        """Start the call of :meth:`ask`; :class:`Refusal` when none may start."""
+    def _send(self, budget: Budget, messages: list[ChatCompletionMessageParam]) -> PendingAnswer:
+        """Start one chat completion (with the client's retries), bounded as a whole by the
+        configured timeout and the job's remaining time, never started for a cancelled job and
+        dropped as soon as the job is cancelled; :class:`Refusal` when none may start."""
         if budget.cancelled():
             raise Refusal("cancelled")
         timeout = min(self._timeout, budget.remaining())
@@ -242,7 +224,7 @@ class LlmWriter:
             raise Refusal("timeout: no time left for the LLM call")
         body = {
             "model": self._model,
-            "messages": messages or self._prompts.messages(report),
+            "messages": messages,
             "temperature": self._temperature,
             "max_tokens": self._max_tokens,
             "response_format": RESPONSE_FORMAT,
@@ -253,7 +235,8 @@ class LlmWriter:
             raise Refusal(failure.reason) from failure
 
     def _received(self, pending: PendingAnswer, budget: Budget) -> tuple[str, str | None]:
-        """Wait for the call of :meth:`ask`; its answer, or :class:`Refusal`."""
+        """Wait for the call of :meth:`_send`: the model's raw answer and why it ended
+        (``"stop"``, ``"length"``), or :class:`Refusal`."""
         try:
             answer = pending.answer()
         except ChatFailure as failure:
