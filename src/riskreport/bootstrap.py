@@ -36,7 +36,7 @@ from riskreport.engine.recovery import recover_unfinished
 from riskreport.engine.retention import Retention
 from riskreport.engine.runners.warmup import freeze_warm_heap
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind
-from riskreport.engine.store import JobStore
+from riskreport.engine.store import BlockingJobStore, JobStore
 from riskreport.settings import BackendName, Settings
 
 if TYPE_CHECKING:
@@ -329,7 +329,7 @@ def celery_worker_app(
     install(
         app,
         WorkerSetup(
-            store_factory=lambda: build_store(settings),
+            store_factory=lambda: _blocking_store(settings),
             specs=specs,
             bus_url=config.broker_url,
             bus_channel=config.events_channel,
@@ -338,6 +338,13 @@ def celery_worker_app(
         ),
     )
     return app
+
+
+def _blocking_store(settings: Settings) -> BlockingJobStore:
+    """A Celery pool process's own store connection (a SQL store: workers refuse memory://)."""
+    from riskreport.storage.blocking import BlockingSqlJobStore
+
+    return BlockingSqlJobStore(settings.database_url)
 
 
 def run_celery_worker(app: Celery, settings: Settings, *, concurrency: int) -> None:

@@ -34,6 +34,19 @@ _STARTED = Progress(fraction=0.0, stage="running")
 _DONE = Progress(fraction=1.0, stage="done")
 
 
+def final_changes(outcome: Outcome) -> dict[str, Any]:
+    """What the transition to ``outcome.status`` sets: error, result and artifacts, and the
+    progress of a job that succeeded (every recorder writes an outcome this way)."""
+    changes: dict[str, Any] = {
+        "error": outcome.error,
+        "result": outcome.result,
+        "artifacts": outcome.artifacts,
+    }
+    if outcome.status is JobStatus.SUCCEEDED:
+        changes["progress"] = _DONE
+    return changes
+
+
 class StoreRecorder:
     def __init__(self, store: JobStore, notifier: Notifier) -> None:
         self.store = store
@@ -124,18 +137,8 @@ class StoreRecorder:
         if job_id in self._returned:
             log.debug("job %s is back in the queue; %s not recorded", job_id, outcome.status)
             return None
-        extra: dict[str, Any] = {}
-        if outcome.status is JobStatus.SUCCEEDED:
-            extra["progress"] = _DONE
         try:
-            return await self.transition(
-                job_id,
-                outcome.status,
-                error=outcome.error,
-                result=outcome.result,
-                artifacts=outcome.artifacts,
-                **extra,
-            )
+            return await self.transition(job_id, outcome.status, **final_changes(outcome))
         except IllegalTransition as exc:
             # Expected when a client cancel or a deadline got there first: the first final
             # state stands.

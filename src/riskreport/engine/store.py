@@ -4,7 +4,9 @@ Implementations: ``riskreport.storage.memory.MemoryJobStore`` (the in-memory twi
 ``riskreport.storage.sql.SqlJobStore`` (SQLite by default, PostgreSQL for scale-out). One contract
 suite (``tests/storage/test_store_contract.py``) runs every implementation.
 
-Every method is a coroutine and must not block the event loop: the SQL store uses async drivers.
+Every method of ``JobStore`` is a coroutine and must not block the event loop: the SQL store runs
+its drivers in worker threads. ``BlockingJobStore`` is the synchronous few a Celery pool process
+needs.
 """
 
 from __future__ import annotations
@@ -139,3 +141,44 @@ class JobStore(Protocol):
         """Delete jobs that reached a final state before ``before``, with their artifacts, and
         idempotency claims made before it; never a queued or running job. Returns the number of
         jobs deleted."""
+
+
+class BlockingJobStore(Protocol):
+    """The calls a Celery pool process makes on the store, synchronously, from the thread that
+    runs the job: the same meaning as :class:`JobStore`'s methods of the same names.
+
+    A pool process runs one job at a time and has no event loop to keep free, so each call
+    runs on a connection of its own in the calling thread: no hop to a loop and then to a
+    writer thread, which cost more CPU than the writes themselves (about 2.8 against 1 ms per
+    trivial job on SQLite). Implementation: ``riskreport.storage.blocking.BlockingSqlJobStore``.
+    """
+
+    def ping(self) -> None:
+        """Raise if the store cannot be reached (a pool process checks at warm-up)."""
+
+    def get(self, job_id: str) -> Job:
+        """Return the job or raise ``JobNotFound``."""
+
+    def transition(
+        self,
+        job_id: str,
+        new: JobStatus,
+        *,
+        at: datetime,
+        error: JobError | None = None,
+        result: JSON | None = None,
+        progress: Progress | None = None,
+        artifacts: Iterable[Artifact] = (),
+    ) -> Job:
+        """As :meth:`JobStore.transition`."""
+
+    def restart(
+        self, job_id: str, *, attempts: int, at: datetime, progress: Progress
+    ) -> Job | None:
+        """As :meth:`JobStore.restart`."""
+
+    def set_progress(self, job_id: str, progress: Progress) -> None:
+        """As :meth:`JobStore.set_progress`."""
+
+    def close(self) -> None:
+        """Release the connection."""

@@ -172,6 +172,39 @@ class JobWrites:
         return kind.write(job_id, moved)
 
 
+def read_job(conn: Connection, statements: Statements, job_id: str) -> Job:
+    """The job ``job_id`` as stored; ``JobNotFound`` if absent."""
+    row = conn.execute(statements.get_job, {"job_id": job_id}).first()
+    if row is None:
+        raise JobNotFound(job_id)
+    return job_from_row(row)
+
+
+def restart_job(
+    conn: Connection,
+    statements: Statements,
+    job_id: str,
+    *,
+    attempts: int,
+    at: datetime,
+    progress: Progress,
+) -> Job | None:
+    """Start a ``running`` job with ``attempts`` starts again (compare-and-set); None if it
+    moved on meanwhile, ``JobNotFound`` if absent (see ``JobStore.restart``)."""
+    require_aware(at)
+    params = {
+        "job_id": job_id,
+        "attempts": attempts,
+        f"{NEW}started_at": at,
+        f"{NEW}progress": progress_json(progress),
+    }
+    row = conn.execute(statements.restart, params).first()
+    if row is None:
+        read_job(conn, statements, job_id)  # JobNotFound; else it moved on
+        return None
+    return job_from_row(row)
+
+
 def _statuses(conn: Connection, statements: Statements, job_ids: list[str]) -> dict[str, str]:
     """The states of the jobs ``job_ids`` that exist."""
     if not job_ids:

@@ -33,7 +33,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from riskreport.engine.encoded import EncodedJSON, encode_json
-from riskreport.engine.errors import ArtifactNotFound, JobNotFound
+from riskreport.engine.errors import ArtifactNotFound
 from riskreport.engine.jobs import (
     FINAL_STATES,
     JSON,
@@ -49,13 +49,12 @@ from riskreport.storage.claims import Claims
 from riskreport.storage.cursor import decode_cursor, encode_cursor
 from riskreport.storage.database_url import is_sqlite, store_url
 from riskreport.storage.group_commit import GroupCommit, RowWrite
-from riskreport.storage.job_writes import JobWrites
+from riskreport.storage.job_writes import JobWrites, read_job, restart_job
 from riskreport.storage.postgres import postgres_engines
 from riskreport.storage.rows import (
     artifact_row,
     error_json,
     job_from_row,
-    progress_json,
     require_aware,
 )
 from riskreport.storage.sqlite import READERS, sqlite_engines
@@ -173,10 +172,7 @@ class SqlJobStore:
         return await self.run(partial(self._get, job_id=job_id), write=False)
 
     def _get(self, conn: Connection, job_id: str) -> Job:
-        row = conn.execute(self._statements.get_job, {"job_id": job_id}).first()
-        if row is None:
-            raise JobNotFound(job_id)
-        return job_from_row(row)
+        return read_job(conn, self._statements, job_id)
 
     async def transition(
         self,
@@ -223,22 +219,15 @@ class SqlJobStore:
     async def restart(
         self, job_id: str, *, attempts: int, at: datetime, progress: Progress
     ) -> Job | None:
-        require_aware(at)
-        params = {
-            "job_id": job_id,
-            "attempts": attempts,
-            f"{NEW}started_at": at,
-            f"{NEW}progress": progress_json(progress),
-        }
-
-        def work(conn: Connection) -> Job | None:
-            row = conn.execute(self._statements.restart, params).first()
-            if row is None:
-                self._get(conn, job_id)  # JobNotFound; else it moved on: None
-                return None
-            return job_from_row(row)
-
-        return await self.run(work, write=True)
+        restart = partial(
+            restart_job,
+            statements=self._statements,
+            job_id=job_id,
+            attempts=attempts,
+            at=at,
+            progress=progress,
+        )
+        return await self.run(restart, write=True)
 
     async def get_artifact(self, job_id: str, name: str) -> Artifact:
         params = {"job_id": job_id, "name": name}

@@ -13,7 +13,7 @@ bound parameters per job, a ``UNION ALL`` of ``SELECT``s (SQLite cannot name the
 
     WITH new AS (SELECT :job_id_0 AS job_id, :new_started_at_0 AS new_started_at UNION ALL ...)
     UPDATE jobs SET status = 'running', started_at = new.new_started_at, attempts = attempts + 1
-    FROM new WHERE jobs.id = new.job_id AND jobs.status IN ('queued') RETURNING jobs.*
+    FROM new WHERE jobs.id = new.job_id AND jobs.status = 'queued' RETURNING jobs.*
 
 Such a statement is built once per number of rows (SQLAlchemy then caches it compiled).
 
@@ -31,11 +31,14 @@ from typing import Any
 
 from sqlalchemy import (
     CTE,
+    ColumnElement,
     Insert,
     Select,
     Update,
     bindparam,
+    false,
     insert,
+    or_,
     select,
     union_all,
     update,
@@ -112,12 +115,20 @@ class Statements:
                 values["attempts"] = jobs.c.attempts + 1  # counted in the same write
             statement = (
                 update(jobs)
-                .where(jobs.c.id == rows.c.job_id, jobs.c.status.in_(PREDECESSORS[new]))
+                .where(jobs.c.id == rows.c.job_id, self._status_in(PREDECESSORS[new]))
                 .values(values)
                 .returning(*returned)
             )
             self._built[key] = statement
         return statement
+
+    def _status_in(self, states: Sequence[str]) -> ColumnElement[bool]:
+        """``status`` is one of ``states``, as plain comparisons: ``IN`` of a list is an
+        "expanding" parameter that SQLAlchemy rewrites at every execution (about 60 us of a
+        write's CPU)."""
+        status = self._tables.jobs.c.status
+        # No state at all (nothing moves back to ``queued`` by a transition): never true.
+        return or_(false(), *(status == state for state in states))
 
     def set_progress(self, *, count: int) -> Update:
         """Set the progress of ``count`` running jobs from ``new_progress_<i>`` of job

@@ -13,6 +13,10 @@ Use::
                                           # what queued up meanwhile in one round trip
     await bus.listen(on_change)           # on_change(job_id, job_or_None), until cancelled
     await bus.aclose()
+
+    publisher = RedisPublisher(url, channel)  # a process without a loop (a Celery pool process)
+    publisher.publish(job.id, job)        # sent before it returns
+    publisher.close()
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import logging
 import secrets
 from collections.abc import Callable
 
+import redis
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
@@ -34,6 +39,12 @@ OnChange = Callable[[str, Job | None], None]
 
 # Seconds between attempts to listen again after the connection to Redis broke.
 _RECONNECT = 1.0
+
+
+def change_text(origin: str, job_id: str, job: Job | None) -> str:
+    """A change as published: the sender's origin, the job id, and the job as stored (for a
+    change of status) or nothing (progress), a line each."""
+    return f"{origin}\n{job_id}\n{'' if job is None else dumps_job(job)}"
 
 
 class RedisEventBus:
@@ -56,7 +67,7 @@ class RedisEventBus:
     def publish(self, job_id: str, job: Job | None = None) -> None:
         """Send a change of ``job_id`` (``job``: as stored, for a change of status). Never
         blocks; messages leave in the order given, from one task."""
-        text = f"{self.origin}\n{job_id}\n{'' if job is None else dumps_job(job)}"
+        text = change_text(self.origin, job_id, job)
         if self._outbox is None:
             self._outbox = asyncio.Queue()
             self._sender = asyncio.get_running_loop().create_task(
@@ -153,3 +164,23 @@ class RedisEventBus:
         if self._client is not None:
             client, self._client = self._client, None
             await client.aclose()
+
+
+class RedisPublisher:
+    """The sending half of the bus for a process without an event loop (a Celery pool
+    process): each change is published at once, from the calling thread. A failure is logged;
+    listeners then find the change in the store at their next poll."""
+
+    def __init__(self, url: str, channel: str) -> None:
+        self.channel = channel
+        self.origin = secrets.token_hex(8)
+        self._client = redis.Redis.from_url(url, client_name=f"riskreport-bus-{self.origin}")
+
+    def publish(self, job_id: str, job: Job | None = None) -> None:
+        try:
+            self._client.publish(self.channel, change_text(self.origin, job_id, job))
+        except RedisError as exc:
+            log.warning("could not publish a change of job %s to Redis: %s", job_id, exc)
+
+    def close(self) -> None:
+        self._client.close()

@@ -1,31 +1,40 @@
-"""A Celery worker process's own job bookkeeping: the store, a recorder and the event bus on an
-event loop in a thread, used by the generic task (:mod:`.worker`) from the process's main thread.
+"""A Celery worker process's own job bookkeeping: the store and the event bus, used synchronously
+by the generic task (:mod:`.worker`) in the thread that runs the job.
+
+A pool process runs one job at a time and serves no requests, so it has no event loop to keep
+free: each change is written to the store in the calling thread (a
+:class:`~riskreport.engine.store.BlockingJobStore`), then published on the bus, exactly in the
+order made. Progress is thinned as in the process runner's workers (at most one report per stage
+every 0.1 s reaches the store; :class:`~riskreport.engine.runners.throttle.ProgressThrottle`).
 
 Use::
 
     rt = WorkerRuntime(setup)               # once per process (after the fork)
-    job = rt.call(rt.store.get(job_id))     # any coroutine, from the main thread
-    rt.report(job_id, progress)             # never waits
+    job = rt.started(job_id)                # the job as started, or None if refused
+    rt.report(job_id, progress)             # from the job's thread
+    rt.finished(job_id, outcome)
     rt.close()
 """
 
 from __future__ import annotations
 
-import asyncio
+import logging
 import os
-import threading
-from collections.abc import Callable, Coroutine, Mapping, Sequence
-from concurrent.futures import Future
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
-from riskreport.engine.events.redis_bus import RedisEventBus
-from riskreport.engine.jobs import Job, Progress
-from riskreport.engine.recorder import StoreRecorder
+from riskreport.engine.errors import IllegalTransition
+from riskreport.engine.events.redis_bus import RedisPublisher
+from riskreport.engine.jobs import Job, JobStatus, Progress, utcnow
+from riskreport.engine.outcome import Outcome
+from riskreport.engine.recorder import final_changes
+from riskreport.engine.runners.throttle import ProgressThrottle
 from riskreport.engine.spec import Initializer, JobSpec
-from riskreport.engine.store import JobStore
+from riskreport.engine.store import BlockingJobStore
 
-T = TypeVar("T")
+log = logging.getLogger("riskreport.engine")
+
+_STARTED = Progress(fraction=0.0, stage="running")
 
 
 @dataclass(frozen=True)
@@ -33,7 +42,7 @@ class WorkerSetup:
     """What a worker needs: a store factory (each process opens its own), the job specs by
     kind, the warm-up, the attempt limit and the event bus (Redis URL and channel)."""
 
-    store_factory: Callable[[], JobStore]
+    store_factory: Callable[[], BlockingJobStore]
     specs: Sequence[JobSpec]
     bus_url: str
     bus_channel: str
@@ -47,79 +56,75 @@ class WorkerSetup:
         object.__setattr__(self, "by_kind", {spec.kind: spec for spec in self.specs})
 
 
-class BusNotifier:
-    """A worker's notifier: nobody waits in a worker; each change goes to the event bus."""
-
-    def __init__(self, bus: RedisEventBus) -> None:
-        self._bus = bus
-
-    def publish(self, job_id: str, final: Job | None = None) -> None:
-        self._bus.publish(job_id, final)
-
-    def waiter(self, job_id: str, *, final_only: bool = False) -> asyncio.Future[Job | None]:
-        raise RuntimeError("nothing waits for jobs in a worker process")
-
-    def forget(self, job_id: str) -> None:
-        """Nothing is kept per job."""
-
-    def close(self) -> None:
-        """Nobody waits here, so nobody is woken at shutdown."""
-
-
-class BusRecorder(StoreRecorder):
-    """Writes the store, then publishes every change of status with the job as stored."""
-
-    def __init__(self, store: JobStore, bus: RedisEventBus) -> None:
-        super().__init__(store, BusNotifier(bus))
-        self._bus = bus
-
-    def announce(self, job: Job) -> None:
-        self._bus.publish(job.id, job)
+def record_final(
+    store: BlockingJobStore, bus: RedisPublisher, job_id: str, outcome: Outcome
+) -> Job | None:
+    """Write ``outcome`` as the job's final state, then publish it; None when another final
+    state got there first (a cancel), which stands."""
+    try:
+        job = store.transition(job_id, outcome.status, at=utcnow(), **final_changes(outcome))
+    except IllegalTransition as exc:
+        log.debug("job %s already final, %s not recorded: %s", job_id, outcome.status, exc)
+        return None
+    bus.publish(job_id, job)
+    return job
 
 
 class WorkerRuntime:
-    """One per worker process: the store, recorder and bus on an event loop in a thread."""
+    """One per worker process: its store connection, its bus publisher, its progress throttle."""
 
     def __init__(self, setup: WorkerSetup) -> None:
         self.setup = setup
         self.pid = os.getpid()
-        self.loop = asyncio.new_event_loop()
-        self._done: asyncio.Future[None] = self.loop.create_future()
-        self._thread = threading.Thread(
-            target=self._serve, name="riskreport-worker-loop", daemon=True
-        )
-        self._thread.start()
         self.store = setup.store_factory()
-        self.bus = RedisEventBus(setup.bus_url, setup.bus_channel)
-        self.call(self.store.open())
-        self.recorder = BusRecorder(self.store, self.bus)
+        self.store.ping()  # a store out of reach fails the warm-up, not the first job
+        self.bus = RedisPublisher(setup.bus_url, setup.bus_channel)
+        # The job whose progress the throttle passes on: a pool process runs one at a time.
+        self._job_id: str | None = None
+        self._throttle = ProgressThrottle(self._write_progress)
 
-    def _serve(self) -> None:
-        # One root task for the loop's whole life, not ``run_forever``: anyio keeps its worker
-        # threads (every store call runs in one) until the root task ends, and without one it
-        # takes each call's own task for the root, so each store call started a thread and
-        # stopped it again (about a millisecond per call on a loaded machine).
-        self.loop.run_until_complete(self._hold())
+    def started(self, job_id: str) -> Job | None:
+        """Record the start of ``job_id`` (compare-and-set from ``queued``) and publish it; the
+        job as started, or None when it was not ``queued``."""
+        try:
+            job = self.store.transition(job_id, JobStatus.RUNNING, at=utcnow(), progress=_STARTED)
+        except IllegalTransition:
+            return None
+        self.running(job)
+        return job
 
-    async def _hold(self) -> None:
-        await self._done
-
-    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
-        """Run ``coro`` on the runtime's loop and wait for its result (from another thread)."""
-        future: Future[T] = asyncio.run_coroutine_threadsafe(coro, self.loop)
-        return future.result(timeout)
+    def running(self, job: Job) -> None:
+        """``job`` runs here now (started, or started again): announce it, and pass its
+        progress on from now."""
+        self._job_id = job.id
+        self.bus.publish(job.id, job)
 
     def report(self, job_id: str, progress: Progress) -> None:
-        self.loop.call_soon_threadsafe(self.recorder.progress, job_id, progress)
+        if job_id == self._job_id:
+            self._throttle.report(progress)
+
+    def finished(self, job_id: str, outcome: Outcome) -> Job | None:
+        # Held progress is dropped first: the final state supersedes it.
+        self._throttle.end()
+        self._job_id = None
+        return record_final(self.store, self.bus, job_id, outcome)
+
+    def _write_progress(self, progress: Progress) -> None:
+        # Called by the throttle (the job's thread, or its flusher thread, under its lock).
+        job_id = self._job_id
+        if job_id is None:
+            return
+        try:
+            self.store.set_progress(job_id, progress)
+        except Exception:
+            # Progress is advisory: the job goes on, and its final state is written regardless.
+            log.exception("could not record progress of job %s", job_id)
+            return
+        self.bus.publish(job_id)
 
     def close(self) -> None:
-        async def closing() -> None:
-            await self.recorder.aclose()
-            await self.bus.aclose()
-            await self.store.close()
-
+        self._throttle.end()
         try:
-            self.call(closing(), timeout=10)
+            self.store.close()
         finally:
-            self.loop.call_soon_threadsafe(self._done.set_result, None)
-            self._thread.join(5)
+            self.bus.close()

@@ -1,9 +1,9 @@
 """The worker side of the Celery backend: the one generic task that runs any registered job kind.
 
-Each worker process (a prefork child) keeps a :class:`~.runtime.WorkerRuntime`: an event loop
-in a thread that holds the job store, a recorder over it and the event bus. The task, running in the
-process's main thread, asks it to record each step (write to the store, then publish on the bus)
-and calls the job function itself, exactly as the local runners do (same ``RunContext``, same
+Each worker process (a prefork child) keeps a :class:`~.runtime.WorkerRuntime`: its own store
+connection and event-bus publisher. The task, in the process's main thread, records each step
+through it (write to the store, then publish on the bus) and calls the job function itself,
+exactly as the local runners do (same ``RunContext``, same
 :func:`~riskreport.engine.context.run_function`, same outcomes).
 
 A delivery first records ``running`` (a compare-and-set from ``queued`` that returns the job,
@@ -18,13 +18,12 @@ write is refused, what the delivery then reads in the store decides what it does
 Use (the composition root does this; see ``riskreport.bootstrap.celery_worker_app``)::
 
     app = celery_app(config)
-    install(app, WorkerSetup(store_factory, specs, initializer=..., max_attempts=3))
+    install(app, WorkerSetup(blocking_store_factory, specs, initializer=..., max_attempts=3))
     app.worker_main(["worker", "--concurrency", "4", "--queues", config.queue])
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import threading
@@ -37,10 +36,10 @@ from celery.exceptions import Reject, SoftTimeLimitExceeded, TimeLimitExceeded
 
 from riskreport.engine import context
 from riskreport.engine.backends.celery.app import TASK_NAME
-from riskreport.engine.backends.celery.runtime import BusRecorder, WorkerRuntime, WorkerSetup
+from riskreport.engine.backends.celery.runtime import WorkerRuntime, WorkerSetup, record_final
 from riskreport.engine.context import RunContext, run_function
 from riskreport.engine.errors import JobDeadlineExceeded, JobNotFound
-from riskreport.engine.events.redis_bus import RedisEventBus
+from riskreport.engine.events.redis_bus import RedisPublisher
 from riskreport.engine.jobs import Job, JobStatus, Progress, utcnow
 from riskreport.engine.outcome import ERROR, Outcome
 from riskreport.engine.runners.warmup import freeze_warm_heap
@@ -105,24 +104,19 @@ class JobTask(Task):  # type: ignore[misc]
 
 
 def _record_in_thread(job_id: str, outcome: Outcome) -> None:
-    """Record a final state from the worker's main process, on a loop of its own (rare: only a
-    job killed by the hard time limit needs it)."""
+    """Record a final state from the worker's main process, with a store connection and a
+    publisher of its own (rare: only a job killed by the hard time limit needs it)."""
     setup = _setup
     if setup is None:
         return
-
-    async def record() -> None:
-        store = setup.store_factory()
-        bus = RedisEventBus(setup.bus_url, setup.bus_channel)
-        await store.open()
-        try:
-            await BusRecorder(store, bus).finished(job_id, outcome)
-        finally:
-            await bus.aclose()
-            await store.close()
-
     try:
-        asyncio.run(record())
+        store = setup.store_factory()
+        bus = RedisPublisher(setup.bus_url, setup.bus_channel)
+        try:
+            record_final(store, bus, job_id, outcome)
+        finally:
+            bus.close()
+            store.close()
     except Exception:
         log.exception("could not record the hard time limit of job %s", job_id)
 
@@ -145,7 +139,7 @@ def run_job(job_id: str, kind: str, job_timeout: float, request_id: str | None) 
 def _run_job(job_id: str, kind: str, job_timeout: float, request_id: str | None) -> None:
     rt = runtime()
     try:
-        taken = rt.call(_take(rt, job_id))
+        taken = _take(rt, job_id)
     except JobNotFound:
         log.error("job %s of a delivered message is not in the store; dropped", job_id)
         return
@@ -156,7 +150,7 @@ def _run_job(job_id: str, kind: str, job_timeout: float, request_id: str | None)
         outcome = Outcome.failure(
             JobStatus.FAILED, ERROR, f"no job function is registered under {kind!r} here"
         )
-        rt.call(rt.recorder.finished(job_id, outcome))
+        rt.finished(job_id, outcome)
         return
     ctx = RunContext(
         job_id,
@@ -181,36 +175,34 @@ def _run_job(job_id: str, kind: str, job_timeout: float, request_id: str | None)
     finally:
         context.job_id.reset(job_marker)
         context.request_id.reset(request_marker)
-    rt.call(rt.recorder.finished(job_id, outcome))
+    rt.finished(job_id, outcome)
 
 
-async def _take(rt: WorkerRuntime, job_id: str) -> Job | None:
+def _take(rt: WorkerRuntime, job_id: str) -> Job | None:
     """Record the start of this delivery's attempt and return the job as started; None when
-    there is nothing to run. On the runtime's loop: one hop from the task's thread.
+    there is nothing to run.
 
     The usual delivery finds the job ``queued``: one compare-and-set write, which returns the
     row (payload included), and no read. Only when that write is refused is the job read.
     """
-    started = await rt.recorder.started(job_id)
+    started = rt.started(job_id)
     if started is not None:
         return started
-    job = await rt.store.get(job_id)
+    job = rt.store.get(job_id)
     if job.status is not JobStatus.RUNNING:
         return None  # final: cancelled before it started, or done by an earlier delivery
     if job.attempts >= rt.setup.max_attempts:
         message = f"the worker running the job died {job.attempts} time(s); it is not run again"
         log.error("job %s: %s", job.id, message)
-        await rt.recorder.finished(job.id, Outcome.failure(JobStatus.FAILED, WORKER_LOST, message))
+        rt.finished(job.id, Outcome.failure(JobStatus.FAILED, WORKER_LOST, message))
         return None
-    restarted = await rt.store.restart(
-        job.id, attempts=job.attempts, at=utcnow(), progress=_STARTED
-    )
+    restarted = rt.store.restart(job.id, attempts=job.attempts, at=utcnow(), progress=_STARTED)
     if restarted is None:
         return None  # finished meanwhile, or another delivery restarted it first
     log.warning(
         "job %s delivered again after its worker died: attempt %d", job.id, restarted.attempts
     )
-    rt.recorder.announce(restarted)
+    rt.running(restarted)
     return restarted
 
 
