@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import httpx
@@ -53,6 +54,9 @@ class Context:
 
     def remaining(self) -> float:
         return self.left
+
+    def computing(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def check(self) -> None:
         if self.cancelled():

@@ -29,6 +29,7 @@ CELERY = [pytest.mark.redis, pytest.mark.slow]
 
 FUNCTIONS = (
     "echo",
+    "computes",
     "nap",
     "block",
     "spin",

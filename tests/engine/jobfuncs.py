@@ -152,6 +152,17 @@ def burst(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
     return {"reported": n}
 
 
+def computes(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Compute for ``compute`` seconds in a ``ctx.computing()`` block (a sleep stands for the
+    computing, so the timing does not depend on the machine), then wait ``wait`` seconds."""
+    with ctx.computing():
+        entered = time.monotonic()
+        time.sleep(float(payload.get("compute", 0.1)))
+        left = time.monotonic()
+    time.sleep(float(payload.get("wait", 0.3)))
+    return {"entered": entered, "left": left}
+
+
 def gc_frozen(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
     """How many objects the garbage collector of this process no longer walks."""
     return {"frozen": gc.get_freeze_count(), "pid": os.getpid()}

@@ -1,14 +1,22 @@
 """What only the thread runner promises: a thread job that ignores its deadline is reported
-timed out at the deadline, but keeps its slot until it returns, so the limit always holds."""
+timed out at the deadline, but keeps its slot until it returns, so the limit always holds; jobs
+compute one at a time (``ctx.computing()``) and wait together."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
+import sys
+import threading
+import time
 from typing import Any
 
 import pytest
 
+from riskreport.engine.context import RunContext
+from riskreport.engine.errors import JobDeadlineExceeded
 from riskreport.engine.jobs import Job, JobStatus
+from riskreport.engine.runners.thread import SWITCH_INTERVAL, ThreadRunner
 from riskreport.storage.memory import MemoryJobStore
 from tests.engine.conftest import Make, seconds, wait_running
 
@@ -85,3 +93,41 @@ async def test_the_next_job_starts_before_the_last_ones_end_is_acknowledged(
     # Started once the first thread returned, not once its end was acknowledged 0.5 s later.
     assert (second.started_at - first.started_at).total_seconds() < 0.4
     assert store.most_running == 1  # the final write went in before the next job's start
+
+
+async def test_jobs_compute_one_at_a_time_and_wait_together(make_thread: Make) -> None:
+    engine = (await make_thread(concurrency=3)).engine
+    jobs = [await engine.submit("computes", {"compute": 0.15, "wait": 0.5}) for _ in range(3)]
+    done = [await engine.wait(job.id, timeout=10) for job in jobs]
+    assert [job.status for job in done] == [JobStatus.SUCCEEDED] * 3
+    blocks = sorted((job.result["entered"], job.result["left"]) for job in done if job.result)
+    assert len(blocks) == 3
+    for (_, left), (entered, _) in itertools.pairwise(blocks):
+        assert entered >= left  # never two computing blocks at once
+    # The waits overlapped: one after another, the three jobs take 3 x 0.65 s.
+    assert blocks[-1][0] - blocks[0][0] < 0.5
+    assert max(seconds(job) for job in done) < 1.3
+
+
+async def test_a_running_thread_runner_shortens_the_switch_interval() -> None:
+    before = sys.getswitchinterval()
+    runner = ThreadRunner(1)
+    await runner.start([])
+    try:
+        assert sys.getswitchinterval() == min(before, SWITCH_INTERVAL)
+    finally:
+        await runner.aclose()
+    assert sys.getswitchinterval() == before
+
+
+def test_a_job_waiting_to_compute_past_its_deadline_is_stopped() -> None:
+    busy = threading.Lock()
+    busy.acquire()  # another job computes all along
+    ctx = RunContext(
+        "late", deadline=time.monotonic() + 0.05, cancel=None, sink=lambda _: None, compute=busy
+    )
+    with pytest.raises(JobDeadlineExceeded), ctx.computing():
+        pass
+    free = RunContext("alone", deadline=time.monotonic() + 1, cancel=None, sink=lambda _: None)
+    with free.computing(), free.computing():  # no lock: a process of its own
+        pass

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,9 @@ def test_a_report_job_through_the_real_server(llm_url: str) -> None:
 
         def remaining(self) -> float:
             return 50.0
+
+        def computing(self) -> AbstractContextManager[None]:
+            return nullcontext()
 
         def check(self) -> None:
             return None

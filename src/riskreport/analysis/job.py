@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
@@ -83,6 +84,8 @@ class JobContext(Protocol):
 
     def check(self) -> None: ...
 
+    def computing(self) -> AbstractContextManager[None]: ...
+
 
 @dataclass(frozen=True, slots=True)
 class ReportOutput:
@@ -120,27 +123,31 @@ def run_report(payload: Mapping[str, Any], ctx: JobContext) -> ReportOutput:
     """The ``report`` job: validate, compute, narrate, render; see the module docstring."""
     writers = current_writers()
     ctx.report(STAGES["inputs"], "inputs")
-    request = ReportRequest.model_validate(dict(payload))
-    ctx.check()
-
-    ctx.report(STAGES["hazards"], "hazards")
-    span = STAGES["narrative"] - STAGES["hazards"]
-    reported = time.monotonic()
-
-    def on_progress(fraction: float, stage: str) -> None:
-        # Between hazards: stop early if the job was cancelled or is late, and report now and
-        # then (PROGRESS_EVERY).
-        nonlocal reported
-        if time.monotonic() - reported >= PROGRESS_EVERY:
-            reported = time.monotonic()
-            ctx.report(STAGES["hazards"] + span * min(max(fraction, 0.0), 1.0), "hazards")
+    # Inputs and hazards are computing only (ctx.computing: one job at a time where jobs share
+    # the server's interpreter); the narrative holds it only between its waits for a model.
+    with ctx.computing():
+        request = ReportRequest.model_validate(dict(payload))
         ctx.check()
 
-    hazard_data = hazard_data_for(writers.config.hazard_maps)
-    tree = assess(request, progress=on_progress, hazard_data=hazard_data)
-    # The writers read the verbose form; the result is the lean one (docs/report-schema.md),
-    # made from it while the LLM writes (a few milliseconds no longer before or after the call).
-    verbose = tree.as_verbose_dict()
+        ctx.report(STAGES["hazards"], "hazards")
+        span = STAGES["narrative"] - STAGES["hazards"]
+        reported = time.monotonic()
+
+        def on_progress(fraction: float, stage: str) -> None:
+            # Between hazards: stop early if the job was cancelled or is late, and report now
+            # and then (PROGRESS_EVERY).
+            nonlocal reported
+            if time.monotonic() - reported >= PROGRESS_EVERY:
+                reported = time.monotonic()
+                ctx.report(STAGES["hazards"] + span * min(max(fraction, 0.0), 1.0), "hazards")
+            ctx.check()
+
+        hazard_data = hazard_data_for(writers.config.hazard_maps)
+        tree = assess(request, progress=on_progress, hazard_data=hazard_data)
+        # The writers read the verbose form; the result is the lean one
+        # (docs/report-schema.md), made from it while the LLM writes (a few milliseconds no
+        # longer before or after the call).
+        verbose = tree.as_verbose_dict()
     ctx.check()
 
     ctx.report(STAGES["narrative"], "narrative")

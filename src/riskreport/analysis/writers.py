@@ -82,7 +82,8 @@ class Writers:
         if isinstance(writer, LlmWriter):
             narrative, done = writer.write_while(report, budget, work)
         else:
-            narrative, done = writer.write(report, budget), work()
+            with budget.computing():
+                narrative, done = writer.write(report, budget), work()
         return (replace(narrative, fallback_reason=refusal) if refusal else narrative), done
 
     def warm(self) -> None:

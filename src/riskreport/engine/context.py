@@ -9,7 +9,11 @@ the :class:`JobContext` protocol) and calls it through :func:`run_function`. A f
 * call ``ctx.check()`` between steps (raises ``JobCancelled`` / ``JobDeadlineExceeded``), and
 * pass ``ctx.remaining()`` as the timeout of any blocking I/O it does (an LLM call, say),
 
-because a thread cannot be killed: cooperation is the only way a thread job stops early.
+because a thread cannot be killed: cooperation is the only way a thread job stops early. A job
+that mixes CPU-bound Python with long waits should also run its computing in
+``with ctx.computing():`` blocks (never a wait): in the thread runner, whose jobs share the
+server's interpreter, one such block runs at a time, so the event loop competes for the GIL with
+one thread instead of every job's (see :meth:`RunContext.computing`).
 
 Two context variables follow a request into its jobs: the API sets :data:`request_id` for the
 duration of a request, ``Engine.submit`` runs in that context, so the job's task, its thread (the
@@ -30,7 +34,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from typing import Any, Protocol
 
@@ -60,6 +65,9 @@ class JobContext(Protocol):
     def check(self) -> None:
         """Raise ``JobCancelled`` or ``JobDeadlineExceeded`` if the job must stop now."""
 
+    def computing(self) -> AbstractContextManager[None]:
+        """A block of CPU-bound Python (no waiting inside): see :meth:`RunContext.computing`."""
+
 
 class JobOutput(Protocol):
     """What a job function may return instead of a bare mapping: a result plus files.
@@ -88,10 +96,11 @@ class RunContext:
     ``deadline`` is on the ``time.monotonic()`` clock. ``cancel`` is the cancel token (a
     ``threading.Event`` set by the engine; None where a cancelled job is killed instead);
     ``sink`` receives progress and must be cheap and thread-safe (it hops to the event loop or
-    into a pipe).
+    into a pipe). ``compute``: the lock that :meth:`computing` blocks share, for jobs that share
+    an interpreter with the server (None where a job has a process of its own).
     """
 
-    __slots__ = ("_cancel", "_deadline", "_job_id", "_sink")
+    __slots__ = ("_cancel", "_compute", "_deadline", "_job_id", "_sink")
 
     def __init__(
         self,
@@ -100,11 +109,13 @@ class RunContext:
         deadline: float,
         cancel: threading.Event | None,
         sink: Callable[[Progress], None],
+        compute: threading.Lock | None = None,
     ) -> None:
         self._job_id = job_id
         self._deadline = deadline
         self._cancel = cancel
         self._sink = sink
+        self._compute = compute
 
     @property
     def job_id(self) -> str:
@@ -125,6 +136,33 @@ class RunContext:
             raise JobCancelled(f"job {self._job_id} was cancelled")
         if self.remaining() <= 0.0:
             raise JobDeadlineExceeded(f"job {self._job_id} ran out of time")
+
+    def computing(self) -> AbstractContextManager[None]:
+        """Hold the compute lock for a block of CPU-bound Python; free without one.
+
+        Why: threads of one process run Python one at a time (the GIL). When every job thread
+        computes at once, the event loop waits for the GIL behind all of them, a switch interval
+        (5 ms) each time it is handed to another job, and a health check took 10-20 ms to
+        answer. Computing one at a time costs the jobs nothing (they could not run Python
+        together anyway), and the loop waits for one thread at most. Waits (an LLM call) must
+        stay outside the block, or they would hold up every other job's computing. Raises
+        ``JobDeadlineExceeded`` if the lock does not come free before the deadline.
+        """
+        if self._compute is None:
+            return _FREE
+        return self._holding(self._compute)
+
+    @contextmanager
+    def _holding(self, lock: threading.Lock) -> Iterator[None]:
+        if not lock.acquire(timeout=min(self.remaining(), threading.TIMEOUT_MAX)):
+            raise JobDeadlineExceeded(f"job {self._job_id} ran out of time waiting to compute")
+        try:
+            yield
+        finally:
+            lock.release()
+
+
+_FREE: AbstractContextManager[None] = nullcontext()
 
 
 def run_function(

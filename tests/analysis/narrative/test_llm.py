@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,9 @@ class Budget:
 
     def remaining(self) -> float:
         return self.left
+
+    def computing(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
 
 @dataclass
@@ -297,3 +301,39 @@ def test_the_callers_work_is_done_while_the_model_writes() -> None:
 
     narrative, done = writer(server).write_while(report, Unlimited(), work)
     assert (narrative.writer, narrative.fallback_reason, done) == (WriterName.LLM, None, "lean")
+
+
+@dataclass
+class Holding(Budget):
+    """A budget whose computing blocks hold a real lock, as the thread runner's do."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    entered: int = 0
+
+    def computing(self) -> AbstractContextManager[None]:
+        self.entered += 1
+        return self._held()
+
+    @contextmanager
+    def _held(self) -> Iterator[None]:
+        with self.lock:
+            yield
+
+
+def test_the_writer_computes_in_blocks_and_waits_for_the_model_outside_them() -> None:
+    """While the model writes, another job sharing the interpreter may compute: the writer
+    holds none of its computing blocks through the wait."""
+    report = report_of("seoul_office", "en")
+    budget = Holding()
+    held_while_answering: list[bool] = []
+
+    def answering(request: httpx.Request) -> httpx.Response:
+        held_while_answering.append(budget.lock.locked())
+        time.sleep(0.1)  # the model's wait: the writer computes its fallback meanwhile
+        return llm_stub.completion(faithful_answer(report))
+
+    narrative = writer(answering).write(report, budget)
+    assert narrative.writer is WriterName.LLM
+    assert held_while_answering == [False]
+    assert budget.entered >= 3  # before the call, during the wait, after the answer
+    assert not budget.lock.locked()

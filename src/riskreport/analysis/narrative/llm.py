@@ -159,8 +159,11 @@ class LlmWriter:
     ) -> tuple[Narrative, T]:
         """:meth:`write`, doing ``work`` of the caller's while the model writes (the job makes
         its lean result then, instead of before the call or after it); its value too."""
-        report = expand(report)  # once, for the prompt, the templates and the number check
-        messages = self._prompts.messages(report)
+        # Computing (budget.computing) and waiting for the model alternate; only the former
+        # holds the block, so that jobs sharing an interpreter compute while this one waits.
+        with budget.computing():
+            report = expand(report)  # once, for the prompt, the templates and the number check
+            messages = self._prompts.messages(report)
         pending: PendingAnswer | Refusal
         try:
             pending = self._send(budget, messages)
@@ -177,9 +180,10 @@ class LlmWriter:
             # While the model writes: the template's text (the fallback, and the sections the
             # model does not write) and the result's figures for the number check. Done before
             # the call, they would delay it, and with it the whole job, on a busy worker.
-            templated = self._template.write(report, budget)
-            figures = ResultFigures.from_report(report)
-            done = work()
+            with budget.computing():
+                templated = self._template.write(report, budget)
+                figures = ResultFigures.from_report(report)
+                done = work()
         except BaseException:
             if isinstance(pending, PendingAnswer):
                 pending.cancel()
@@ -193,21 +197,24 @@ class LlmWriter:
                 raise Refusal(f"format: the answer was cut off at max_tokens ({self._max_tokens})")
             if finish_reason == "content_filter":
                 raise Refusal("refusal: the server's content filter stopped the answer")
-            prose = parse_sections(answer, max_chars=_CHARS_PER_TOKEN * self._max_tokens)
-            self._check(report, str(messages[-1]["content"]), prose, figures)
+            with budget.computing():
+                prose = parse_sections(answer, max_chars=_CHARS_PER_TOKEN * self._max_tokens)
+                self._check(report, str(messages[-1]["content"]), prose, figures)
         except Refusal as refusal:
             log.info("narrative falls back to the template: %s", refusal.reason)
             fallback = replace(
                 templated, fallback_reason=refusal.reason, model=self._model, draft=answer
             )
             return fallback, done
-        # The model was asked for plain sentences: whatever Markdown it wrote stays text.
-        sections = {**templated.sections, **{name: block(text) for name, text in prose.items()}}
+        with budget.computing():
+            # The model was asked for plain sentences: whatever Markdown it wrote stays text.
+            sections = {**templated.sections, **{n: block(text) for n, text in prose.items()}}
+            markdown = self._template.assemble(report, sections)
         written = Narrative(
             writer=WriterName.LLM,
             language=templated.language,
             sections=sections,
-            markdown=self._template.assemble(report, sections),
+            markdown=markdown,
             model=self._model,
             draft=answer,
         )

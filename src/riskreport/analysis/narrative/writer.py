@@ -12,6 +12,7 @@ say it. What they return records who wrote the text and, when an LLM's text was 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final, Protocol
@@ -41,7 +42,9 @@ class WriterName(StrEnum):
 
 
 class Budget(Protocol):
-    """What a writer may ask of the job it runs in: has it been cancelled, how long is left.
+    """What a writer may ask of the job it runs in: has it been cancelled, how long is left,
+    and a block to compute in (``computing()``: held while the writer computes, never while it
+    waits for a model, so that jobs sharing an interpreter compute one at a time).
 
     The job context passed by the engine satisfies it; :class:`Unlimited` serves callers that
     run outside a job (a script, the one-shot CLI).
@@ -51,15 +54,20 @@ class Budget(Protocol):
 
     def remaining(self) -> float: ...
 
+    def computing(self) -> AbstractContextManager[None]: ...
+
 
 class Unlimited:
-    """A budget that is never cancelled and never runs out."""
+    """A budget that is never cancelled, never runs out, and computes when it likes."""
 
     def cancelled(self) -> bool:
         return False
 
     def remaining(self) -> float:
         return float("inf")
+
+    def computing(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
 
 @dataclass(frozen=True, slots=True)

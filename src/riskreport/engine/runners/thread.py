@@ -12,6 +12,12 @@ but its slot stays taken until the thread really returns: the limit is never exc
 thread that ignores its deadline keeps its slot for as long as it runs. CPU-bound or
 un-interruptible work belongs in the process runner, which can kill.
 
+The jobs share the server's interpreter, so their Python competes for the GIL with the event
+loop. Their ``ctx.computing()`` blocks share one lock (one job computes at a time, which is all
+the GIL allows anyway), and while a thread runner runs the process's switch interval is 1 ms
+instead of 5: the loop then waits for the GIL behind one thread, about a millisecond. With four
+report jobs computing at once, a health check had waited 10-20 ms.
+
 Why a ``ThreadPoolExecutor`` and ``asyncio.timeout`` rather than ``anyio.to_thread`` with
 ``abandon_on_cancel``: the same semantics (context copied, the wait abandoned at the deadline
 while the thread runs on), at about half the event-loop cost per job, and the executor's future
@@ -30,6 +36,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -49,6 +57,29 @@ from riskreport.engine.spec import Initializer, resolve
 
 log = logging.getLogger("riskreport.engine")
 
+# Seconds a thread may hold the GIL while another waits for it (CPython's default is 5 ms).
+SWITCH_INTERVAL = 0.001
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_before = 0.0
+
+
+def _lower_switch_interval() -> None:
+    global _switch_users, _switch_before
+    with _switch_lock:
+        if _switch_users == 0:
+            _switch_before = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch_before, SWITCH_INTERVAL))
+        _switch_users += 1
+
+
+def _restore_switch_interval() -> None:
+    global _switch_users
+    with _switch_lock:
+        _switch_users -= 1
+        if _switch_users == 0:
+            sys.setswitchinterval(_switch_before)
+
 
 class ThreadRunner(SlotRunner):
     def __init__(self, concurrency: int, *, initializer: Initializer | None = None) -> None:
@@ -59,12 +90,19 @@ class ThreadRunner(SlotRunner):
         self._functions: dict[str, Callable[..., Any]] = {}
         # As many threads as slots: a thread only runs under a slot, so none ever waits here.
         self._threads = ThreadPoolExecutor(concurrency, thread_name_prefix="riskreport-job")
+        # Shared by the jobs' ctx.computing() blocks.
+        self._compute = threading.Lock()
+        self._switching = False
 
     async def _in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._threads, contextvars.copy_context().run, fn, *args)
 
     async def start(self, functions: Iterable[str]) -> None:
+        if not self._switching:
+            self._switching = True
+            _lower_switch_interval()
+
         async def steps() -> None:
             if self._initializer is not None:
                 await self._in_thread(self._initializer)
@@ -84,6 +122,9 @@ class ThreadRunner(SlotRunner):
         keeps the process from exiting: give blocking calls a timeout (``ctx.remaining()``).
         """
         self._threads.shutdown(wait=False, cancel_futures=True)
+        if self._switching:
+            self._switching = False
+            _restore_switch_interval()
 
     async def _run_held(
         self,
@@ -105,7 +146,11 @@ class ThreadRunner(SlotRunner):
                 log.debug("progress of job %s dropped: the event loop has closed", job.id)
 
         ctx = RunContext(
-            job.id, deadline=time.monotonic() + job_timeout, cancel=control.token, sink=sink
+            job.id,
+            deadline=time.monotonic() + job_timeout,
+            cancel=control.token,
+            sink=sink,
+            compute=self._compute,
         )
         target = self._functions.get(function) or function
         thread = self._threads.submit(
