@@ -174,6 +174,28 @@ async def test_progress_is_stored_and_streamed_in_order(make: Make) -> None:
     )
 
 
+async def test_a_burst_of_progress_is_stored_up_to_its_last_report_while_the_job_runs(
+    make: Make,
+) -> None:
+    # Every runner holds back reports of one stage made within 0.1 s of the last one passed on,
+    # and passes on the last of them when the interval ends: the store must get there while
+    # the job still runs.
+    harness = await make(concurrency=1)
+    if harness.backend == "inline":
+        pytest.skip("not this backend's promise: submit returns once the job has ended")
+    engine = harness.engine
+    job = await engine.submit("burst", {"n": 50, "pause": 1.5})
+    last = 50 / 51
+
+    async def at_last_report() -> bool:
+        current = await engine.get(job.id)
+        assert current.status in (JobStatus.QUEUED, JobStatus.RUNNING), current
+        return current.progress.stage == "burst" and current.progress.fraction == last
+
+    await until(at_last_report, within=1.2)
+    assert (await engine.wait(job.id, timeout=5)).status is JobStatus.SUCCEEDED
+
+
 def not_on_celery(make: Make, reason: str) -> None:
     """Skip a promise that the Celery backend keeps differently (and tests elsewhere)."""
     if getattr(make, "backend_name", None) == "celery":

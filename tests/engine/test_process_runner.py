@@ -17,7 +17,7 @@ from riskreport.engine.jobs import JobStatus
 from riskreport.engine.runners import pipe
 from riskreport.engine.runners.pool import Worker, describe_exit
 from riskreport.engine.runners.process import default_start_method
-from tests.engine.conftest import Make, seconds, until, wait_running
+from tests.engine.conftest import Make, seconds, wait_running
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 
@@ -133,25 +133,6 @@ def test_exit_descriptions() -> None:
     assert describe_exit(3) == "exited with code 3"
     assert describe_exit(-9) == "was killed by SIGKILL"
     assert describe_exit(None) == "did not exit"
-
-
-async def test_a_burst_of_progress_is_stored_up_to_its_last_report_while_the_job_runs(
-    make_process: Make,
-) -> None:
-    # The worker holds back reports of one stage made within 0.1 s of the last one sent, and
-    # sends the last of them when the interval ends: the store must get there, job still running.
-    harness = await make_process(concurrency=1)
-    engine = harness.engine
-    job = await engine.submit("burst", {"n": 50, "pause": 1.5})
-    last = 50 / 51
-
-    async def at_last_report() -> bool:
-        current = await engine.get(job.id)
-        assert current.status in (JobStatus.QUEUED, JobStatus.RUNNING), current
-        return current.progress.stage == "burst" and current.progress.fraction == last
-
-    await until(at_last_report, within=1.2)
-    assert (await engine.wait(job.id, timeout=5)).status is JobStatus.SUCCEEDED
 
 
 async def test_workers_freeze_their_warmed_heap_out_of_the_collector(make_process: Make) -> None:

@@ -1,4 +1,4 @@
-"""Progress on a worker's pipe: a new stage goes at once, one stage at most once per interval,
+"""Progress from a job: a new stage goes at once, one stage at most once per interval,
 and what was held back arrives when the interval ends unless the job ended first."""
 
 from __future__ import annotations
@@ -85,3 +85,17 @@ def test_the_end_of_a_job_drops_what_is_held_and_the_next_job_starts_afresh() ->
 def test_a_negative_interval_is_refused() -> None:
     with pytest.raises(ValueError, match="interval"):
         ProgressThrottle(Sent(), interval=-1.0)
+
+
+def test_throttles_of_many_jobs_share_one_flusher_that_sends_what_each_holds() -> None:
+    sents = [Sent() for _ in range(4)]
+    throttles = [
+        ProgressThrottle(sent, interval=INTERVAL * (i + 1)) for i, sent in enumerate(sents)
+    ]
+    for throttle in throttles:
+        throttle.report(Progress(0.1, "hazards"))
+        throttle.report(Progress(0.2, "hazards"))  # held, each for its own interval
+    for sent in sents:
+        assert sent.wait_for(2) == [Progress(0.1, "hazards"), Progress(0.2, "hazards")]
+    flushers = [t for t in threading.enumerate() if t.name == "progress-flusher"]
+    assert len(flushers) == 1

@@ -53,6 +53,7 @@ from riskreport.engine.runners.control import (
     record_abandoned,
     record_started,
 )
+from riskreport.engine.runners.throttle import ProgressThrottle
 from riskreport.engine.spec import Initializer, resolve
 
 log = logging.getLogger("riskreport.engine")
@@ -138,18 +139,21 @@ class ThreadRunner(SlotRunner):
             return
         loop = asyncio.get_running_loop()
 
-        def sink(progress: Progress) -> None:
-            # From the job's thread: hand the report to the loop without waiting for it.
+        def send(progress: Progress) -> None:
+            # From the job's thread (or the flusher's): hand the report to the loop without
+            # waiting for it.
             try:
                 loop.call_soon_threadsafe(recorder.progress, job.id, progress)
             except RuntimeError:
                 log.debug("progress of job %s dropped: the event loop has closed", job.id)
 
+        # Each hop wakes the loop: a burst of reports of one stage goes as its first and last.
+        throttle = ProgressThrottle(send)
         ctx = RunContext(
             job.id,
             deadline=time.monotonic() + job_timeout,
             cancel=control.token,
-            sink=sink,
+            sink=throttle.report,
             compute=self._compute,
         )
         target = self._functions.get(function) or function
@@ -187,6 +191,7 @@ class ThreadRunner(SlotRunner):
             # not after this one's final write (which waits for the store's next batch, tens of
             # milliseconds when jobs finish together). The write is queued first: the next job
             # runs only once this task waits, and the stores queue a write before they wait.
+            throttle.end()  # the final state supersedes a report still held back
             finishing = recorder.finished(job.id, outcome)
             self._free_slot(control)
             await finishing
@@ -194,6 +199,7 @@ class ThreadRunner(SlotRunner):
         # Deadline: tell the job to stop, tell the world at once, keep the slot until the
         # thread really returns (``run`` releases it after this coroutine ends).
         control.token.set()
+        throttle.end()
         await recorder.finished(job.id, Outcome.timed_out(job_timeout))
         log.warning("job %s timed out after %g s; its thread still runs", job.id, job_timeout)
         await asyncio.wait((asyncio.wrap_future(thread),))
