@@ -7,7 +7,9 @@ Run with ``python -m bench.celery_scale`` (Redis at ``RISKREPORT_BROKER_URL``, d
 
 1. throughput of trivial jobs (``return {"ok": 1}``): riskreport's engine with the Celery backend
    (store writes, event bus, waits) against raw Celery ``send_task`` of a task that only counts in
-   Redis, with the same broker, delivery settings and worker concurrency; ``--rounds`` rounds
+   Redis, with the same broker, delivery settings and worker concurrency. Both sides send all
+   ``--jobs`` at once and wait for every one (``--in-flight N`` holds riskreport to N jobs
+   submitted and not yet finished, which the raw client never is); ``--rounds`` rounds
    alternate the two with both workers up, and the ratio is the median of each round's ratio, so
    that the load of a shared machine weighs on both sides of it alike (``--throughput-only``
    stops there);
@@ -142,11 +144,12 @@ def wait_ready(process: subprocess.Popen[bytes], log: Path, within: float = 120)
 
 
 class RiskreportRate:
-    """Trivial jobs through riskreport's engine, ``in_flight`` at a time, each waited for."""
+    """Trivial jobs through riskreport's engine, each waited for; at most ``in_flight`` at a time
+    (0: all at once)."""
 
     def __init__(self, engine: Engine, in_flight: int) -> None:
         self.engine = engine
-        self.gate = asyncio.Semaphore(in_flight)
+        self.gate = asyncio.Semaphore(in_flight or sys.maxsize)
 
     async def one(self) -> None:
         async with self.gate:
@@ -296,9 +299,10 @@ def table(
             "",
             "| measurement | result |",
             "|---|---:|",
-            f"| raw Celery `send_task`, counting task, prefork {args.concurrency} | "
+            f"| raw Celery `send_task` of {args.jobs}, counting task, prefork {args.concurrency} | "
             f"{raw:.0f} jobs/s |",
-            f"| riskreport, Celery backend, trivial jobs, prefork {args.concurrency} | "
+            f"| riskreport, Celery backend, trivial jobs, prefork {args.concurrency}, "
+            f"{args.in_flight or 'all'} in flight | "
             f"{ours:.0f} jobs/s |",
             f"| riskreport / raw (median of {args.rounds} alternating rounds) | {ratio:.2f} x |",
             f"| 64 jobs of 1 s I/O, 1 worker (16 slots) | {spans[1]:.2f} s (ideal 4) |",
@@ -325,7 +329,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--jobs", type=int, default=1000)
-    parser.add_argument("--in-flight", type=int, default=64)
+    parser.add_argument(
+        "--in-flight",
+        type=int,
+        default=0,
+        help="riskreport jobs submitted and not yet finished at most (0: all, as raw Celery)",
+    )
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--rate", type=float, default=20.0)
     parser.add_argument("--latency-seconds", type=float, default=10.0)
