@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -123,3 +124,32 @@ def test_an_amount_off_by_ten_percent_fails(value: float, factor: float, languag
 def test_every_formatted_percentage_checks_out(value: float) -> None:
     text = number_format("ko").quantity(q(value, "%"))
     assert ResultFigures.from_report({"x": q(value, "%")}).unmatched(text) == []
+
+
+def _masked_by_regex(text: str, literal: str) -> str:
+    # The mask as a regular expression, as it was written before a search replaced it.
+    pattern = rf"(?<![A-Za-z0-9]){re.escape(literal)}(?![0-9])"
+    return re.sub(pattern, lambda m: " " * len(m.group(0)), text)
+
+
+# Texts built from the characters that decide a whole word: ASCII letters and digits around
+# the literal, a Hangul letter (a word character the mask does not look at), spaces, dots.
+_AROUND = st.text(alphabet="aZ09 .-가", max_size=6)
+
+
+@settings(max_examples=400)
+@given(
+    literal=st.sampled_from(["SSP2-4.5", "110", "1a1", "aa", "2050"]),
+    pieces=st.lists(_AROUND, min_size=1, max_size=5),
+)
+def test_the_mask_blanks_what_the_whole_word_pattern_did(literal: str, pieces: list[str]) -> None:
+    text = literal.join(pieces)
+    figures = ResultFigures(values=(), percents=(), verbatim=(literal,))
+    assert figures.mask(text) == _masked_by_regex(text, literal)
+
+
+def test_the_mask_blanks_whole_words_only() -> None:
+    figures = ResultFigures(values=(), percents=(), verbatim=("SSP2-4.5",))
+    assert figures.mask("SSP2-4.5: 3, xSSP2-4.5 SSP2-4.55 (SSP2-4.5)") == (
+        "        : 3, xSSP2-4.5 SSP2-4.55 (        )"
+    )
