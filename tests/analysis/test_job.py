@@ -373,7 +373,11 @@ def test_a_warmed_worker_does_nothing_for_the_first_time_on_its_first_report() -
         "filled": [],
     }
     assert first["warm"] == clean
-    # Another building: its address is looked up (and cached) for the first time, no more.
+    # Another building: its address is looked up, and its strings escaped, for the first time
+    # (each kept for the next report on it), no more.
     other = first["other"]
-    assert other["filled"] == ["riskreport.analysis.request._resolve"], other
+    assert other["filled"] == [
+        "riskreport.analysis.narrative.figures._escaped",
+        "riskreport.analysis.request._resolve",
+    ], other
     assert {**other, "filled": []} == clean
