@@ -359,10 +359,20 @@ def _case_sources(case: Case, found: set[str]) -> None:
         found.add(loss.annual_cost.source)
 
 
+# The field names of each dataclass met in a report, looked up once per class.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def source_keys(node: Any, out: set[str] | None = None) -> set[str]:
     """Every source key of the figures under ``node`` (echoes of the request hold none)."""
     found = set() if out is None else out
-    if isinstance(node, Case):
+    kind = type(node)
+    # The common leaves by their exact type first: this visits every part of a report.
+    if kind is Quantity or kind is Label:
+        found.add(node.source)
+    elif kind is str or kind is float or kind is int or node is None:
+        pass
+    elif isinstance(node, Case):
         _case_sources(node, found)
     elif isinstance(node, Quantity | Label):
         found.add(node.source)
@@ -378,6 +388,9 @@ def source_keys(node: Any, out: set[str] | None = None) -> set[str]:
         for value in node:
             source_keys(value, found)
     elif is_dataclass(node):
-        for f in fields(node):
-            source_keys(getattr(node, f.name), found)
+        names = _FIELD_NAMES.get(kind)
+        if names is None:
+            names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(node))
+        for name in names:
+            source_keys(getattr(node, name), found)
     return found
