@@ -377,7 +377,7 @@ def test_a_warmed_worker_does_nothing_for_the_first_time_on_its_first_report() -
     # (each kept for the next report on it), no more.
     other = first["other"]
     assert other["filled"] == [
-        "riskreport.analysis.narrative.figures._escaped",
+        "riskreport.analysis.narrative.figures._masks",
         "riskreport.analysis.request._resolve",
     ], other
     assert {**other, "filled": []} == clean

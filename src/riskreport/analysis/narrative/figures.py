@@ -242,11 +242,20 @@ def _walk(
         strings.update(_FIGURE_KEYS)  # the keys of the figures read in a row
 
 
-@functools.lru_cache(maxsize=4096)
-def _escaped(text: str) -> str:
-    # Escaping is four passes of regular expressions per string, and most of a report's
-    # strings with digits (driver texts, citations, scenario names) are in every report.
-    return inline(text)
+@functools.lru_cache(maxsize=8192)
+def _masks(text: str) -> tuple[str, ...]:
+    """What a string of the result masks in a text: nothing for one without a digit or for a
+    number alone ("100" is a figure, read as one); else the string, stripped, and as a document
+    prints it, escaped (an address with brackets).
+
+    Kept between reports: a report has some 400 strings, most of them (keys, units, sources,
+    driver texts, citations) in every report, and the digit search and the escaping's four
+    passes of regular expressions were a good part of the number check's cost.
+    """
+    if not _DIGIT.search(text) or _as_number(text) is not None:
+        return ()
+    stripped = text.strip()
+    return (stripped, inline(stripped))
 
 
 # Units whose values a text may state as a percentage (a probability of 0.01 is "1%" or
@@ -279,11 +288,7 @@ class ResultFigures:
                     values.add(1 / abs(value))
         # Strings with digits and other characters (an address, a scenario name, a citation);
         # a string that is a number alone ("100") is a figure, read above, never a mask.
-        verbatim = {
-            text.strip() for text in strings if _DIGIT.search(text) and _as_number(text) is None
-        }
-        # A document prints such a string escaped (an address with brackets): mask that too.
-        verbatim |= {_escaped(text) for text in verbatim}
+        verbatim = {form for text in strings for form in _masks(text)}
         # Longest first, so that a citation is masked before a scenario name inside it.
         return cls(
             values=tuple(sorted(values)),
