@@ -311,3 +311,77 @@ def test_the_api_process_warms_what_validating_a_request_loads() -> None:
         [sys.executable, "-c", _COLD_REQUESTS], capture_output=True, text=True, check=True
     )
     assert json.loads(done.stdout) == {"before": [False, 0], "after": [True, 1]}
+
+
+# Run in a fresh interpreter: what a first report does for the first time depends on what ran
+# before it. The worker warms up as in the service, with an LLM on loopback that answers from
+# the fact sheet (so the answer goes through every check), then reports on the warm-up's
+# building and on another one, each for the first time.
+_FIRST_REPORTS = """
+import functools, gc, json, re, sys
+from riskreport.analysis.config import AnalysisConfig
+from riskreport.analysis.job import WARM_REQUEST, prepare, run_report
+from tests.analysis.narrative.loopback_llm import FromFacts, LoopbackLlm
+from tests.analysis.narrative.reports import BUILDINGS
+from tests.analysis.test_job import Context
+
+def caches():
+    # type(), not isinstance(): asking a lazy module proxy (openai's) its class loads it.
+    return {
+        f"{c.__module__}.{c.__qualname__}": c.cache_info().currsize
+        for c in gc.get_objects()
+        if type(c) is functools._lru_cache_wrapper and c.__module__.startswith("riskreport")
+    }
+
+with LoopbackLlm(keep_alive=True) as server:
+    server.behave(FromFacts())
+    prepare(AnalysisConfig(narrative="llm", llm_base_url=server.base_url, llm_model="m",
+                           documents=()))
+    bodies = {
+        "warm": {**WARM_REQUEST, "language": "en"},
+        "other": {**BUILDINGS["busan_warehouse"], "language": "ko"},
+    }
+    first = {}
+    for name, body in bodies.items():
+        modules, patterns, filled = set(sys.modules), set(re._cache), caches()
+        result = run_report(body, Context()).result
+        first[name] = {
+            "writer": result["narrative"]["writer"],
+            "fallback": result["narrative"].get("fallback_reason"),
+            "imported": sorted(set(sys.modules) - modules),
+            "compiled": sorted(str(key[1]) for key in set(re._cache) - patterns),
+            "filled": sorted(k for k, n in caches().items() if n != filled.get(k, 0)),
+        }
+json.dump(first, sys.stdout)
+"""
+
+
+def test_a_warmed_worker_does_nothing_for_the_first_time_on_its_first_report() -> None:
+    # Four first reports start together after /readyz and share the GIL (the thread runner):
+    # a regular expression compiled, a module imported or a cache filled on a first report is
+    # paid four times over, on the event loop's time. The warm-up (prepare) must leave none.
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_REPORTS],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    first = json.loads(done.stdout)
+    clean: dict[str, object] = {
+        "writer": "llm",
+        "fallback": None,
+        "imported": [],
+        "compiled": [],
+        "filled": [],
+    }
+    assert first["warm"] == clean
+    # Another building: its address is looked up, and its strings escaped, for the first time
+    # (each kept for the next report on it), no more.
+    other = first["other"]
+    assert other["filled"] == [
+        "riskreport.analysis.narrative.figures._masks",
+        "riskreport.analysis.request._resolve",
+    ], other
+    assert {**other, "filled": []} == clean

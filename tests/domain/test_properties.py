@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,6 +12,7 @@ from riskreport.domain.cases import case_grid
 from riskreport.domain.damage import building_flood_damage, emanuel_wind, jrc_flood, storey_shares
 from riskreport.domain.hazards.registry import REGISTRY
 from riskreport.domain.model import run
+from riskreport.domain.quantity import significant
 from riskreport.domain.site import SiteBatch, site_batch
 
 heat_wave, river_flood, urban_flood, coastal_flood = (
@@ -177,3 +180,25 @@ def test_buildings_last_helpers_match(n_b: int, n_c: int, seed: int) -> None:
     rows = np.ascontiguousarray(curve.transpose(1, 2, 0))
     np.testing.assert_allclose(eal_fraction_rows(rows), eal_fraction(curve))
     np.testing.assert_array_equal(damaging_probability_rows(rows), damaging_probability(curve))
+
+
+def _reference_significant(value: float, digits: int = 6) -> float | int:
+    # The rounding as first written, which the quicker one must match to the bit.
+    v = float(value)
+    if v == 0.0:
+        return 0
+    rounded = round(v, digits - 1 - math.floor(math.log10(abs(v))))
+    if rounded == int(rounded) and abs(rounded) < 2**53:
+        return int(rounded)
+    return rounded
+
+
+@settings(max_examples=2000)
+@given(
+    value=st.floats(allow_nan=False, allow_infinity=False)
+    | st.integers(min_value=-(2**60), max_value=2**60)
+    | st.floats(min_value=-1e7, max_value=1e7).map(lambda v: round(v, 2))
+)
+def test_significant_rounds_as_it_always_did(value: float) -> None:
+    made, expected = significant(value), _reference_significant(value)
+    assert (type(made), repr(made)) == (type(expected), repr(expected))

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from riskreport.engine.encoded import EncodedJSON
+from riskreport.engine.encoded import EncodedJSON, json_copy
 from riskreport.engine.jobs import JobStatus
 from riskreport.engine.outcome import Outcome
 
@@ -59,3 +59,42 @@ def test_an_encoded_outcome_holds_what_the_json_round_trip_would() -> None:
     assert encoded.result == plain.result == {"pair": [1, 2], "n": 3}
     with pytest.raises(ValueError, match="JSON"):
         Outcome.of({"x": math.inf}, encoded=True)
+
+
+class Word(str):
+    """A str subclass (as a StrEnum member is): JSON gives back a plain str."""
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        TREE,
+        {"pair": (1, 2), "n": 3},
+        {"keys": {1: "a", 2.5: "b", False: "c", None: "d"}},
+        {"word": Word("x"), "nested": [{"deep": [0.1, -0.0, 1e300, 2**70]}]},
+        {"sub": {Word("k"): 1}},
+    ],
+)
+def test_a_copy_is_what_the_json_round_trip_gives(value: dict[str, Any]) -> None:
+    # The direct copy of plain trees must not differ from the round trip it replaced.
+    copied = json_copy(value)
+    expected = json.loads(json.dumps(value, allow_nan=False))
+    assert json.dumps(copied) == json.dumps(expected)
+    assert copied == expected
+    assert all(type(k) is str for k in copied)
+    assert copied is not value
+
+
+def test_a_copy_shares_nothing_mutable_with_its_source() -> None:
+    source: dict[str, Any] = {"a": {"b": [1, {"c": 2}]}}
+    copied = json_copy(source)
+    copied["a"]["b"][1]["c"] = 3
+    assert source == {"a": {"b": [1, {"c": 2}]}}
+
+
+def test_what_json_cannot_hold_is_refused_when_copying() -> None:
+    for bad in ({"x": math.nan}, {"x": [math.inf]}):
+        with pytest.raises(ValueError, match="JSON"):
+            json_copy(bad)
+    with pytest.raises(TypeError):
+        json_copy({"x": {1, 2}})

@@ -19,6 +19,7 @@ The analysis never imports the engine: ``ctx`` is any object with the :class:`Jo
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
@@ -29,13 +30,14 @@ from riskreport.analysis.config import AnalysisConfig
 from riskreport.analysis.documents.formats import DocumentFormat, render_documents
 from riskreport.analysis.hazard_data import hazard_data_for
 from riskreport.analysis.location import warm as warm_locations
-from riskreport.analysis.narrative.prompts import PromptBook
 from riskreport.analysis.narrative.writer import LANGUAGES, Unlimited
 from riskreport.analysis.pipeline import assess, compute
 from riskreport.analysis.request import ReportRequest
 from riskreport.analysis.writers import NOT_CONFIGURED, Writers, current_writers, narrate
 from riskreport.analysis.writers import prepare as prepare_writers
 from riskreport.domain.lean_json import compact
+
+log = logging.getLogger(__name__)
 
 # The job's entry points and the writers' names callers used to import from here.
 __all__ = [
@@ -98,16 +100,21 @@ class ReportOutput:
 def prepare(config: AnalysisConfig | None = None) -> None:
     """The report worker's warm-up: build and warm the writers (:func:`riskreport.analysis
     .writers.prepare`), then report on :data:`WARM_REQUEST` in each language, the narrative
-    written by the template and the LLM's prompt built, never sent: a job without its call."""
+    written by the template and, with an LLM configured, by the LLM writer without its call
+    (:meth:`LlmWriter.rehearse`: prompt, checks and assembly): a job without its call."""
     prepare_writers(config)
     writers = current_writers()
     hazard_data = hazard_data_for(writers.config.hazard_maps)
     for language in LANGUAGES:
         request = ReportRequest.model_validate({**WARM_REQUEST, "language": language})
         report = compute(request, hazard_data=hazard_data)
-        writers.template.write(report, Unlimited())
-        if writers.llm is not None:
-            PromptBook().messages(report)
+        if writers.llm is None:
+            writers.template.write(report, Unlimited())
+        else:  # the template writes too, as in a job
+            rehearsed = writers.llm.rehearse(report)
+            if rehearsed.fallback_reason:
+                # Still warm, but the checks stopped early and left some of it for a report.
+                log.warning("the LLM writer's rehearsal fell back: %s", rehearsed.fallback_reason)
 
 
 def prepare_requests() -> None:

@@ -40,7 +40,10 @@ _FIELDS: Final = frozenset(("value", "unit", "provenance", "source"))
 
 
 def _is_number(node: object) -> bool:
-    return isinstance(node, int | float) and not isinstance(node, bool)
+    kind = type(node)
+    if kind is float or kind is int:
+        return True
+    return kind is not bool and isinstance(node, int | float) and not isinstance(node, bool)
 
 
 def _is_figure(node: Mapping[str, Any]) -> bool:
@@ -49,15 +52,11 @@ def _is_figure(node: Mapping[str, Any]) -> bool:
 
 def _figure_kind(node: object) -> str | None:
     """The kind ``qN`` of a lean figure ``[number, "qN"]``; None for anything else."""
-    if (
-        isinstance(node, list)
-        and len(node) == 2
-        and _is_number(node[0])
-        and isinstance(node[1], str)
-        and node[1].startswith("q")
-        and node[1][1:].isdigit()
-    ):
-        return node[1]
+    if not isinstance(node, list) or len(node) != 2:
+        return None
+    value, kind = node
+    if isinstance(kind, str) and kind.startswith("q") and kind[1:].isdigit() and _is_number(value):
+        return kind
     return None
 
 
@@ -160,8 +159,16 @@ def _verbose_levels(hazard: Mapping[str, Any], levels: Mapping[str, Mapping[str,
 
 def _bare(node: Any, ref: Any) -> Any:
     """A lean case with each figure of the kind ``ref`` has at its place as a bare number."""
+    # The plain types first: this runs over every figure of every result (see compact()).
+    kind_of_ref = type(ref)
+    if kind_of_ref is dict and type(node) is dict:
+        return {k: _bare(v, ref.get(k)) for k, v in node.items()}
+    if kind_of_ref is str or kind_of_ref is int or kind_of_ref is float or ref is None:
+        return node
     kind = _figure_kind(ref)
     if kind is not None:
+        if type(node) is list and len(node) == 2 and node[1] == kind and _is_number(node[0]):
+            return node[0]  # _figure_kind(node) == kind, the common case, at less cost
         if _figure_kind(node) == kind:
             return node[0]
         if _is_number(node):
@@ -210,12 +217,29 @@ def compact(report: Mapping[str, Any]) -> dict[str, Any]:
     """The lean form of a verbose report dict (kinds numbered in order of first use)."""
     kinds: dict[tuple[str, str, str], str] = {}
 
+    def figure(node: Mapping[str, Any]) -> list[Any]:
+        meta = (str(node["unit"]), str(node["provenance"]), str(node["source"]))
+        ref = kinds.get(meta)
+        if ref is None:
+            ref = kinds[meta] = f"q{len(kinds)}"
+        return [node["value"], ref]
+
     def walk(node: Any) -> Any:
+        # The plain JSON types by their exact type, and a figure by its size first: a report
+        # has thousands of nodes, and isinstance() against the abstract Mapping per node was
+        # most of the cost. Anything else takes the general path below.
+        kind = type(node)
+        if kind is dict:
+            if len(node) == 4 and _is_figure(node):
+                return figure(node)
+            return {k: walk(v) for k, v in node.items()}
+        if kind is str or kind is int or kind is float or node is None:
+            return node
+        if kind is list:
+            return [walk(v) for v in node]
         if isinstance(node, Mapping):
             if _is_figure(node):
-                meta = (str(node["unit"]), str(node["provenance"]), str(node["source"]))
-                ref = kinds.setdefault(meta, f"q{len(kinds)}")
-                return [node["value"], ref]
+                return figure(node)
             return {k: walk(v) for k, v in node.items()}
         if isinstance(node, list | tuple):
             return [walk(v) for v in node]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
 
 class Provenance(StrEnum):
@@ -38,7 +39,9 @@ class Quantity:
         return {
             "value": significant(self.value, digits),
             "unit": self.unit,
-            "provenance": self.provenance.value,
+            # The member's value as stored: ``.value`` is a property, and this runs for every
+            # figure of every report.
+            "provenance": self.provenance._value_,
             "source": self.source,
         }
 
@@ -66,14 +69,20 @@ def significant(value: float, digits: int = 6) -> float | int:
     >>> significant(30000000000.0)
     30000000000
     """
-    if isinstance(value, bool):
-        raise TypeError("a quantity value must be a number, not a bool")
-    v = float(value)
+    v = value
+    if type(v) is not float:  # a float, most often: no conversion to make
+        if isinstance(v, bool):
+            raise TypeError("a quantity value must be a number, not a bool")
+        v = float(v)
     if not math.isfinite(v):
         raise ValueError(f"a quantity value must be finite, got {value!r}")
     if v == 0.0:
         return 0
     rounded = round(v, digits - 1 - math.floor(math.log10(abs(v))))
-    if rounded == int(rounded) and abs(rounded) < 2**53:
+    if rounded.is_integer() and abs(rounded) < _EXACT_INTEGERS:
         return int(rounded)
     return rounded
+
+
+# Below 2 ** 53 every integer is a float exactly.
+_EXACT_INTEGERS: Final = float(2**53)

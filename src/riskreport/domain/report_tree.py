@@ -15,7 +15,7 @@ quantity object). The JSON shape is documented in docs/report-schema.md::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
@@ -359,10 +359,30 @@ def _case_sources(case: Case, found: set[str]) -> None:
         found.add(loss.annual_cost.source)
 
 
+# The field names of each dataclass met in a report, looked up once per class.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def source_keys(node: Any, out: set[str] | None = None) -> set[str]:
     """Every source key of the figures under ``node`` (echoes of the request hold none)."""
     found = set() if out is None else out
-    if isinstance(node, Case):
+    kind = type(node)
+    # The parts a report is made of by their exact type first (this visits every part of a
+    # report); a figure inside a mapping or a list is read there, without a call of its own.
+    if kind is Quantity or kind is Label:
+        found.add(node.source)
+    elif kind is str or kind is float or kind is int or node is None:
+        pass
+    elif kind is Case:
+        _case_sources(node, found)
+    elif kind is dict:
+        if isinstance(node.get("source"), str) and "provenance" in node:
+            found.add(node["source"])  # a figure already in JSON form (location)
+        else:
+            _sources_of(node.values(), found)
+    elif kind is tuple or kind is list:
+        _sources_of(node, found)
+    elif isinstance(node, Case):
         _case_sources(node, found)
     elif isinstance(node, Quantity | Label):
         found.add(node.source)
@@ -372,12 +392,21 @@ def source_keys(node: Any, out: set[str] | None = None) -> set[str]:
         if isinstance(node.get("source"), str) and "provenance" in node:
             found.add(node["source"])  # a figure already in JSON form (location)
         else:
-            for value in node.values():
-                source_keys(value, found)
+            _sources_of(node.values(), found)
     elif isinstance(node, tuple | list):
-        for value in node:
-            source_keys(value, found)
+        _sources_of(node, found)
     elif is_dataclass(node):
-        for f in fields(node):
-            source_keys(getattr(node, f.name), found)
+        names = _FIELD_NAMES.get(kind)
+        if names is None:
+            names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(node))
+        for name in names:
+            source_keys(getattr(node, name), found)
     return found
+
+
+def _sources_of(values: Iterable[Any], found: set[str]) -> None:
+    for value in values:
+        if type(value) is Quantity:
+            found.add(value.source)
+        else:
+            source_keys(value, found)

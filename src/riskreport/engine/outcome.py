@@ -10,13 +10,11 @@ Use (inside a runner, off the loop)::
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from riskreport.engine.encoded import EncodedJSON
+from riskreport.engine.encoded import EncodedJSON, json_copy
 from riskreport.engine.errors import JobCancelled, JobDeadlineExceeded
 from riskreport.engine.jobs import JSON, Artifact, JobError, JobStatus
 
@@ -54,10 +52,11 @@ class Outcome:
         """The success outcome of a job function's return value.
 
         A mapping is the result; any other object must have ``.result`` (a mapping) and
-        ``.artifacts`` (``{name: (media_type, bytes)}``). The result is round-tripped through
-        JSON here, in the runner's thread or process, so a value no store could save fails the
-        job at once instead of failing the store write later. With ``encoded`` (a worker
-        process) it stays JSON text, an :class:`~riskreport.engine.encoded.EncodedJSON`.
+        ``.artifacts`` (``{name: (media_type, bytes)}``). The result is copied as a JSON round
+        trip gives it back (:func:`~riskreport.engine.encoded.json_copy`) here, in the runner's
+        thread or process, so a value no store could save fails the job at once instead of
+        failing the store write later. With ``encoded`` (a worker process) it stays JSON text,
+        an :class:`~riskreport.engine.encoded.EncodedJSON`.
         """
         result: object = returned
         files: object = {}
@@ -70,7 +69,7 @@ class Outcome:
                 f"and .artifacts (mapping); got {type(returned).__name__}"
             )
         artifacts = tuple(_artifact(name, value) for name, value in files.items())
-        copied = EncodedJSON.encode(result) if encoded else _json_copy(result)
+        copied = EncodedJSON.encode(result) if encoded else json_copy(result)
         return cls(JobStatus.SUCCEEDED, result=copied, artifacts=artifacts)
 
     @classmethod
@@ -99,11 +98,6 @@ class Outcome:
     @classmethod
     def timed_out(cls, timeout: float) -> Outcome:
         return cls.failure(JobStatus.TIMED_OUT, TIMEOUT, f"the job ran longer than {timeout:g} s")
-
-
-def _json_copy(value: Mapping[Any, Any]) -> JSON:
-    copied: JSON = json.loads(json.dumps(value, allow_nan=False))
-    return copied
 
 
 def _artifact(name: object, value: object) -> Artifact:

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import builtins
 import json
-import math
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from riskreport.engine.encoded import EncodedJSON
+from riskreport.engine.encoded import EncodedJSON, json_copy
 from riskreport.engine.errors import ArtifactNotFound, JobNotFound
 from riskreport.engine.jobs import (
     JSON,
@@ -223,44 +222,12 @@ def _back_in_queue(job: Job) -> Job:
 
 
 def _json_copy(value: Mapping[str, Any]) -> JSON:
-    """A deep copy that holds only what a JSON column would give back (and refuses the rest).
-
-    The common case (string keys, plain values) is copied directly, which is several times
-    faster than a ``json`` round trip for the small payloads of most jobs; anything else (tuples,
-    non-string keys) takes the round trip, so the result matches the SQL store exactly.
-    """
+    """A deep copy that holds only what a JSON column would give back (and refuses the rest),
+    so the result matches the SQL store exactly (:func:`~riskreport.engine.encoded.json_copy`)."""
     if isinstance(value, EncodedJSON):
         decoded: JSON = json.loads(value.text)  # what the SQL store would read back
         return decoded
-    try:
-        copied: JSON = _plain_copy(value)
-    except _NotPlain:
-        copied = json.loads(json.dumps(value, allow_nan=False))
-    return copied
-
-
-class _NotPlain(Exception):
-    """A value the direct copy leaves to the ``json`` round trip."""
-
-
-def _plain_copy(value: Any) -> Any:
-    kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:
-        return value
-    if kind is float:
-        if not math.isfinite(value):
-            raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
-        return value
-    if kind is dict:
-        copied = {}
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _NotPlain
-            copied[key] = _plain_copy(item)
-        return copied
-    if kind is list:
-        return [_plain_copy(item) for item in value]
-    raise _NotPlain
+    return json_copy(value)
 
 
 def _utc(at: datetime) -> datetime:

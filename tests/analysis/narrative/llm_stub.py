@@ -18,7 +18,14 @@ def completion(
     content: str, model: str = "stub-model", status: int = 200, finish_reason: str = "stop"
 ) -> httpx.Response:
     """A chat completion answer as an OpenAI-compatible server sends it."""
-    body: dict[str, Any] = {
+    return httpx.Response(status, json=completion_body(content, model, finish_reason))
+
+
+def completion_body(
+    content: str, model: str = "stub-model", finish_reason: str = "stop"
+) -> dict[str, Any]:
+    """The JSON body of a chat completion answer."""
+    return {
         "id": "chatcmpl-test",
         "object": "chat.completion",
         "created": 0,
@@ -31,7 +38,6 @@ def completion(
             }
         ],
     }
-    return httpx.Response(status, json=body)
 
 
 def prose(summary: str, discussion: str) -> str:

@@ -10,6 +10,7 @@ deadline and its size cap meet what a broken or hostile server really sends::
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +18,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
+
+from bench.llm_concurrency import prose_from_facts
+
+from tests.analysis.narrative.llm_stub import completion_body
 
 Behaviour = Callable[[BaseHTTPRequestHandler], None]
 
@@ -73,6 +78,18 @@ class Trickle:
                 return  # the client gave up: what the test wants
 
 
+@dataclass
+class FromFacts:
+    """Answers at once with prose made of the fact sheet's own lines, as a careful model
+    would: every figure in it is a figure of the result, so the answer passes the checks."""
+
+    def __call__(self, handler: BaseHTTPRequestHandler) -> None:
+        request = json.loads(getattr(handler, "body"))  # noqa: B009  # set by do_POST
+        facts = next(m["content"] for m in request["messages"] if m["role"] == "user")
+        prose = json.dumps(prose_from_facts(facts), ensure_ascii=False)
+        send(handler, 200, json.dumps(completion_body(prose)).encode())
+
+
 class LoopbackLlm:
     """``POST /v1/chat/completions`` on 127.0.0.1 and a free port; ``requests`` counts calls,
     ``connections`` the connections they came on, ``open_connections`` those still open
@@ -104,7 +121,7 @@ class LoopbackLlm:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
-                self.rfile.read(length)
+                self.body = self.rfile.read(length)
                 outer.requests += 1
                 outer.behaviour(self)
 

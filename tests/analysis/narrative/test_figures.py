@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from riskreport.analysis.narrative.figures import ResultFigures, read_figures, unmatched_figures
+from riskreport.analysis.narrative.figures import (
+    ResultFigures,
+    _as_number,
+    _walk,
+    read_figures,
+    unmatched_figures,
+)
 from riskreport.analysis.narrative.numbers import number_format
+from tests.analysis.narrative.reports import BUILDINGS, report_of
 
 
 def q(value: float, unit: str) -> dict[str, Any]:
@@ -123,3 +133,70 @@ def test_an_amount_off_by_ten_percent_fails(value: float, factor: float, languag
 def test_every_formatted_percentage_checks_out(value: float) -> None:
     text = number_format("ko").quantity(q(value, "%"))
     assert ResultFigures.from_report({"x": q(value, "%")}).unmatched(text) == []
+
+
+def _masked_by_regex(text: str, literal: str) -> str:
+    # The mask as a regular expression, as it was written before a search replaced it.
+    pattern = rf"(?<![A-Za-z0-9]){re.escape(literal)}(?![0-9])"
+    return re.sub(pattern, lambda m: " " * len(m.group(0)), text)
+
+
+# Texts built from the characters that decide a whole word: ASCII letters and digits around
+# the literal, a Hangul letter (a word character the mask does not look at), spaces, dots.
+_AROUND = st.text(alphabet="aZ09 .-가", max_size=6)
+
+
+@settings(max_examples=400)
+@given(
+    literal=st.sampled_from(["SSP2-4.5", "110", "1a1", "aa", "2050"]),
+    pieces=st.lists(_AROUND, min_size=1, max_size=5),
+)
+def test_the_mask_blanks_what_the_whole_word_pattern_did(literal: str, pieces: list[str]) -> None:
+    text = literal.join(pieces)
+    figures = ResultFigures(values=(), percents=(), verbatim=(literal,))
+    assert figures.mask(text) == _masked_by_regex(text, literal)
+
+
+def test_the_mask_blanks_whole_words_only() -> None:
+    figures = ResultFigures(values=(), percents=(), verbatim=("SSP2-4.5",))
+    assert figures.mask("SSP2-4.5: 3, xSSP2-4.5 SSP2-4.55 (SSP2-4.5)") == (
+        "        : 3, xSSP2-4.5 SSP2-4.55 (        )"
+    )
+
+
+def _reference_walk(
+    node: Any, unit: str | None, numbers: list[tuple[float, str | None]], strings: set[str]
+) -> None:
+    # The number check's walk in its plainest form: each node by itself, recursively.
+    if isinstance(node, str):
+        strings.add(node)
+        if (number := _as_number(node)) is not None:
+            numbers.append((number, unit))
+    elif isinstance(node, bool) or node is None:
+        return
+    elif isinstance(node, int | float):
+        if math.isfinite(node):
+            numbers.append((float(node), unit))
+    elif isinstance(node, Mapping):
+        own = node.get("unit")
+        own_unit = own if isinstance(own, str) else unit
+        for key, child in node.items():
+            if isinstance(key, str):
+                strings.add(key)
+                if (number := _as_number(key)) is not None:
+                    numbers.append((number, None))
+            _reference_walk(child, own_unit, numbers, strings)
+    elif isinstance(node, list | tuple):
+        for child in node:
+            _reference_walk(child, unit, numbers, strings)
+
+
+@pytest.mark.parametrize("name", sorted(BUILDINGS))
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_quick_walk_finds_what_the_plain_one_finds(name: str, language: str) -> None:
+    report: dict[str, Any] = {**report_of(name, language), "odd": [q(True, "m"), (q(1, "%"),)]}
+    found: tuple[list[tuple[float, str | None]], set[str]] = ([], set())
+    _walk(report, None, *found)
+    expected: tuple[list[tuple[float, str | None]], set[str]] = ([], set())
+    _reference_walk(report, None, *expected)
+    assert (sorted(map(str, found[0])), found[1]) == (sorted(map(str, expected[0])), expected[1])

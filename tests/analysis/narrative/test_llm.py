@@ -337,3 +337,17 @@ def test_the_writer_computes_in_blocks_and_waits_for_the_model_outside_them() ->
     assert held_while_answering == [False]
     assert budget.entered >= 3  # before the call, during the wait, after the answer
     assert not budget.lock.locked()
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_a_rehearsal_passes_every_check_without_a_call(language: str) -> None:
+    # The warm-up's rehearsal: the template's prose as the answer, through the checks; no
+    # request may leave, and the checks must pass, or the warm-up leaves them to a report.
+    report = report_of("seoul_office", language)
+    server = Server([AssertionError("a rehearsal sends nothing")])
+    narrative = writer(server).rehearse(report)
+    assert server.requests == []
+    assert (narrative.writer, narrative.fallback_reason) == (WriterName.LLM, None)
+    assert narrative == writer(Server([llm_stub.completion(faithful_answer(report))])).write(
+        report, Budget()
+    )

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from riskreport.domain.geodata.climate import cold_days, heat_days
+from riskreport.domain.geodata.coast import distance_to_coast_m
 from riskreport.domain.geodata.elevation import cell_elevation_m, low_ground_m
 from riskreport.domain.geodata.rainfall import daily_max_rain_mm
+from riskreport.domain.geodata.rivers import distance_to_river_m
 from riskreport.domain.geodata.wildfire import annual_burn_probability, fire_density
 
 LAT = np.array([37.5665, 35.163, 35.8714, 37.16, 38.15, 33.5])
@@ -56,3 +58,16 @@ def test_fire_readers_are_vectorised_and_bounded() -> None:
     assert d.shape == p.shape == (LAT.size,)
     assert np.all((p >= 0) & (p < 0.05))
     assert np.all(np.argsort(d) == np.argsort(p))  # the probability follows the density
+
+
+def test_a_point_measured_again_gives_what_the_batch_gives() -> None:
+    # One building's distances are kept for its next report; a kept answer must be the one
+    # a batch computes, and handed out as a copy the caller may change.
+    lat, lon = np.array([37.5665, 35.1587, 33.2]), np.array([126.978, 129.1604, 126.5])
+    batch = distance_to_coast_m(lat, lon), distance_to_river_m(lat, lon)
+    for i in range(lat.size):
+        for _ in range(2):
+            coast = distance_to_coast_m(lat[i : i + 1], lon[i : i + 1])
+            river = distance_to_river_m(lat[i : i + 1], lon[i : i + 1])
+            assert (coast[0], river[0]) == (batch[0][i], batch[1][i])
+            coast[0] = river[0] = -1.0

@@ -30,6 +30,7 @@ import os
 import ssl
 import threading
 import time
+import urllib.request
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -228,6 +229,10 @@ class ChatClient:
         at once under the GIL with four slots. No connection is made."""
         import h11  # noqa: F401  # httpcore's HTTP/1.1 protocol, imported at first connection
         import httpcore._backends.anyio  # noqa: F401  # its network backend for asyncio
+
+        # httpx reads each answer's cookies through a urllib Request, whose URL parsing
+        # compiles two patterns on first use.
+        urllib.request.Request(self.url)
 
         async def ready() -> None:
             self._pool.http()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
 from riskreport.analysis.narrative.environment import labels
@@ -41,7 +41,10 @@ _LEVELS: Final = {
         ("낮", "낮음"),
     ),
 }
-_GRADE_CUES: Final = {"en": r"\b(?:overall|grade[ds]?|rated|rating)\b", "ko": r"종합|등급"}
+_GRADE_CUES: Final = {
+    "en": re.compile(r"\b(?:overall|grade[ds]?|rated|rating)\b", re.IGNORECASE),
+    "ko": re.compile(r"종합|등급", re.IGNORECASE),
+}
 _GRADE_LETTER: Final = {
     "en": re.compile(
         r"\b(?:grade[ds]?|rated|rating)\s*(?:of|is|was|:)?\s*[*\"'“‘(]*([A-E])(?![A-Za-z])"
@@ -94,11 +97,14 @@ def _hazard_names(language: str) -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple((name, frozenset(keys)) for name, keys in ordered)
 
 
-@functools.cache
-def _literal(text: str) -> re.Pattern[str]:
-    # Compiled once: the check runs the same few dozen words over every answer, and escaping
-    # and looking them up again each time was most of its cost.
-    return re.compile(re.escape(text))
+def _found(text: str, word: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each occurrence of ``word`` in ``text``, left to right, no overlaps.
+    A search, not a pattern: one compiled per word left each hazard name's first mention to
+    a report (a worker's first reports compiled them all)."""
+    at = text.find(word)
+    while at >= 0:
+        yield at, at + len(word)
+        at = text.find(word, at + len(word))
 
 
 def _named(sentence: str, language: str) -> list[tuple[int, int, frozenset[str]]]:
@@ -108,14 +114,12 @@ def _named(sentence: str, language: str) -> list[tuple[int, int, frozenset[str]]
     for name, keys in _hazard_names(language):
         if name not in lowered:
             continue
-        for match in _literal(name).finditer(lowered):
-            span = (match.start(), match.end())
+        for span in _found(lowered, name):
             if all(span[1] <= s or span[0] >= e for s, e, _ in taken):
                 taken.append((*span, keys))
     return sorted(taken, key=lambda item: item[0])
 
 
-@functools.cache
 def _level_pattern(word: str, language: str) -> re.Pattern[str]:
     # Whole English words ("high", not "highest"); Korean stems take endings (높은, 높습니다)
     # but not after 가장 (the superlative says "the most", not a level).
@@ -124,13 +128,20 @@ def _level_pattern(word: str, language: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!가장 ){re.escape(word)}")
 
 
+# Compiled with the module, not on a report's first use of each word.
+_LEVEL_PATTERNS: Final = {
+    language: tuple((word, level, _level_pattern(word, language)) for word, level in words)
+    for language, words in _LEVELS.items()
+}
+
+
 def _level_after(text: str, language: str) -> str | None:
     lowered = text.lower()
     found = [
         (match.start(), level)
-        for word, level in _LEVELS[language]
+        for word, level, pattern in _LEVEL_PATTERNS[language]
         if word in lowered
-        for match in [_level_pattern(word, language).search(lowered)]
+        for match in [pattern.search(lowered)]
         if match
     ]
     if not found:
@@ -189,7 +200,7 @@ def _levels(
     view: ReportView, language: str, grade: str, grade_level: str | None, facts: str, text: str
 ) -> str | None:
     levels = _hazard_levels(view, language)
-    cue = re.compile(_GRADE_CUES[language], re.IGNORECASE)
+    cue = _GRADE_CUES[language]
     for sentence in _sentences(text):
         named = _named(sentence, language)
         bounds = [start for start, _, _ in named] + [len(sentence)]

@@ -65,6 +65,9 @@ def environment(language: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # The templates ship inside the package and change only with it: a report need not
+        # stat every template file it renders to see whether it changed on disk.
+        auto_reload=False,
     )
     env.filters.update(
         krw=fmt.krw,

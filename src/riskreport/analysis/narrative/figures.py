@@ -17,6 +17,7 @@ held to it by the tests::
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -129,6 +130,7 @@ _DIGIT: Final = re.compile(r"\d")
 
 
 _NUMBER_START: Final = frozenset("0123456789-. ")
+_FIGURE_KEYS: Final = frozenset(("value", "unit", "provenance", "source"))
 
 
 def _as_number(text: str) -> float | None:
@@ -138,6 +140,29 @@ def _as_number(text: str) -> float | None:
     return float(text.replace(",", "")) if _NUMERIC.fullmatch(text.strip()) else None
 
 
+_WORD_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+_DIGITS: Final = frozenset("0123456789")
+
+
+def _blank(text: str, literal: str) -> str:
+    """``text`` with each whole-word ``literal`` (see :meth:`ResultFigures.mask`) as spaces,
+    left to right as ``re.sub`` would. A search for the literal, not a regular expression:
+    one built per literal was compiled afresh for every new address (and a worker's first
+    reports compiled them all), in Python, at a few hundred microseconds each."""
+    parts: list[str] = []
+    size, start, at = len(literal), 0, text.find(literal)
+    while at >= 0:
+        end = at + size
+        if (at == 0 or text[at - 1] not in _WORD_CHARS) and (
+            end == len(text) or text[end] not in _DIGITS
+        ):
+            parts += (text[start:at], " " * size)
+            start, at = end, text.find(literal, end)
+        else:
+            at = text.find(literal, at + 1)
+    return "".join(parts) + text[start:] if parts else text
+
+
 def _walk(
     root: Any, unit: str | None, numbers: list[tuple[float, str | None]], strings: set[str]
 ) -> None:
@@ -145,13 +170,60 @@ def _walk(
 
     A loop over a stack, the plain JSON types tested first: a report has a few thousand nodes,
     and a recursive call and a chain of ``isinstance`` per node made this walk most of the
-    number check's cost.
+    number check's cost. A mapping's strings and numbers are read where it is (most of a
+    report's values are a figure's), only its mappings and lists go on the stack; the order
+    things are found in does not matter, as the caller keeps sets.
     """
     stack: list[tuple[Any, str | None]] = [(root, unit)]
+    figures = 0
     while stack:
         node, unit = stack.pop()
         kind = type(node)
-        if kind is str or (kind is not bool and isinstance(node, str)):
+        if kind is dict and len(node) == 4:
+            # A figure, most of a report's mappings, read in a row when its values are plain.
+            value, own = node.get("value"), node.get("unit")
+            source, provenance = node.get("source"), node.get("provenance")
+            if (
+                (type(value) is float or type(value) is int)
+                and type(own) is str
+                and type(source) is str
+                and type(provenance) is str
+            ):
+                strings.add(own)
+                strings.add(source)
+                strings.add(provenance)
+                figures += 1
+                if math.isfinite(value):
+                    numbers.append((float(value), own))
+                for text in (own, source, provenance):
+                    if text and text[0] in _NUMBER_START:
+                        number = _as_number(text)
+                        if number is not None:
+                            numbers.append((number, own))
+                continue
+        if kind is dict or (kind is not list and isinstance(node, Mapping)):
+            own = node.get("unit")
+            own_unit = own if isinstance(own, str) else unit
+            for key, child in node.items():
+                if isinstance(key, str):
+                    strings.add(key)
+                    if key and key[0] in _NUMBER_START:
+                        number = _as_number(key)
+                        if number is not None:
+                            numbers.append((number, None))
+                of = type(child)
+                if of is str:
+                    strings.add(child)
+                    if child and child[0] in _NUMBER_START:
+                        number = _as_number(child)
+                        if number is not None:
+                            numbers.append((number, own_unit))
+                elif of is float or of is int:
+                    if math.isfinite(child):
+                        numbers.append((float(child), own_unit))
+                elif child is not None and of is not bool:
+                    stack.append((child, own_unit))
+        elif kind is str or (kind is not bool and isinstance(node, str)):
             strings.add(node)
             # Most strings are words: the first character rules them out without a call.
             if node and node[0] in _NUMBER_START:
@@ -163,20 +235,27 @@ def _walk(
         elif kind is float or kind is int or isinstance(node, int | float):
             if math.isfinite(node):
                 numbers.append((float(node), unit))
-        elif kind is dict or isinstance(node, Mapping):
-            own = node.get("unit")
-            own_unit = own if isinstance(own, str) else unit
-            for key, child in node.items():
-                if isinstance(key, str):
-                    strings.add(key)
-                    if key and key[0] in _NUMBER_START:
-                        number = _as_number(key)
-                        if number is not None:
-                            numbers.append((number, None))
-                stack.append((child, own_unit))
         elif kind is list or isinstance(node, list | tuple):
             for child in node:
                 stack.append((child, unit))
+    if figures:
+        strings.update(_FIGURE_KEYS)  # the keys of the figures read in a row
+
+
+@functools.lru_cache(maxsize=8192)
+def _masks(text: str) -> tuple[str, ...]:
+    """What a string of the result masks in a text: nothing for one without a digit or for a
+    number alone ("100" is a figure, read as one); else the string, stripped, and as a document
+    prints it, escaped (an address with brackets).
+
+    Kept between reports: a report has some 400 strings, most of them (keys, units, sources,
+    driver texts, citations) in every report, and the digit search and the escaping's four
+    passes of regular expressions were a good part of the number check's cost.
+    """
+    if not _DIGIT.search(text) or _as_number(text) is not None:
+        return ()
+    stripped = text.strip()
+    return (stripped, inline(stripped))
 
 
 # Units whose values a text may state as a percentage (a probability of 0.01 is "1%" or
@@ -209,11 +288,7 @@ class ResultFigures:
                     values.add(1 / abs(value))
         # Strings with digits and other characters (an address, a scenario name, a citation);
         # a string that is a number alone ("100") is a figure, read above, never a mask.
-        verbatim = {
-            text.strip() for text in strings if _DIGIT.search(text) and _as_number(text) is None
-        }
-        # A document prints such a string escaped (an address with brackets): mask that too.
-        verbatim |= {inline(text) for text in verbatim}
+        verbatim = {form for text in strings for form in _masks(text)}
         # Longest first, so that a citation is masked before a scenario name inside it.
         return cls(
             values=tuple(sorted(values)),
@@ -222,11 +297,11 @@ class ResultFigures:
         )
 
     def mask(self, text: str) -> str:
-        """``text`` with the result's own digit-bearing strings blanked out, whole words only."""
+        """``text`` with the result's own digit-bearing strings blanked out, whole words only:
+        not right after an ASCII letter or digit, nor right before a digit."""
         for literal in self.verbatim:
             if literal in text:
-                pattern = rf"(?<![A-Za-z0-9]){re.escape(literal)}(?![0-9])"
-                text = re.sub(pattern, lambda m: " " * len(m.group(0)), text)
+                text = _blank(text, literal)
         return text
 
     def contains(self, figure: WrittenFigure) -> bool:

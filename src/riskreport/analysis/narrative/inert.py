@@ -29,6 +29,8 @@ _ENTITIES: Final = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # What starts a block when it begins a line: a list item, an ordered item, a thematic break,
 # a setext underline, a blockquote (already an entity), an indented code block.
 _LINE_START: Final = re.compile(r"^([-+=]|\d{1,9}[.)])")
+# A blank line, which separates paragraphs.
+_PARAGRAPH_BREAK: Final = re.compile(r"\n[ \t]*\n")
 
 
 def one_line(text: str) -> str:
@@ -50,7 +52,7 @@ def inline(text: object) -> str:
 def block(text: object) -> str:
     """``text`` as inert Markdown paragraphs: blank lines separate paragraphs, nothing else
     survives as structure (an LLM's prose)."""
-    paragraphs = re.split(r"\n[ \t]*\n", str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    paragraphs = _PARAGRAPH_BREAK.split(str(text).replace("\r\n", "\n").replace("\r", "\n"))
     return "\n\n".join(_escape(line) for p in paragraphs if (line := one_line(p)))
 
 

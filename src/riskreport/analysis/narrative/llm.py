@@ -39,6 +39,7 @@ from riskreport.analysis.narrative.writer import (
     PROSE_SECTIONS,
     Budget,
     Narrative,
+    Unlimited,
     WriterName,
     report_language,
 )
@@ -188,37 +189,65 @@ class LlmWriter:
             if isinstance(pending, PendingAnswer):
                 pending.cancel()
             raise
-        answer: str | None = None
         try:
             if isinstance(pending, Refusal):
                 raise pending
             answer, finish_reason = self._received(pending, budget)
+        except Refusal as refusal:
+            return self._fallback(templated, refusal, None), done
+        with budget.computing():  # the checks and the assembly
+            accepted = self._accept(report, messages, templated, figures, answer, finish_reason)
+        return accepted, done
+
+    def rehearse(self, report: Mapping[str, Any]) -> Narrative:
+        """Everything :meth:`write` does but the call, once per language at a worker's warm-up:
+        the template's own prose stands for the model's answer and goes through the checks a
+        real answer meets. The word check's patterns, the level words and the number check's
+        masks are built on first use; without this, a worker's first reports built them, four
+        at once under the GIL with four slots."""
+        report = expand(report)
+        messages = self._prompts.messages(report)
+        templated = self._template.write(report, Unlimited())
+        figures = ResultFigures.from_report(report)
+        answer = json.dumps(
+            {name: templated.sections[name] for name in PROSE_SECTIONS}, ensure_ascii=False
+        )
+        return self._accept(report, messages, templated, figures, answer, "stop")
+
+    def _accept(
+        self,
+        report: Mapping[str, Any],
+        messages: list[ChatCompletionMessageParam],
+        templated: Narrative,
+        figures: ResultFigures,
+        answer: str,
+        finish_reason: str | None,
+    ) -> Narrative:
+        """The narrative with the model's ``answer`` if it passes every check, else the
+        template's with the reason."""
+        try:
             if finish_reason == "length":
                 raise Refusal(f"format: the answer was cut off at max_tokens ({self._max_tokens})")
             if finish_reason == "content_filter":
                 raise Refusal("refusal: the server's content filter stopped the answer")
-            with budget.computing():
-                prose = parse_sections(answer, max_chars=_CHARS_PER_TOKEN * self._max_tokens)
-                self._check(report, str(messages[-1]["content"]), prose, figures)
+            prose = parse_sections(answer, max_chars=_CHARS_PER_TOKEN * self._max_tokens)
+            self._check(report, str(messages[-1]["content"]), prose, figures)
         except Refusal as refusal:
-            log.info("narrative falls back to the template: %s", refusal.reason)
-            fallback = replace(
-                templated, fallback_reason=refusal.reason, model=self._model, draft=answer
-            )
-            return fallback, done
-        with budget.computing():
-            # The model was asked for plain sentences: whatever Markdown it wrote stays text.
-            sections = {**templated.sections, **{n: block(text) for n, text in prose.items()}}
-            markdown = self._template.assemble(report, sections)
-        written = Narrative(
+            return self._fallback(templated, refusal, answer)
+        # The model was asked for plain sentences: whatever Markdown it wrote stays text.
+        sections = {**templated.sections, **{name: block(text) for name, text in prose.items()}}
+        return Narrative(
             writer=WriterName.LLM,
             language=templated.language,
             sections=sections,
-            markdown=markdown,
+            markdown=self._template.assemble(report, sections),
             model=self._model,
             draft=answer,
         )
-        return written, done
+
+    def _fallback(self, templated: Narrative, refusal: Refusal, answer: str | None) -> Narrative:
+        log.info("narrative falls back to the template: %s", refusal.reason)
+        return replace(templated, fallback_reason=refusal.reason, model=self._model, draft=answer)
 
     def _send(self, budget: Budget, messages: list[ChatCompletionMessageParam]) -> PendingAnswer:
         """Start one chat completion (with the client's retries), bounded as a whole by the
