@@ -30,7 +30,8 @@ log = logging.getLogger("riskreport.engine")
 
 Listener = Callable[[Job], None]
 
-_STARTED = Progress(fraction=0.0, stage="running")
+# The progress of a job as it starts (every recorder, and a Celery pool process, writes it).
+STARTED = Progress(fraction=0.0, stage="running")
 _DONE = Progress(fraction=1.0, stage="done")
 
 
@@ -116,7 +117,7 @@ class StoreRecorder:
 
     async def started(self, job_id: str) -> Job | None:
         try:
-            return await self.transition(job_id, JobStatus.RUNNING, progress=_STARTED)
+            return await self.transition(job_id, JobStatus.RUNNING, progress=STARTED)
         except IllegalTransition:
             # Cancelled meanwhile, or (on a shared store) another process took the job first.
             # Announce it as it is, so this process stops counting it as waiting.

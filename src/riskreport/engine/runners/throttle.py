@@ -81,14 +81,14 @@ class ProgressThrottle:
             if held is None:
                 return
             now = time.monotonic()
-            if now < self._sent_at + self._interval:
-                due = self._sent_at + self._interval
-            else:
+            due = self._sent_at + self._interval
+            if now >= due:
                 self._held = None
                 try:
                     self._emit(held, now)
                 except OSError:
-                    return  # a worker's parent has gone; its main loop will see EOF and exit
+                    # A worker's parent has gone: its main loop will see EOF and exit.
+                    log.debug("a held progress report found no parent to go to")
                 return
         self._flusher.due(self, due)
 

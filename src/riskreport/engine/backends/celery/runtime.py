@@ -27,14 +27,12 @@ from riskreport.engine.errors import IllegalTransition
 from riskreport.engine.events.redis_bus import RedisPublisher
 from riskreport.engine.jobs import Job, JobStatus, Progress, utcnow
 from riskreport.engine.outcome import Outcome
-from riskreport.engine.recorder import final_changes
+from riskreport.engine.recorder import STARTED, final_changes
 from riskreport.engine.runners.throttle import ProgressThrottle
 from riskreport.engine.spec import Initializer, JobSpec
 from riskreport.engine.store import BlockingJobStore
 
 log = logging.getLogger("riskreport.engine")
-
-_STARTED = Progress(fraction=0.0, stage="running")
 
 
 @dataclass(frozen=True)
@@ -87,7 +85,7 @@ class WorkerRuntime:
         """Record the start of ``job_id`` (compare-and-set from ``queued``) and publish it; the
         job as started, or None when it was not ``queued``."""
         try:
-            job = self.store.transition(job_id, JobStatus.RUNNING, at=utcnow(), progress=_STARTED)
+            job = self.store.transition(job_id, JobStatus.RUNNING, at=utcnow(), progress=STARTED)
         except IllegalTransition:
             return None
         self.running(job)

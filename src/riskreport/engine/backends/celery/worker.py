@@ -40,15 +40,15 @@ from riskreport.engine.backends.celery.runtime import WorkerRuntime, WorkerSetup
 from riskreport.engine.context import RunContext, run_function
 from riskreport.engine.errors import JobDeadlineExceeded, JobNotFound
 from riskreport.engine.events.redis_bus import RedisPublisher
-from riskreport.engine.jobs import Job, JobStatus, Progress, utcnow
+from riskreport.engine.jobs import Job, JobStatus, utcnow
 from riskreport.engine.outcome import ERROR, Outcome
+from riskreport.engine.recorder import STARTED
 from riskreport.engine.runners.warmup import freeze_warm_heap
 from riskreport.engine.spec import resolve
 
 log = logging.getLogger("riskreport.engine")
 
 WORKER_LOST = "worker_lost"  # error code: the job's worker died on every attempt
-_STARTED = Progress(fraction=0.0, stage="running")
 # Seconds before a message whose job could not be recorded goes back to the queue.
 _RETRY_PAUSE = 1.0
 
@@ -196,7 +196,7 @@ def _take(rt: WorkerRuntime, job_id: str) -> Job | None:
         log.error("job %s: %s", job.id, message)
         rt.finished(job.id, Outcome.failure(JobStatus.FAILED, WORKER_LOST, message))
         return None
-    restarted = rt.store.restart(job.id, attempts=job.attempts, at=utcnow(), progress=_STARTED)
+    restarted = rt.store.restart(job.id, attempts=job.attempts, at=utcnow(), progress=STARTED)
     if restarted is None:
         return None  # finished meanwhile, or another delivery restarted it first
     log.warning(
