@@ -5,7 +5,9 @@ store, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import math
+import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -164,3 +166,59 @@ async def test_two_threads_may_write_at_once(stores: Stores) -> None:
     assert errors == []
     for job in jobs:
         assert (await stores.shared.get(job.id)).progress == Progress(39 / 40, "hazards")
+
+
+async def test_a_start_and_its_outcome_are_one_transaction(stores: Stores) -> None:
+    job = await queued(stores)
+    running, done = stores.blocking.start_and_finish(
+        job.id,
+        started_at=T0,
+        start_progress=STARTED,
+        new=JobStatus.SUCCEEDED,
+        at=T1,
+        result={"ok": 1},
+        progress=Progress(1.0, "done"),
+    )
+    assert (running.status, running.attempts, running.started_at) == (JobStatus.RUNNING, 1, T0)
+    stored = await stores.shared.get(job.id)
+    assert stored == done
+    assert (stored.status, stored.attempts, stored.started_at, stored.finished_at) == (
+        JobStatus.SUCCEEDED,
+        1,
+        T0,
+        T1,
+    )
+    assert (stored.result, stored.progress) == ({"ok": 1}, Progress(1.0, "done"))
+
+
+async def test_a_refused_start_writes_no_outcome(stores: Stores) -> None:
+    job = await queued(stores)
+    await stores.shared.transition(job.id, JobStatus.CANCELLED, at=T1)
+    with pytest.raises(IllegalTransition):
+        stores.blocking.start_and_finish(
+            job.id, started_at=T0, start_progress=STARTED, new=JobStatus.SUCCEEDED, at=T1
+        )
+    stored = await stores.shared.get(job.id)
+    assert (stored.status, stored.attempts, stored.started_at) == (JobStatus.CANCELLED, 0, None)
+
+
+async def test_a_read_does_not_wait_for_another_process_writing_on_sqlite(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    shared = SqlJobStore(url)
+    await shared.open()
+    blocking = BlockingSqlJobStore(url)
+    writer = sqlite3.connect(tmp_path / "jobs.db", isolation_level=None)
+    try:
+        job = Job(uuid.uuid4().hex, "report", {}, created_at=T0)
+        await shared.create(job)
+        writer.execute("BEGIN IMMEDIATE")  # another process's write, not yet committed
+        started = time.monotonic()
+        assert blocking.get(job.id).status is JobStatus.QUEUED
+        # Not the busy timeout (5 s) a write lock would have cost.
+        assert time.monotonic() - started < 2.0
+    finally:
+        writer.close()
+        blocking.close()
+        await shared.close()

@@ -177,6 +177,24 @@ class BlockingJobStore(Protocol):
     ) -> Job | None:
         """As :meth:`JobStore.restart`."""
 
+    def start_and_finish(
+        self,
+        job_id: str,
+        *,
+        started_at: datetime,
+        start_progress: Progress,
+        new: JobStatus,
+        at: datetime,
+        error: JobError | None = None,
+        result: JSON | None = None,
+        progress: Progress | None = None,
+        artifacts: Iterable[Artifact] = (),
+    ) -> tuple[Job, Job]:
+        """Move a ``queued`` job to ``running`` (at ``started_at``, with ``start_progress``) and
+        on to the final state ``new`` (the other arguments as for :meth:`transition`) in one
+        transaction: the job as each write left it. Raises as :meth:`transition` does, having
+        written nothing, when the start is refused."""
+
     def set_progress(self, job_id: str, progress: Progress) -> None:
         """As :meth:`JobStore.set_progress`."""
 

@@ -7,13 +7,17 @@ cost more CPU than the write (2.8 against 1.0 ms per trivial job, measured in on
 SQLite). Here each call is one transaction on the process's own connection, in the calling
 thread, with the same statements and the same compare-and-set meaning (``job_writes``). The
 connection is kept between calls (checking one out of a pool for each call was a third of a
-write's CPU); after an error it is dropped, and the next call opens a new one.
+write's CPU); after an error it is dropped, and the next call opens a new one. Reads go through a
+read connection of their own: on SQLite the writer's transactions begin ``IMMEDIATE``, which
+would queue a read behind every other process's writes.
 
 Use::
 
     store = BlockingSqlJobStore("sqlite:///./riskreport.db")   # the schema is migrated already
     store.ping()
     job = store.transition(job_id, JobStatus.RUNNING, at=utcnow(), progress=started)
+    running, done = store.start_and_finish(job_id, started_at=t0, start_progress=started,
+                                           new=JobStatus.SUCCEEDED, at=t1, result={"ok": 1})
     store.close()
 """
 
@@ -26,7 +30,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from riskreport.engine.jobs import JSON, Artifact, Job, JobError, JobStatus, Progress
 from riskreport.storage.database_url import is_sqlite, store_url
@@ -50,19 +54,16 @@ class BlockingSqlJobStore:
         self._statements = Statements(job_tables(table_prefix))
         self._writes = JobWrites(self._statements)
         engines = sqlite_engines if is_sqlite(self.url) else postgres_engines
-        # The writer's settings (one connection; BEGIN IMMEDIATE on SQLite); reads use it too,
-        # as nothing else in the process reads.
-        self._engine, readers = engines(self.url, json_serializer=dump_json)
-        readers.dispose()
-        self._conn: Connection | None = None
-        # The job's thread and the progress flusher's thread both write.
-        self._lock = threading.Lock()
+        # The writer's settings (one connection; BEGIN IMMEDIATE on SQLite) and the readers'.
+        writer, readers = engines(self.url, json_serializer=dump_json)
+        self._writer = _Kept(writer)
+        self._reader = _Kept(readers)
 
     def ping(self) -> None:
-        self._run(lambda conn: conn.execute(text("SELECT 1")))
+        self._writer.run(lambda conn: conn.execute(text("SELECT 1")))
 
     def get(self, job_id: str) -> Job:
-        return self._run(partial(read_job, statements=self._statements, job_id=job_id))
+        return self._reader.run(partial(read_job, statements=self._statements, job_id=job_id))
 
     def transition(
         self,
@@ -98,27 +99,74 @@ class BlockingSqlJobStore:
             at=at,
             progress=progress,
         )
-        return self._run(restart)
+        return self._writer.run(restart)
+
+    def start_and_finish(
+        self,
+        job_id: str,
+        *,
+        started_at: datetime,
+        start_progress: Progress,
+        new: JobStatus,
+        at: datetime,
+        error: JobError | None = None,
+        result: JSON | None = None,
+        progress: Progress | None = None,
+        artifacts: Iterable[Artifact] = (),
+    ) -> tuple[Job, Job]:
+        start = self._writes.transition(
+            job_id, JobStatus.RUNNING, at=started_at, progress=start_progress
+        )
+        end = self._writes.transition(
+            job_id,
+            new,
+            at=at,
+            error=error,
+            result=result,
+            progress=progress,
+            artifacts=artifacts,
+        )
+
+        def both(conn: Connection) -> tuple[Job, Job]:
+            # A refused start raises before anything is written; the transaction then rolls
+            # back empty.
+            return _written(conn, start), _written(conn, end)
+
+        return self._writer.run(both)
 
     def set_progress(self, job_id: str, progress: Progress) -> None:
         self._write(self._writes.progress(job_id, progress))
 
     def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                conn, self._conn = self._conn, None
-                conn.close()
-        self._engine.dispose()
+        try:
+            self._writer.close()
+        finally:
+            self._reader.close()
 
     def _write(self, write: RowWrite[Any, T]) -> T:
         """One write; a refusal (``IllegalTransition``, ``JobNotFound``) wrote nothing and is
         raised."""
-        [done] = self._run(lambda conn: write.kind.write_all(conn, [write]))
-        if isinstance(done, Exception):
-            raise done
-        return done
+        return self._writer.run(partial(_written, write=write))
 
-    def _run(self, work: Callable[[Connection], T]) -> T:
+
+def _written(conn: Connection, write: RowWrite[Any, T]) -> T:
+    """``write`` done on ``conn``; its refusal raised."""
+    [done] = write.kind.write_all(conn, [write])
+    if isinstance(done, Exception):
+        raise done
+    return done
+
+
+class _Kept:
+    """One connection of ``engine``, kept between calls and used by one thread at a time (the
+    job's thread and the progress flusher's thread both write)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+        self._lock = threading.Lock()
+
+    def run(self, work: Callable[[Connection], T]) -> T:
         """``work`` in a transaction of its own on the kept connection."""
         with self._lock:
             if self._conn is None:
@@ -131,3 +179,10 @@ class BlockingSqlJobStore:
                 conn, self._conn = self._conn, None
                 conn.close()
                 raise
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                conn, self._conn = self._conn, None
+                conn.close()
+        self._engine.dispose()

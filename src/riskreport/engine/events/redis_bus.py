@@ -16,6 +16,7 @@ Use::
 
     publisher = RedisPublisher(url, channel)  # a process without a loop (a Celery pool process)
     publisher.publish(job.id, job)        # sent before it returns
+    publisher.publish_all(job.id, [running, done])  # in order, one round trip
     publisher.close()
 """
 
@@ -24,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import redis
 import redis.asyncio as aioredis
@@ -181,6 +182,18 @@ class RedisPublisher:
             self._client.publish(self.channel, change_text(self.origin, job_id, job))
         except RedisError as exc:
             log.warning("could not publish a change of job %s to Redis: %s", job_id, exc)
+
+    def publish_all(self, job_id: str, jobs: Sequence[Job]) -> None:
+        """Publish several changes of ``job_id`` in order, in one round trip."""
+        try:
+            with self._client.pipeline(transaction=False) as pipe:
+                for job in jobs:
+                    pipe.publish(self.channel, change_text(self.origin, job_id, job))
+                pipe.execute()
+        except RedisError as exc:
+            log.warning(
+                "could not publish %d changes of job %s to Redis: %s", len(jobs), job_id, exc
+            )
 
     def close(self) -> None:
         self._client.close()

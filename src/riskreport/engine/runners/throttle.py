@@ -29,6 +29,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from riskreport.engine.jobs import Progress
 
@@ -50,7 +51,7 @@ class ProgressThrottle:
         self._stage: str | None = None
         self._sent_at = float("-inf")
         # Started now (a worker builds its throttle at warm-up), not in a job's time.
-        self._flusher = _flusher()
+        self._flusher = flusher()
 
     def report(self, progress: Progress) -> None:
         with self._lock:
@@ -98,19 +99,28 @@ class ProgressThrottle:
         self._sent_at = now
 
 
-class _Flusher:
+class Held(Protocol):
+    """Something held back to be sent later: a throttle's report, a Celery pool process's
+    held start. Hashable; ``flush`` sends it if it is due, or asks to be called again."""
+
+    def flush(self) -> None: ...
+
+
+class Flusher:
     """One daemon thread per process that sends held reports when their interval ends."""
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
-        self._due: dict[ProgressThrottle, float] = {}
+        self._due: dict[Held, float] = {}
         self._thread = threading.Thread(target=self._run, name="progress-flusher", daemon=True)
         self._thread.start()
 
-    def due(self, throttle: ProgressThrottle, at: float) -> None:
+    def due(self, held: Held, at: float) -> None:
+        """Call ``held.flush()`` at ``at`` (monotonic seconds); a later call for the same
+        ``held`` replaces the time."""
         with self._changed:
             earliest = min(self._due.values(), default=float("inf"))
-            self._due[throttle] = at
+            self._due[held] = at
             if at < earliest:
                 self._changed.notify()
 
@@ -120,30 +130,30 @@ class _Flusher:
                 while not self._due:
                     self._changed.wait()
                 now = time.monotonic()
-                ready = [throttle for throttle, at in self._due.items() if at <= now]
+                ready = [held for held, at in self._due.items() if at <= now]
                 if not ready:
                     self._changed.wait(min(self._due.values()) - now)
                     continue
-                for throttle in ready:
-                    del self._due[throttle]
-            for throttle in ready:
+                for held in ready:
+                    del self._due[held]
+            for held in ready:
                 try:
-                    throttle.flush()
+                    held.flush()
                 except Exception:
                     # A failed send loses one report; the flusher must live on for the others.
-                    log.exception("a progress report could not be sent")
+                    log.exception("a held report could not be sent")
 
 
-_instance: _Flusher | None = None
+_instance: Flusher | None = None
 _instance_lock = threading.Lock()
 
 
-def _flusher() -> _Flusher:
+def flusher() -> Flusher:
     """This process's flusher, started on first use."""
     global _instance
     with _instance_lock:
         if _instance is None:
-            _instance = _Flusher()
+            _instance = Flusher()
         return _instance
 
 

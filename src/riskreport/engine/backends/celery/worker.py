@@ -6,9 +6,12 @@ through it (write to the store, then publish on the bus) and calls the job funct
 exactly as the local runners do (same ``RunContext``, same
 :func:`~riskreport.engine.context.run_function`, same outcomes).
 
-A delivery first records ``running`` (a compare-and-set from ``queued`` that returns the job,
-payload included: the usual delivery writes twice, start and end, and reads nothing). When that
-write is refused, what the delivery then reads in the store decides what it does:
+A first delivery reads the job (on a read connection: no write lock) and, if it is ``queued``,
+runs it with its ``running`` write held back (:meth:`~.runtime.WorkerRuntime.hold_start`): a
+short job is then written once, start and outcome in one transaction. A delivery marked
+redelivered (its message came back after a worker died or stopped) records ``running`` first,
+a compare-and-set from ``queued`` that returns the job, so that its attempt is counted before it
+runs. When the job is not ``queued``, what the delivery reads in the store decides what it does:
 
 - ``running``: the process that ran it died (killed, OOM, machine lost) and the message came
   back; run it again as attempt ``attempts + 1`` (a compare-and-set, so of two deliveries only
@@ -121,25 +124,28 @@ def _record_in_thread(job_id: str, outcome: Outcome) -> None:
         log.exception("could not record the hard time limit of job %s", job_id)
 
 
-def run_job(job_id: str, kind: str, job_timeout: float, request_id: str | None) -> None:
+def run_job(task: Task, job_id: str, kind: str, job_timeout: float, request_id: str | None) -> None:
     """The body of the generic task (in a worker process's main thread).
 
     If the job's bookkeeping fails (the store or Redis unreachable), the message goes back to
     the queue (``Reject``), a moment later: acknowledging it would leave the job ``running``
     with nobody to finish it.
     """
+    delivery = task.request.delivery_info or {}
     try:
-        _run_job(job_id, kind, job_timeout, request_id)
+        _run_job(job_id, kind, job_timeout, request_id, bool(delivery.get("redelivered")))
     except Exception as exc:
         log.exception("job %s could not be recorded; its message goes back to the queue", job_id)
         time.sleep(_RETRY_PAUSE)
         raise Reject(f"{type(exc).__name__}: {exc}", requeue=True) from exc
 
 
-def _run_job(job_id: str, kind: str, job_timeout: float, request_id: str | None) -> None:
+def _run_job(
+    job_id: str, kind: str, job_timeout: float, request_id: str | None, redelivered: bool
+) -> None:
     rt = runtime()
     try:
-        taken = _take(rt, job_id)
+        taken = _take(rt, job_id, redelivered)
     except JobNotFound:
         log.error("job %s of a delivered message is not in the store; dropped", job_id)
         return
@@ -178,17 +184,23 @@ def _run_job(job_id: str, kind: str, job_timeout: float, request_id: str | None)
     rt.finished(job_id, outcome)
 
 
-def _take(rt: WorkerRuntime, job_id: str) -> Job | None:
-    """Record the start of this delivery's attempt and return the job as started; None when
-    there is nothing to run.
+def _take(rt: WorkerRuntime, job_id: str, redelivered: bool) -> Job | None:
+    """Start this delivery's attempt and return the job as started; None when there is
+    nothing to run.
 
-    The usual delivery finds the job ``queued``: one compare-and-set write, which returns the
-    row (payload included), and no read. Only when that write is refused is the job read.
+    The usual delivery, a first one, reads the job ``queued`` and holds its start back. A
+    redelivery writes its start at once (a compare-and-set that returns the row, payload
+    included), and reads the job only when that write is refused.
     """
-    started = rt.started(job_id)
-    if started is not None:
-        return started
-    job = rt.store.get(job_id)
+    if redelivered:
+        started = rt.started(job_id)
+        if started is not None:
+            return started
+        job = rt.store.get(job_id)
+    else:
+        job = rt.store.get(job_id)
+        if job.status is JobStatus.QUEUED:
+            return rt.hold_start(job)
     if job.status is not JobStatus.RUNNING:
         return None  # final: cancelled before it started, or done by an earlier delivery
     if job.attempts >= rt.setup.max_attempts:
@@ -210,7 +222,7 @@ def install(app: Celery, setup: WorkerSetup) -> None:
     """Register the generic task and the worker-process hooks on ``app`` (worker side only)."""
     global _setup
     _setup = setup
-    app.task(name=TASK_NAME, base=JobTask, bind=False)(run_job)
+    app.task(name=TASK_NAME, base=JobTask, bind=True)(run_job)
     signals.worker_process_init.connect(_warm_up, weak=False)
     signals.worker_process_shutdown.connect(_shut_down, weak=False)
 

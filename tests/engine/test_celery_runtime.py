@@ -1,0 +1,144 @@
+"""A Celery pool process's bookkeeping (``WorkerRuntime``), in this process, on a real SQLite store
+and the real Redis: a first delivery's start is held back, then written with the outcome in one
+transaction, or alone once 0.1 s have passed or the job reports progress; the bus carries
+``running`` then the outcome either way."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+
+from riskreport.engine.backends.celery.runtime import WorkerRuntime, WorkerSetup
+from riskreport.engine.events.job_json import loads_job
+from riskreport.engine.jobs import Job, JobStatus, Progress, utcnow
+from riskreport.engine.outcome import Outcome
+from riskreport.engine.runners.throttle import INTERVAL
+from riskreport.storage.blocking import BlockingSqlJobStore
+from riskreport.storage.sql import SqlJobStore
+from tests.engine.celery_support import REDIS_URL, require_redis
+
+pytestmark = [pytest.mark.anyio, pytest.mark.redis, pytest.mark.timeout(30)]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@dataclass
+class Pool:
+    store: SqlJobStore  # the API process's view of the store
+    runtime: WorkerRuntime
+    channel: str
+
+
+@pytest.fixture
+async def pool(tmp_path: Path) -> AsyncIterator[Pool]:
+    require_redis()
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    store = SqlJobStore(url)
+    await store.open()
+    channel = f"rr-test-{uuid.uuid4().hex[:10]}:events"
+    setup = WorkerSetup(lambda: BlockingSqlJobStore(url), [], REDIS_URL, channel)
+    runtime = WorkerRuntime(setup)
+    try:
+        yield Pool(store, runtime, channel)
+    finally:
+        runtime.close()
+        await store.close()
+
+
+@contextmanager
+def heard(channel: str) -> Iterator[list[tuple[str, JobStatus | None]]]:
+    """The changes published on ``channel`` meanwhile: (job id, status or None for progress)."""
+    client = redis.Redis.from_url(REDIS_URL)
+    pubsub = client.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+    pubsub.subscribe(channel)
+    pubsub.get_message(timeout=1.0)  # the subscription's confirmation
+    changes: list[tuple[str, JobStatus | None]] = []
+    try:
+        yield changes
+    finally:
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            message = pubsub.get_message(timeout=0.1)
+            if message is None:
+                continue
+            _origin, job_id, body = message["data"].split(b"\n", 2)
+            changes.append((job_id.decode(), loads_job(body).status if body else None))
+        pubsub.close()
+        client.close()
+
+
+async def queued(pool: Pool) -> Job:
+    job = Job(uuid.uuid4().hex, "report", {"site": "Busan"})
+    await pool.store.create(job)
+    return job
+
+
+async def test_a_short_job_is_written_once_with_its_start_and_heard_in_order(pool: Pool) -> None:
+    job = await queued(pool)
+    with heard(pool.channel) as changes:
+        started = pool.runtime.hold_start(pool.runtime.store.get(job.id))
+        assert (started.status, started.attempts) == (JobStatus.RUNNING, 1)
+        # Nothing is written yet: the job is only read.
+        assert (await pool.store.get(job.id)).status is JobStatus.QUEUED
+        done = pool.runtime.finished(job.id, Outcome.of({"ok": 1}))
+    assert done is not None
+    stored = await pool.store.get(job.id)
+    assert (stored.status, stored.attempts, stored.result) == (JobStatus.SUCCEEDED, 1, {"ok": 1})
+    assert stored.started_at is not None
+    assert stored.started_at == started.started_at
+    assert stored.finished_at is not None
+    assert stored.finished_at >= stored.started_at
+    assert changes == [(job.id, JobStatus.RUNNING), (job.id, JobStatus.SUCCEEDED)]
+
+
+async def test_a_longer_job_has_its_start_written_once_the_interval_has_passed(
+    pool: Pool,
+) -> None:
+    job = await queued(pool)
+    with heard(pool.channel) as changes:
+        pool.runtime.hold_start(pool.runtime.store.get(job.id))
+        deadline = time.monotonic() + 5 * INTERVAL + 2.0
+        while (await pool.store.get(job.id)).status is JobStatus.QUEUED:
+            assert time.monotonic() < deadline, "the held start was never written"
+            await asyncio.sleep(0.01)
+        assert (await pool.store.get(job.id)).status is JobStatus.RUNNING
+        pool.runtime.finished(job.id, Outcome.of({"ok": 1}))
+    assert (await pool.store.get(job.id)).status is JobStatus.SUCCEEDED
+    assert changes == [(job.id, JobStatus.RUNNING), (job.id, JobStatus.SUCCEEDED)]
+
+
+async def test_progress_writes_the_held_start_first(pool: Pool) -> None:
+    job = await queued(pool)
+    with heard(pool.channel) as changes:
+        pool.runtime.hold_start(pool.runtime.store.get(job.id))
+        pool.runtime.report(job.id, Progress(0.5, "hazards"))
+        # Written in the job's thread, before the report: no wait for the interval.
+        stored = await pool.store.get(job.id)
+        assert stored.status is JobStatus.RUNNING
+        assert stored.progress == Progress(0.5, "hazards")
+        pool.runtime.finished(job.id, Outcome.of({"ok": 1}))
+    assert changes == [
+        (job.id, JobStatus.RUNNING),
+        (job.id, None),
+        (job.id, JobStatus.SUCCEEDED),
+    ]
+
+
+async def test_a_job_cancelled_while_its_start_is_held_stays_cancelled(pool: Pool) -> None:
+    job = await queued(pool)
+    pool.runtime.hold_start(pool.runtime.store.get(job.id))
+    await pool.store.transition(job.id, JobStatus.CANCELLED, at=utcnow())
+    assert pool.runtime.finished(job.id, Outcome.of({"ok": 1})) is None
+    stored = await pool.store.get(job.id)
+    assert (stored.status, stored.result) == (JobStatus.CANCELLED, None)
