@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy.exc import StatementError
 
 from riskreport.engine.errors import IllegalTransition, JobNotFound
-from riskreport.engine.jobs import Artifact, Job, JobStatus, Progress
+from riskreport.engine.jobs import Artifact, Job, JobError, JobStatus, Progress
 from riskreport.storage.blocking import BlockingSqlJobStore
 from riskreport.storage.sql import SqlJobStore
 from tests.storage.conftest import drop_tables, open_postgres
@@ -222,3 +222,27 @@ async def test_a_read_does_not_wait_for_another_process_writing_on_sqlite(
         writer.close()
         blocking.close()
         await shared.close()
+
+
+async def test_a_failure_written_with_its_start_keeps_the_start_progress_and_artifacts(
+    stores: Stores,
+) -> None:
+    job = await queued(stores)
+    running, failed = stores.blocking.start_and_finish(
+        job.id,
+        started_at=T0,
+        start_progress=STARTED,
+        new=JobStatus.FAILED,
+        at=T1,
+        error=JobError("error", "the job failed"),
+        artifacts=[Artifact("log.txt", "text/plain", b"trace")],
+    )
+    assert (running.status, running.error, running.finished_at) == (JobStatus.RUNNING, None, None)
+    stored = await stores.shared.get(job.id)
+    assert stored == failed
+    assert (stored.status, stored.progress, stored.error) == (
+        JobStatus.FAILED,
+        STARTED,
+        JobError("error", "the job failed"),
+    )
+    assert (await stores.shared.get_artifact(job.id, "log.txt")).data == b"trace"

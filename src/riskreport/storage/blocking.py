@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 from riskreport.engine.jobs import JSON, Artifact, Job, JobError, JobStatus, Progress
 from riskreport.storage.database_url import is_sqlite, store_url
 from riskreport.storage.group_commit import RowWrite
-from riskreport.storage.job_writes import JobWrites, read_job, restart_job
+from riskreport.storage.job_writes import JobWrites, read_job, restart_job, start_and_finish
 from riskreport.storage.postgres import postgres_engines
 from riskreport.storage.sql import dump_json
 from riskreport.storage.sqlite import sqlite_engines
@@ -114,24 +114,19 @@ class BlockingSqlJobStore:
         progress: Progress | None = None,
         artifacts: Iterable[Artifact] = (),
     ) -> tuple[Job, Job]:
-        start = self._writes.transition(
-            job_id, JobStatus.RUNNING, at=started_at, progress=start_progress
-        )
-        end = self._writes.transition(
-            job_id,
-            new,
+        both = partial(
+            start_and_finish,
+            statements=self._statements,
+            job_id=job_id,
+            started_at=started_at,
+            start_progress=start_progress,
+            new=new,
             at=at,
             error=error,
             result=result,
             progress=progress,
             artifacts=artifacts,
         )
-
-        def both(conn: Connection) -> tuple[Job, Job]:
-            # A refused start raises before anything is written; the transaction then rolls
-            # back empty.
-            return _written(conn, start), _written(conn, end)
-
         return self._writer.run(both)
 
     def set_progress(self, job_id: str, progress: Progress) -> None:

@@ -157,13 +157,7 @@ class JobWrites:
             values["started_at"] = at
         if new.is_final:
             values["finished_at"] = at
-        if error is not None:
-            values["error"] = error_json(error)
-        if result is not None:
-            # Text encoded where the job ran goes to the column as it is (sql.dump_json).
-            values["result"] = result if isinstance(result, EncodedJSON) else dict(result)
-        if progress is not None:
-            values["progress"] = progress_json(progress)
+        values |= _changes(error, result, progress)
         key = (new, tuple(values))
         kind = self._transitions.get(key)
         if kind is None:
@@ -203,6 +197,65 @@ def restart_job(
         read_job(conn, statements, job_id)  # JobNotFound; else it moved on
         return None
     return job_from_row(row)
+
+
+def start_and_finish(
+    conn: Connection,
+    statements: Statements,
+    job_id: str,
+    *,
+    started_at: datetime,
+    start_progress: Progress,
+    new: JobStatus,
+    at: datetime,
+    error: JobError | None = None,
+    result: JSON | None = None,
+    progress: Progress | None = None,
+    artifacts: Iterable[Artifact] = (),
+) -> tuple[Job, Job]:
+    """Move the ``queued`` job ``job_id`` through ``running`` (at ``started_at``) to the final
+    state ``new`` (at ``at``) in one statement: the job as it was running and as it ended.
+    ``IllegalTransition`` or ``JobNotFound``, having written nothing, when it was not queued.
+
+    The row goes from ``queued`` to ``new`` at once, as a transaction holding both transitions
+    would leave it, and nobody can see the state between them: the job "as running" is what the
+    first of them would have returned.
+    """
+    require_aware(started_at)
+    require_aware(at)
+    if not new.is_final:
+        raise ValueError(f"{new.value} is not a final state")
+    values: dict[str, Any] = {"started_at": started_at, "finished_at": at}
+    # A job that failed keeps the progress it was started with, as after two transitions.
+    values |= _changes(error, result, progress or start_progress)
+    update = statements.start_and_finish(new, tuple(values))
+    params = {"job_id": job_id} | {f"{NEW}{column}": value for column, value in values.items()}
+    row = conn.execute(update, params).first()
+    if row is None:
+        raise _refusal(job_id, _statuses(conn, statements, [job_id]).get(job_id), JobStatus.RUNNING)
+    rows = [artifact_row(job_id, artifact) for artifact in artifacts]
+    if rows:
+        conn.execute(statements.insert_artifacts, rows)
+    done = job_from_row(row, result=result)
+    running = done.evolve(
+        status=JobStatus.RUNNING, finished_at=None, error=None, result=None, progress=start_progress
+    )
+    return running, done
+
+
+def _changes(
+    error: JobError | None, result: JSON | None, progress: Progress | None
+) -> dict[str, Any]:
+    """The columns a transition sets besides its times."""
+    values: dict[str, Any] = {}
+    if error is not None:
+        values["error"] = error_json(error)
+    if result is not None:
+        # Text encoded where the job ran goes to the column as it is (sql.dump_json).
+        values["result"] = result if isinstance(result, EncodedJSON) else dict(result)
+    if progress is not None:
+        values["progress"] = progress_json(progress)
+    return values
 
 
 def _statuses(conn: Connection, statements: Statements, job_ids: list[str]) -> dict[str, str]:

@@ -96,6 +96,7 @@ class Statements:
             )
         )
         self._built: dict[tuple[JobStatus | None, tuple[str, ...], int], Update] = {}
+        self._finished_at_once: dict[tuple[JobStatus, tuple[str, ...]], Update] = {}
 
     def transition(self, new: JobStatus, columns: tuple[str, ...], *, count: int) -> Update:
         """``UPDATE`` ``count`` jobs to ``new`` from a state that may move there, setting
@@ -120,6 +121,31 @@ class Statements:
                 .returning(*returned)
             )
             self._built[key] = statement
+        return statement
+
+    def start_and_finish(self, new: JobStatus, columns: tuple[str, ...]) -> Update:
+        """``UPDATE`` the ``queued`` job ``job_id`` straight to the final state ``new``: started
+        (one more attempt) and finished in one compare-and-set, setting ``columns`` (among them
+        ``started_at`` and ``finished_at``) from the parameters ``new_<column>``; returns the row,
+        without the result when it sets it (as :meth:`transition`)."""
+        key = (new, columns)
+        statement = self._finished_at_once.get(key)
+        if statement is None:
+            jobs = self._tables.jobs
+            values: dict[str, Any] = {column: bindparam(f"{NEW}{column}") for column in columns}
+            values["status"] = new.value
+            values["attempts"] = jobs.c.attempts + 1
+            returned = [c for c in jobs.c if not (c.name == "result" and "result" in columns)]
+            statement = (
+                update(jobs)
+                .where(
+                    jobs.c.id == bindparam("job_id"),
+                    jobs.c.status == JobStatus.QUEUED.value,
+                )
+                .values(values)
+                .returning(*returned)
+            )
+            self._finished_at_once[key] = statement
         return statement
 
     def _status_in(self, states: Sequence[str]) -> ColumnElement[bool]:
