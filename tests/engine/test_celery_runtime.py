@@ -142,3 +142,22 @@ async def test_a_job_cancelled_while_its_start_is_held_stays_cancelled(pool: Poo
     assert pool.runtime.finished(job.id, Outcome.of({"ok": 1})) is None
     stored = await pool.store.get(job.id)
     assert (stored.status, stored.result) == (JobStatus.CANCELLED, None)
+
+
+async def test_after_a_stream_of_short_jobs_a_longer_one_still_has_its_start_written(
+    pool: Pool,
+) -> None:
+    # The flusher's one call serves the short jobs; the longer job's start is still written
+    # once its own 0.1 s have passed.
+    for _ in range(5):
+        short = await queued(pool)
+        pool.runtime.hold_start(pool.runtime.store.get(short.id))
+        pool.runtime.finished(short.id, Outcome.of({"ok": 1}))
+    job = await queued(pool)
+    pool.runtime.hold_start(pool.runtime.store.get(job.id))
+    deadline = time.monotonic() + 5 * INTERVAL + 2.0
+    while (await pool.store.get(job.id)).status is JobStatus.QUEUED:
+        assert time.monotonic() < deadline, "the held start was never written"
+        await asyncio.sleep(0.01)
+    pool.runtime.finished(job.id, Outcome.of({"ok": 1}))
+    assert (await pool.store.get(job.id)).status is JobStatus.SUCCEEDED
