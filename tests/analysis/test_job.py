@@ -142,20 +142,14 @@ class CountingChecks(Context):
         super().check()
 
 
-def test_hazard_progress_is_reported_now_and_then_and_checked_at_every_step(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def hazard_reports(every: float) -> tuple[int, int]:
-        monkeypatch.setattr(job, "PROGRESS_EVERY", every)
-        ctx = CountingChecks()
-        run_report(payload(), ctx)
-        return sum(stage == "hazards" for _, stage in ctx.progress), ctx.checks
-
-    each, checks_each = hazard_reports(0.0)
-    seldom, checks_seldom = hazard_reports(3600.0)
-    assert each > 10  # the stage, then every step of the pipeline (its hazards among them)
-    assert seldom == 1  # the stage only: the steps came too quickly to be worth a report
-    assert checks_seldom == checks_each > 10  # cancellation is checked at every step all the same
+def test_hazard_progress_is_reported_and_checked_at_every_step() -> None:
+    # The job reports every step; the runners thin what reaches the store
+    # (tests/engine/test_throttle.py and the backend contract's burst test).
+    ctx = CountingChecks()
+    run_report(payload(), ctx)
+    reports = sum(stage == "hazards" for _, stage in ctx.progress)
+    assert reports > 10  # the stage, then every step of the pipeline (its hazards among them)
+    assert ctx.checks >= reports - 1 > 10  # cancellation is checked at every step
 
 
 def test_an_invalid_request_fails_at_the_inputs_stage() -> None:
