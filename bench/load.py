@@ -186,6 +186,8 @@ def replace_section(section: str, begin: str, end: str, doc: Path) -> None:
     The benchmarks share one document; each replaces only its own section.
     """
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
+    # The marker's own line ends the section, so what follows it stays on a line of its own.
+    section = section if section.endswith("\n") else section + "\n"
     pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end) + r"\n?", re.DOTALL)
     if pattern.search(text):
         text = pattern.sub(lambda _: section, text, count=1)
