@@ -33,6 +33,7 @@ FUNCTIONS = (
     "nap",
     "block",
     "spin",
+    "hog",
     "steps",
     "fail",
     "crash",

@@ -6,6 +6,7 @@ which the process runner passes on to its workers).
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import os
@@ -66,6 +67,16 @@ def block(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
     """Sleep ``seconds`` ignoring cancel and deadline: only a kill stops it early."""
     time.sleep(float(payload.get("seconds", 10.0)))
     return {"blocked": True}
+
+
+def hog(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Hold the interpreter in one C call for ``seconds``, from the job's first instant, as a
+    C extension stuck in a loop would: libc's ``sleep`` through ``ctypes.PyDLL``, which keeps
+    the GIL (no other thread of the process runs meanwhile), with the signals that could end it
+    early blocked (no soft time limit gets in). Only a kill stops it."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+    ctypes.PyDLL(None).sleep(int(payload.get("seconds", 5)))
+    return {"hogged": True}
 
 
 def spin(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:

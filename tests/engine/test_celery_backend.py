@@ -176,6 +176,33 @@ async def test_a_job_whose_worker_dies_every_time_fails_with_worker_lost(
         await store.close()
 
 
+async def test_a_job_holding_the_interpreter_past_its_hard_limit_is_recorded_timed_out(
+    workers: Workers, tmp_path: Path
+) -> None:
+    # The job holds the GIL from its first instant, so its pool process never writes its held
+    # start; the hard limit kills the process, and the worker's main process writes the start
+    # and the timeout together instead of leaving the job queued.
+    workers.job_timeout = 0.5
+    process = workers.start(tmp_path, concurrency=1)
+    wait_ready(workers, process)
+    store = await opened(workers)
+    engine = await engine_for(workers, store)
+    try:
+        job = await engine.submit("hog", {"seconds": 6})
+        done = await engine.wait(job.id, timeout=30)
+        assert done.status is JobStatus.TIMED_OUT, (done, workers.log_text())
+        assert done.error is not None
+        assert done.error.code == "timeout"
+        assert done.attempts == 1
+        assert done.started_at is not None
+        assert done.finished_at is not None
+        hard = workers.config.limits.hard
+        assert abs((done.finished_at - done.started_at).total_seconds() - hard) < 1.0
+    finally:
+        await engine.shutdown()
+        await store.close()
+
+
 async def test_jobs_outlive_the_api_process_that_admitted_them(
     workers: Workers, tmp_path: Path
 ) -> None:

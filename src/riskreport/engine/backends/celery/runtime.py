@@ -84,6 +84,37 @@ def record_final(
     return job
 
 
+def record_killed(
+    store: BlockingJobStore,
+    bus: RedisPublisher,
+    job_id: str,
+    outcome: Outcome,
+    *,
+    started_at: datetime,
+) -> Job | None:
+    """Write ``outcome`` for a job whose process was killed (the hard time limit), as
+    :func:`record_final` does; if the job is still ``queued``, its start was held back in the
+    killed process (the job held the interpreter from its start, so the flusher never ran), and
+    its start, at ``started_at``, and outcome are written together. None when the job was final
+    already (a cancel stands)."""
+    done = record_final(store, bus, job_id, outcome)
+    if done is not None:
+        return done
+    try:
+        running, done = store.start_and_finish(
+            job_id,
+            started_at=started_at,
+            start_progress=STARTED,
+            new=outcome.status,
+            at=utcnow(),
+            **final_changes(outcome),
+        )
+    except IllegalTransition:
+        return None
+    bus.publish_all(job_id, [running, done])
+    return done
+
+
 @dataclass(frozen=True, slots=True)
 class HeldStart:
     """The start of a job, not yet written: when it started."""

@@ -32,14 +32,19 @@ import os
 import threading
 import time
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from celery import Celery, Task, signals
 from celery.exceptions import Reject, SoftTimeLimitExceeded, TimeLimitExceeded
 
 from riskreport.engine import context
-from riskreport.engine.backends.celery.app import TASK_NAME
-from riskreport.engine.backends.celery.runtime import WorkerRuntime, WorkerSetup, record_final
+from riskreport.engine.backends.celery.app import TASK_NAME, Limits
+from riskreport.engine.backends.celery.runtime import (
+    WorkerRuntime,
+    WorkerSetup,
+    record_killed,
+)
 from riskreport.engine.context import RunContext, run_function
 from riskreport.engine.errors import JobDeadlineExceeded, JobNotFound
 from riskreport.engine.events.redis_bus import RedisPublisher
@@ -97,16 +102,18 @@ class JobTask(Task):  # type: ignore[misc]
     ) -> None:
         if isinstance(exc, TimeLimitExceeded) and args:
             job_id, _kind, job_timeout = args[0], args[1], float(args[2])
+            # The process was killed this long after the job started.
+            started_at = utcnow() - timedelta(seconds=Limits.for_timeout(job_timeout).hard)
             thread = threading.Thread(
                 target=_record_in_thread,
-                args=(job_id, Outcome.timed_out(job_timeout)),
+                args=(job_id, Outcome.timed_out(job_timeout), started_at),
                 name="riskreport-record-timeout",
                 daemon=True,
             )
             thread.start()
 
 
-def _record_in_thread(job_id: str, outcome: Outcome) -> None:
+def _record_in_thread(job_id: str, outcome: Outcome, started_at: datetime) -> None:
     """Record a final state from the worker's main process, with a store connection and a
     publisher of its own (rare: only a job killed by the hard time limit needs it)."""
     setup = _setup
@@ -116,7 +123,7 @@ def _record_in_thread(job_id: str, outcome: Outcome) -> None:
         store = setup.store_factory()
         bus = RedisPublisher(setup.bus_url, setup.bus_channel)
         try:
-            record_final(store, bus, job_id, outcome)
+            record_killed(store, bus, job_id, outcome, started_at=started_at)
         finally:
             bus.close()
             store.close()
