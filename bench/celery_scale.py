@@ -7,10 +7,12 @@ Run with ``python -m bench.celery_scale`` (Redis at ``RISKREPORT_BROKER_URL``, d
 
 1. throughput of trivial jobs (``return {"ok": 1}``): riskreport's engine with the Celery backend
    (store writes, event bus, waits) against raw Celery ``send_task`` of a task that only counts in
-   Redis, with the same broker, delivery settings and worker concurrency. Both sides send all
-   ``--jobs`` at once and wait for every one (``--in-flight N`` holds riskreport to N jobs
-   submitted and not yet finished, which the raw client never is); ``--rounds`` rounds
-   alternate the two with both workers up, and the ratio is the median of each round's ratio, so
+   Redis, with the same broker, delivery settings and worker concurrency; and, for reference,
+   against raw Celery whose task returns ``{"ok": 1}`` to a Redis result backend, each result
+   waited for (``ResultSet.join``), as riskreport keeps and waits for each job's result. All
+   sides send all ``--jobs`` at once and wait for every one (``--in-flight N`` holds riskreport
+   to N jobs submitted and not yet finished, which the raw client never is); ``--rounds`` rounds
+   alternate them with every worker up, and each ratio is the median of the rounds' ratios, so
    that the load of a shared machine weighs on both sides of it alike (``--throughput-only``
    stops there);
 2. 64 jobs that each wait 1 s on blocking I/O, on 1 worker against 2 workers (16 slots each);
@@ -34,11 +36,13 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+from celery.result import ResultSet
 
-from bench.celery_parts import KINDS, RAW_TASK, raw_app
+from bench.celery_parts import KINDS, RAW_RESULT_TASK, RAW_TASK, raw_app, raw_results_app
 from bench.load import percentile, replace_section
 from bench.servers import ROOT
 from riskreport.engine.backends.celery.app import CeleryConfig
@@ -164,6 +168,25 @@ class RiskreportRate:
         return jobs / (time.perf_counter() - started)
 
 
+class RawResultsRate:
+    """Raw Celery ``send_task`` of the task with a result, then wait for every result."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        os.environ["RISKREPORT_BROKER_URL"] = cluster.broker
+        os.environ["RISKREPORT_CELERY_QUEUE"] = cluster.queue
+        self.app = raw_results_app()
+        self.queue = cluster.queue + "-raw-results"
+
+    def rate(self, jobs: int) -> float:
+        started = time.perf_counter()
+        sent = [self.app.send_task(RAW_RESULT_TASK, queue=self.queue) for _ in range(jobs)]
+        ResultSet(sent, app=self.app).join(timeout=120)
+        return jobs / (time.perf_counter() - started)
+
+    def close(self) -> None:
+        self.app.close()
+
+
 class RawRate:
     """Raw Celery ``send_task`` of the counting task, then wait until all have counted."""
 
@@ -190,36 +213,57 @@ class RawRate:
         self.app.close()
 
 
-async def throughput(
-    cluster: Cluster, store: SqlJobStore, args: argparse.Namespace
-) -> tuple[float, float, float]:
-    """Median rates of raw Celery and of riskreport, and the median of their ratios, over
-    ``args.rounds`` rounds that alternate the two (both workers up, the idle one waiting on
-    Redis), so that a change in the machine's load touches both sides of a ratio alike."""
+@dataclass(frozen=True)
+class Throughput:
+    """Median rates (jobs/s) over the rounds, and the median of each round's ratio of
+    riskreport to raw Celery without and with a result backend."""
+
+    raw: float
+    raw_results: float
+    ours: float
+    ratio: float
+    ratio_results: float
+
+
+async def throughput(cluster: Cluster, store: SqlJobStore, args: argparse.Namespace) -> Throughput:
+    """``args.rounds`` rounds that alternate raw Celery, raw Celery with results and
+    riskreport (every worker up, the idle ones waiting on Redis), so that a change in the
+    machine's load touches both sides of a ratio alike."""
     with (
         cluster.workers("raw", 1, args.concurrency),
+        cluster.workers("raw-results", 1, args.concurrency),
         cluster.workers("riskreport", 1, args.concurrency),
     ):
         raw = RawRate(cluster)
+        raw_results = RawResultsRate(cluster)
         engine = await cluster.engine(store, args.concurrency)
         ours = RiskreportRate(engine, args.in_flight)
         try:
             raw.rate(50)  # warm-up
+            raw_results.rate(50)
             await ours.rate(50)
-            raws, oursl = [], []
+            raws, with_results, oursl = [], [], []
             for round_ in range(1, args.rounds + 1):
                 raws.append(raw.rate(args.jobs))
+                with_results.append(raw_results.rate(args.jobs))
                 oursl.append(await ours.rate(args.jobs))
                 print(
-                    f"round {round_}: raw Celery {raws[-1]:.0f} jobs/s, riskreport "
-                    f"{oursl[-1]:.0f} jobs/s, ratio {oursl[-1] / raws[-1]:.2f}",
+                    f"round {round_}: raw Celery {raws[-1]:.0f} jobs/s, with results "
+                    f"{with_results[-1]:.0f} jobs/s, riskreport {oursl[-1]:.0f} jobs/s, ratio "
+                    f"{oursl[-1] / raws[-1]:.2f} (with results {oursl[-1] / with_results[-1]:.2f})",
                     flush=True,
                 )
         finally:
             raw.close()
+            raw_results.close()
             await engine.shutdown()
-    ratio = statistics.median(o / r for o, r in zip(oursl, raws, strict=True))
-    return statistics.median(raws), statistics.median(oursl), ratio
+    return Throughput(
+        raw=statistics.median(raws),
+        raw_results=statistics.median(with_results),
+        ours=statistics.median(oursl),
+        ratio=statistics.median(o / r for o, r in zip(oursl, raws, strict=True)),
+        ratio_results=statistics.median(o / r for o, r in zip(oursl, with_results, strict=True)),
+    )
 
 
 async def io_makespan(engine: Engine, jobs: int, seconds: float, slots: int) -> float:
@@ -256,8 +300,12 @@ async def latencies(engine: Engine, rate: float, seconds: float) -> list[float]:
 async def main_async(args: argparse.Namespace) -> str:
     load_before = os.getloadavg()
     async with Cluster.opened(args.broker, args.database_url) as (cluster, store):
-        raw, ours, ratio = await throughput(cluster, store, args)
-        print(f"riskreport / raw: {ratio:.2f} x (median of {args.rounds} rounds)", flush=True)
+        rates = await throughput(cluster, store, args)
+        print(
+            f"riskreport / raw: {rates.ratio:.2f} x, / raw with results: "
+            f"{rates.ratio_results:.2f} x (medians of {args.rounds} rounds)",
+            flush=True,
+        )
         if args.throughput_only:
             return ""
         with cluster.workers("riskreport", 1, args.concurrency):
@@ -273,14 +321,12 @@ async def main_async(args: argparse.Namespace) -> str:
                 print(f"64 x 1 s on {count} worker(s): {spans[count]:.2f} s", flush=True)
                 await engine.shutdown()
     load_after = os.getloadavg()
-    return table(args, raw, ours, ratio, spans, lat, load_before, load_after)
+    return table(args, rates, spans, lat, load_before, load_after)
 
 
 def table(
     args: argparse.Namespace,
-    raw: float,
-    ours: float,
-    ratio: float,
+    rates: Throughput,
     spans: dict[int, float],
     lat: list[float],
     load_before: tuple[float, float, float],
@@ -300,11 +346,15 @@ def table(
             "| measurement | result |",
             "|---|---:|",
             f"| raw Celery `send_task` of {args.jobs}, counting task, prefork {args.concurrency} | "
-            f"{raw:.0f} jobs/s |",
+            f"{rates.raw:.0f} jobs/s |",
+            f'| raw Celery, task returning `{{"ok": 1}}` to a Redis result backend, each '
+            f"result waited for | {rates.raw_results:.0f} jobs/s |",
             f"| riskreport, Celery backend, trivial jobs, prefork {args.concurrency}, "
             f"{args.in_flight or 'all'} in flight | "
-            f"{ours:.0f} jobs/s |",
-            f"| riskreport / raw (median of {args.rounds} alternating rounds) | {ratio:.2f} x |",
+            f"{rates.ours:.0f} jobs/s |",
+            f"| riskreport / raw (median of {args.rounds} alternating rounds) | "
+            f"{rates.ratio:.2f} x |",
+            f"| riskreport / raw with results (same rounds) | {rates.ratio_results:.2f} x |",
             f"| 64 jobs of 1 s I/O, 1 worker (16 slots) | {spans[1]:.2f} s (ideal 4) |",
             f"| 64 jobs of 1 s I/O, 2 workers (16 slots each) | {spans[2]:.2f} s (ideal 2) |",
             f"| speed-up 1 -> 2 workers | {spans[1] / spans[2]:.2f} x |",
@@ -316,7 +366,7 @@ def table(
             "A riskreport job costs more than a raw task by design: it is written to the store "
             "when admitted, started and finished, each change is published on the event bus, and "
             "the waiter wakes on it. Target riskreport / raw >= 0.8 x: "
-            + ("met." if ratio >= 0.8 else "not met."),
+            + ("met." if rates.ratio >= 0.8 else "not met."),
             END,
         ]
     )
