@@ -100,6 +100,20 @@ def record_killed(
     done = record_final(store, bus, job_id, outcome)
     if done is not None:
         return done
+    return record_start_and_final(store, bus, job_id, outcome, started_at=started_at)
+
+
+def record_start_and_final(
+    store: BlockingJobStore,
+    bus: RedisPublisher,
+    job_id: str,
+    outcome: Outcome,
+    *,
+    started_at: datetime,
+) -> Job | None:
+    """Write the start (at ``started_at``) of a job still ``queued`` and its ``outcome`` in one
+    statement, then publish both in one round trip; None when the job was no longer queued
+    (cancelled meanwhile, or final already), which stands."""
     try:
         running, done = store.start_and_finish(
             job_id,
@@ -109,7 +123,13 @@ def record_killed(
             at=utcnow(),
             **final_changes(outcome),
         )
-    except IllegalTransition:
+    except IllegalTransition as exc:
+        log.info(
+            "job %s moved on before it was recorded, %s not recorded: %s",
+            job_id,
+            outcome.status,
+            exc,
+        )
         return None
     bus.publish_all(job_id, [running, done])
     return done
@@ -166,24 +186,22 @@ class WorkerRuntime:
         if held is None:
             return
         try:
-            job = self.store.transition(
-                held.job_id, JobStatus.RUNNING, at=held.at, progress=STARTED
-            )
-        except IllegalTransition as exc:
-            # Cancelled since it was read: its outcome will be refused too, and the
-            # cancellation stands.
-            log.info("job %s moved on before its start was written: %s", held.job_id, exc)
-            return
+            started = self.started(held.job_id, at=held.at)
         except BaseException:
             self._held = held
             raise
-        self.bus.publish(job.id, job)
+        if started is None:
+            # Cancelled since it was read: its outcome will be refused too, and the
+            # cancellation stands.
+            log.info("job %s moved on before its start was written", held.job_id)
 
-    def started(self, job_id: str) -> Job | None:
-        """Record the start of ``job_id`` (compare-and-set from ``queued``) and publish it; the
-        job as started, or None when it was not ``queued``."""
+    def started(self, job_id: str, *, at: datetime | None = None) -> Job | None:
+        """Record the start of ``job_id`` (compare-and-set from ``queued``; at ``at``, or now)
+        and publish it; the job as started, or None when it was not ``queued``."""
         try:
-            job = self.store.transition(job_id, JobStatus.RUNNING, at=utcnow(), progress=STARTED)
+            job = self.store.transition(
+                job_id, JobStatus.RUNNING, at=at or utcnow(), progress=STARTED
+            )
         except IllegalTransition:
             return None
         self.running(job)
@@ -216,25 +234,7 @@ class WorkerRuntime:
             self._job_id = None
         if held is None:
             return record_final(self.store, self.bus, job_id, outcome)
-        try:
-            running, done = self.store.start_and_finish(
-                job_id,
-                started_at=held.at,
-                start_progress=STARTED,
-                new=outcome.status,
-                at=utcnow(),
-                **final_changes(outcome),
-            )
-        except IllegalTransition as exc:
-            log.info(
-                "job %s moved on before it was recorded, %s not recorded: %s",
-                job_id,
-                outcome.status,
-                exc,
-            )
-            return None
-        self.bus.publish_all(job_id, [running, done])
-        return done
+        return record_start_and_final(self.store, self.bus, job_id, outcome, started_at=held.at)
 
     def _write_progress(self, progress: Progress) -> None:
         # Called by the throttle (the job's thread, or its flusher thread, under its lock).

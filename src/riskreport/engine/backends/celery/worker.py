@@ -199,15 +199,11 @@ def _take(rt: WorkerRuntime, job_id: str, redelivered: bool) -> Job | None:
     redelivery writes its start at once (a compare-and-set that returns the row, payload
     included), and reads the job only when that write is refused.
     """
-    if redelivered:
-        started = rt.started(job_id)
-        if started is not None:
-            return started
-        job = rt.store.get(job_id)
-    else:
-        job = rt.store.get(job_id)
-        if job.status is JobStatus.QUEUED:
-            return rt.hold_start(job)
+    if redelivered and (started := rt.started(job_id)) is not None:
+        return started
+    job = rt.store.get(job_id)
+    if job.status is JobStatus.QUEUED and not redelivered:
+        return rt.hold_start(job)
     if job.status is not JobStatus.RUNNING:
         return None  # final: cancelled before it started, or done by an earlier delivery
     if job.attempts >= rt.setup.max_attempts:
