@@ -409,7 +409,7 @@ async def test_a_broken_listener_does_not_break_jobs(make: Make) -> None:
 
 
 async def test_warm_up_runs_before_ready(make: Make, tmp_path: Path) -> None:
-    not_on_celery(make, "warm-up runs in the worker processes (test_celery_worker.py)")
+    not_on_celery(make, "warm-up runs in the worker processes (test_celery_backend.py)")
     marker = tmp_path / "prepared.txt"
     harness = await make(
         concurrency=2,
@@ -431,7 +431,7 @@ async def test_warm_up_runs_before_ready(make: Make, tmp_path: Path) -> None:
 
 
 async def test_a_failed_warm_up_fails_start(make: Make) -> None:
-    not_on_celery(make, "warm-up runs in the worker processes (test_celery_worker.py)")
+    not_on_celery(make, "warm-up runs in the worker processes (test_celery_backend.py)")
     harness = await make(
         initializer=Initializer("tests.engine.jobfuncs:prepare_fails"), start=False
     )

@@ -5,7 +5,10 @@
 - a job whose worker process dies on every attempt fails with ``worker_lost`` at the limit;
 - jobs outlive the API process that admitted them;
 - each worker process warms up once, before its first job;
-- jobs submitted together leave in one publish batch, and each runs once.
+- jobs submitted together leave in one publish batch, and each runs once;
+- a job cancelled while no worker was up to hear the revoke stops at its first check, and stays
+  cancelled; a message delivered twice has its job run to its end once; a message without the
+  payload (from an older API process) still runs.
 
 The contract every backend keeps is in test_backend_contract.py (``[celery]`` cases).
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,6 +25,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from riskreport.engine.backends.celery.app import TASK_NAME, celery_app
 from riskreport.engine.backends.celery.backend import CeleryBackend
 from riskreport.engine.engine import Engine
 from riskreport.engine.jobs import Job, JobStatus
@@ -312,3 +317,80 @@ async def test_a_batch_that_fails_to_send_goes_one_message_at_a_time(
         jobs = await asyncio.gather(*(engine.submit("echo", {"value": i}) for i in range(4)))
         await each_echoed_once(engine, jobs)
         assert "sending them one by one" in caplog.text  # the batch did fail
+
+
+async def test_a_job_cancelled_while_no_worker_was_up_is_stopped_and_stays_cancelled(
+    workers: Workers, tmp_path: Path
+) -> None:
+    store = await opened(workers)
+    engine = await engine_for(workers, store)
+    try:
+        job = await engine.submit("nap", {"seconds": 30.0})
+        cancelled = await engine.cancel(job.id)  # its revoke reaches no worker: none is up
+        process = workers.start(tmp_path, concurrency=1)
+        wait_ready(workers, process)
+
+        async def stood_down() -> bool:
+            return f"job {job.id}: its delivery stood down; cancelled not" in workers.log_text()
+
+        # The nap saw its cancel token at a check (its outcome is "cancelled"), long before
+        # its 30 s, and nothing of it was written.
+        await until(stood_down, within=20)
+        assert await store.get(job.id) == cancelled
+    finally:
+        await engine.shutdown()
+        await store.close()
+
+
+async def test_a_message_delivered_twice_has_its_job_run_to_its_end_once(
+    celery_workers: Workers,
+) -> None:
+    async with started_engine(celery_workers) as (engine, _):
+        job = await engine.submit("nap", {"seconds": 1.0})
+        await wait_running(engine, job.id, within=20)
+        # The same message again, as kombu's one-by-one resend of a batch that partly reached
+        # Redis sends it: the second worker slot takes it while the first runs the job.
+        app = celery_app(celery_workers.config)
+        try:
+            app.send_task(
+                TASK_NAME,
+                args=[job.id, job.kind, 5.0, None, dict(job.payload)],
+                task_id=job.id,
+                queue=celery_workers.queue,
+            )
+        finally:
+            app.close()
+        done = await engine.wait(job.id, timeout=30)
+        assert (done.status, done.attempts) == (JobStatus.SUCCEEDED, 1)
+
+        async def stood_down() -> bool:
+            said = f"job {job.id}: its delivery stood down; cancelled not"
+            return said in celery_workers.log_text()
+
+        # The second delivery saw the job running and stopped its run of it.
+        await until(stood_down, within=20)
+        assert (await engine.get(job.id)) == done
+
+
+async def test_a_message_without_the_payload_still_runs(celery_workers: Workers) -> None:
+    # An API process older than the payload in the message sent only id, kind, timeout and
+    # request id: the worker reads the job.
+    store = await opened(celery_workers)
+    job = Job(uuid.uuid4().hex, "echo", {"value": 7})
+    await store.create(job)
+    app = celery_app(celery_workers.config)
+    try:
+        old_args = [job.id, job.kind, 5.0, None]
+        app.send_task(TASK_NAME, args=old_args, task_id=job.id, queue=celery_workers.queue)
+
+        async def final() -> bool:
+            return (await store.get(job.id)).status.is_final
+
+        await until(final, within=20, every=0.05)
+        done = await store.get(job.id)
+        assert done.status is JobStatus.SUCCEEDED, celery_workers.log_text()
+        assert done.result is not None
+        assert (done.result["echo"], done.attempts) == (7, 1)
+    finally:
+        app.close()
+        await store.close()

@@ -1,7 +1,8 @@
 """A Celery pool process's bookkeeping (``WorkerRuntime``), in this process, on a real SQLite store
 and the real Redis: a first delivery's start is held back, then written with the outcome in one
 transaction, or alone once 0.1 s have passed or the job reports progress; the bus carries
-``running`` then the outcome either way."""
+``running`` then the outcome either way. A delivery whose held start is refused (the job was
+cancelled, or another delivery runs it) stops its job and writes nothing."""
 
 from __future__ import annotations
 
@@ -79,21 +80,35 @@ def heard(channel: str) -> Iterator[list[tuple[str, JobStatus | None]]]:
 
 
 async def queued(pool: Pool) -> Job:
-    job = Job(uuid.uuid4().hex, "report", {"site": "Busan"})
+    job = Job(uuid.uuid4().hex, "report", {"site": "Busan"}, owner="lender")
     await pool.store.create(job)
     return job
+
+
+def delivered(job: Job) -> Job:
+    """The job as a first delivery knows it: what its message carries."""
+    return Job(job.id, job.kind, job.payload)
+
+
+async def stood_down(runtime: WorkerRuntime) -> None:
+    """Wait until the runtime's held start was refused and its job told to stop."""
+    deadline = time.monotonic() + 5 * INTERVAL + 2.0
+    while not runtime.stop.is_set():
+        assert time.monotonic() < deadline, "the delivery never stood down"
+        await asyncio.sleep(0.01)
 
 
 async def test_a_short_job_is_written_once_with_its_start_and_heard_in_order(pool: Pool) -> None:
     job = await queued(pool)
     with heard(pool.channel) as changes:
-        started = pool.runtime.hold_start(pool.runtime.store.get(job.id))
-        assert (started.status, started.attempts) == (JobStatus.RUNNING, 1)
-        # Nothing is written yet: the job is only read.
+        started = pool.runtime.hold_start(delivered(job))
+        assert (started.status, started.payload) == (JobStatus.RUNNING, {"site": "Busan"})
+        # Nothing is written yet.
         assert (await pool.store.get(job.id)).status is JobStatus.QUEUED
         done = pool.runtime.finished(job.id, Outcome.of({"ok": 1}))
-    assert done is not None
     stored = await pool.store.get(job.id)
+    # What the message did not carry (creation time, owner, attempts) came from the row.
+    assert done == stored
     assert (stored.status, stored.attempts, stored.result) == (JobStatus.SUCCEEDED, 1, {"ok": 1})
     assert stored.started_at is not None
     assert stored.started_at == started.started_at
@@ -107,7 +122,7 @@ async def test_a_longer_job_has_its_start_written_once_the_interval_has_passed(
 ) -> None:
     job = await queued(pool)
     with heard(pool.channel) as changes:
-        pool.runtime.hold_start(pool.runtime.store.get(job.id))
+        pool.runtime.hold_start(delivered(job))
         deadline = time.monotonic() + 5 * INTERVAL + 2.0
         while (await pool.store.get(job.id)).status is JobStatus.QUEUED:
             assert time.monotonic() < deadline, "the held start was never written"
@@ -121,7 +136,7 @@ async def test_a_longer_job_has_its_start_written_once_the_interval_has_passed(
 async def test_progress_writes_the_held_start_first(pool: Pool) -> None:
     job = await queued(pool)
     with heard(pool.channel) as changes:
-        pool.runtime.hold_start(pool.runtime.store.get(job.id))
+        pool.runtime.hold_start(delivered(job))
         pool.runtime.report(job.id, Progress(0.5, "hazards"))
         # Written in the job's thread, before the report: no wait for the interval.
         stored = await pool.store.get(job.id)
@@ -137,7 +152,7 @@ async def test_progress_writes_the_held_start_first(pool: Pool) -> None:
 
 async def test_a_job_cancelled_while_its_start_is_held_stays_cancelled(pool: Pool) -> None:
     job = await queued(pool)
-    pool.runtime.hold_start(pool.runtime.store.get(job.id))
+    pool.runtime.hold_start(delivered(job))
     await pool.store.transition(job.id, JobStatus.CANCELLED, at=utcnow())
     assert pool.runtime.finished(job.id, Outcome.of({"ok": 1})) is None
     stored = await pool.store.get(job.id)
@@ -151,13 +166,65 @@ async def test_after_a_stream_of_short_jobs_a_longer_one_still_has_its_start_wri
     # once its own 0.1 s have passed.
     for _ in range(5):
         short = await queued(pool)
-        pool.runtime.hold_start(pool.runtime.store.get(short.id))
+        pool.runtime.hold_start(delivered(short))
         pool.runtime.finished(short.id, Outcome.of({"ok": 1}))
     job = await queued(pool)
-    pool.runtime.hold_start(pool.runtime.store.get(job.id))
+    pool.runtime.hold_start(delivered(job))
     deadline = time.monotonic() + 5 * INTERVAL + 2.0
     while (await pool.store.get(job.id)).status is JobStatus.QUEUED:
         assert time.monotonic() < deadline, "the held start was never written"
         await asyncio.sleep(0.01)
     pool.runtime.finished(job.id, Outcome.of({"ok": 1}))
     assert (await pool.store.get(job.id)).status is JobStatus.SUCCEEDED
+
+
+async def test_a_job_cancelled_before_its_message_came_is_stopped_and_stays_cancelled(
+    pool: Pool,
+) -> None:
+    # A worker that started after the revoke never heard it: its first delivery runs the job
+    # from its message until the held start's compare-and-set finds it cancelled.
+    job = await queued(pool)
+    cancelled = await pool.store.transition(job.id, JobStatus.CANCELLED, at=utcnow())
+    with heard(pool.channel) as changes:
+        pool.runtime.hold_start(delivered(job))
+        await stood_down(pool.runtime)
+        # Whatever the job still reports or returns is not written.
+        pool.runtime.report(job.id, Progress(0.5, "hazards"))
+        assert pool.runtime.finished(job.id, Outcome.of({"ok": 1})) is None
+    assert await pool.store.get(job.id) == cancelled
+    assert changes == []
+    # The next delivery of this process runs as usual.
+    other = await queued(pool)
+    pool.runtime.hold_start(delivered(other))
+    assert not pool.runtime.stop.is_set()
+    assert pool.runtime.finished(other.id, Outcome.of({"ok": 1})) is not None
+
+
+async def test_another_delivery_of_a_running_job_stands_down(pool: Pool) -> None:
+    # A message delivered twice (a publish batch sent again after part of it reached Redis):
+    # the first delivery runs the job; the second must neither restart nor finish it.
+    job = await queued(pool)
+    running = await pool.store.transition(
+        job.id, JobStatus.RUNNING, at=utcnow(), progress=Progress(0.0, "running")
+    )
+    pool.runtime.hold_start(delivered(job))  # a long run: refused when its start is written
+    await stood_down(pool.runtime)
+    assert pool.runtime.finished(job.id, Outcome.of({"ok": 2})) is None
+    pool.runtime.hold_start(delivered(job))  # a short run: refused with its outcome
+    assert pool.runtime.finished(job.id, Outcome.of({"ok": 3})) is None
+    assert await pool.store.get(job.id) == running
+    # The first delivery's outcome is still recorded.
+    done = await pool.store.transition(job.id, JobStatus.SUCCEEDED, at=utcnow(), result={"ok": 1})
+    assert (done.attempts, done.result) == (1, {"ok": 1})
+
+
+async def test_a_delivered_job_missing_from_the_store_is_dropped(
+    pool: Pool, caplog: pytest.LogCaptureFixture
+) -> None:
+    missing = Job(uuid.uuid4().hex, "report", {})
+    pool.runtime.hold_start(missing)
+    assert pool.runtime.finished(missing.id, Outcome.of({"ok": 1})) is None
+    pool.runtime.hold_start(missing)
+    await stood_down(pool.runtime)
+    assert pool.runtime.finished(missing.id, Outcome.of({"ok": 1})) is None
+    assert f"job {missing.id} of a delivered message is not in the store" in caplog.text

@@ -97,5 +97,5 @@ def test_throttles_of_many_jobs_share_one_flusher_that_sends_what_each_holds() -
         throttle.report(Progress(0.2, "hazards"))  # held, each for its own interval
     for sent in sents:
         assert sent.wait_for(2) == [Progress(0.1, "hazards"), Progress(0.2, "hazards")]
-    flushers = [t for t in threading.enumerate() if t.name == "progress-flusher"]
+    flushers = [t for t in threading.enumerate() if t.name == "riskreport-flusher"]
     assert len(flushers) == 1

@@ -169,9 +169,12 @@ async def test_two_threads_may_write_at_once(stores: Stores) -> None:
 
 
 async def test_a_start_and_its_outcome_are_one_transaction(stores: Stores) -> None:
-    job = await queued(stores)
+    job = Job(uuid.uuid4().hex, "report", {"site": "Busan"}, created_at=T0, owner="lender")
+    await stores.shared.create(job)
+    # As a worker knows the job from its message: what the row holds besides comes back.
+    known = Job(job.id, job.kind, job.payload)
     running, done = stores.blocking.start_and_finish(
-        job.id,
+        known,
         started_at=T0,
         start_progress=STARTED,
         new=JobStatus.SUCCEEDED,
@@ -180,6 +183,7 @@ async def test_a_start_and_its_outcome_are_one_transaction(stores: Stores) -> No
         progress=Progress(1.0, "done"),
     )
     assert (running.status, running.attempts, running.started_at) == (JobStatus.RUNNING, 1, T0)
+    assert (running.created_at, running.owner) == (T0, "lender")
     stored = await stores.shared.get(job.id)
     assert stored == done
     assert (stored.status, stored.attempts, stored.started_at, stored.finished_at) == (
@@ -196,7 +200,7 @@ async def test_a_refused_start_writes_no_outcome(stores: Stores) -> None:
     await stores.shared.transition(job.id, JobStatus.CANCELLED, at=T1)
     with pytest.raises(IllegalTransition):
         stores.blocking.start_and_finish(
-            job.id, started_at=T0, start_progress=STARTED, new=JobStatus.SUCCEEDED, at=T1
+            job, started_at=T0, start_progress=STARTED, new=JobStatus.SUCCEEDED, at=T1
         )
     stored = await stores.shared.get(job.id)
     assert (stored.status, stored.attempts, stored.started_at) == (JobStatus.CANCELLED, 0, None)
@@ -229,7 +233,7 @@ async def test_a_failure_written_with_its_start_keeps_the_start_progress_and_art
 ) -> None:
     job = await queued(stores)
     running, failed = stores.blocking.start_and_finish(
-        job.id,
+        job,
         started_at=T0,
         start_progress=STARTED,
         new=JobStatus.FAILED,

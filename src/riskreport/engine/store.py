@@ -179,7 +179,7 @@ class BlockingJobStore(Protocol):
 
     def start_and_finish(
         self,
-        job_id: str,
+        job: Job,
         *,
         started_at: datetime,
         start_progress: Progress,
@@ -190,10 +190,11 @@ class BlockingJobStore(Protocol):
         progress: Progress | None = None,
         artifacts: Iterable[Artifact] = (),
     ) -> tuple[Job, Job]:
-        """Move a ``queued`` job to ``running`` (at ``started_at``, with ``start_progress``) and
-        on to the final state ``new`` (the other arguments as for :meth:`transition`) in one
-        transaction: the job as each write left it. Raises as :meth:`transition` does, having
-        written nothing, when the start is refused."""
+        """Move the ``queued`` job ``job.id`` to ``running`` (at ``started_at``, with
+        ``start_progress``) and on to the final state ``new`` (the other arguments as for
+        :meth:`transition`) in one transaction: the job as each write left it. ``job`` is the
+        job as the caller knows it: its kind and payload are not read back. Raises as
+        :meth:`transition` does, having written nothing, when the start is refused."""
 
     def set_progress(self, job_id: str, progress: Progress) -> None:
         """As :meth:`JobStore.set_progress`."""

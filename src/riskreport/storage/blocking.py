@@ -16,7 +16,7 @@ Use::
     store = BlockingSqlJobStore("sqlite:///./riskreport.db")   # the schema is migrated already
     store.ping()
     job = store.transition(job_id, JobStatus.RUNNING, at=utcnow(), progress=started)
-    running, done = store.start_and_finish(job_id, started_at=t0, start_progress=started,
+    running, done = store.start_and_finish(job, started_at=t0, start_progress=started,
                                            new=JobStatus.SUCCEEDED, at=t1, result={"ok": 1})
     store.close()
 """
@@ -103,7 +103,7 @@ class BlockingSqlJobStore:
 
     def start_and_finish(
         self,
-        job_id: str,
+        job: Job,
         *,
         started_at: datetime,
         start_progress: Progress,
@@ -117,7 +117,7 @@ class BlockingSqlJobStore:
         both = partial(
             start_and_finish,
             statements=self._statements,
-            job_id=job_id,
+            job=job,
             started_at=started_at,
             start_progress=start_progress,
             new=new,

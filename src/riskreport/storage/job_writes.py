@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -202,7 +202,7 @@ def restart_job(
 def start_and_finish(
     conn: Connection,
     statements: Statements,
-    job_id: str,
+    job: Job,
     *,
     started_at: datetime,
     start_progress: Progress,
@@ -213,13 +213,15 @@ def start_and_finish(
     progress: Progress | None = None,
     artifacts: Iterable[Artifact] = (),
 ) -> tuple[Job, Job]:
-    """Move the ``queued`` job ``job_id`` through ``running`` (at ``started_at``) to the final
+    """Move the ``queued`` job ``job.id`` through ``running`` (at ``started_at``) to the final
     state ``new`` (at ``at``) in one statement: the job as it was running and as it ended.
     ``IllegalTransition`` or ``JobNotFound``, having written nothing, when it was not queued.
 
-    The row goes from ``queued`` to ``new`` at once, as a transaction holding both transitions
-    would leave it, and nobody can see the state between them: the job "as running" is what the
-    first of them would have returned.
+    ``job`` is the job as its worker knows it: its kind and payload are taken as they are (the
+    worker got them with the job's message); its creation time, attempts and owner come back
+    from the row. The row goes from ``queued`` to ``new`` at once, as a transaction holding
+    both transitions would leave it, and nobody can see the state between them: the job "as
+    running" is what the first of them would have returned.
     """
     require_aware(started_at)
     require_aware(at)
@@ -229,16 +231,30 @@ def start_and_finish(
     # A job that failed keeps the progress it was started with, as after two transitions.
     values |= _changes(error, result, progress or start_progress)
     update = statements.start_and_finish(new, tuple(values))
-    params = {"job_id": job_id} | {f"{NEW}{column}": value for column, value in values.items()}
+    params = {"job_id": job.id} | {f"{NEW}{column}": value for column, value in values.items()}
     row = conn.execute(update, params).first()
     if row is None:
-        raise _refusal(job_id, _statuses(conn, statements, [job_id]).get(job_id), JobStatus.RUNNING)
-    rows = [artifact_row(job_id, artifact) for artifact in artifacts]
+        raise _refusal(job.id, _statuses(conn, statements, [job.id]).get(job.id), JobStatus.RUNNING)
+    rows = [artifact_row(job.id, artifact) for artifact in artifacts]
     if rows:
         conn.execute(statements.insert_artifacts, rows)
-    done = job_from_row(row, result=result)
-    running = done.evolve(
-        status=JobStatus.RUNNING, finished_at=None, error=None, result=None, progress=start_progress
+    running = Job(
+        id=job.id,
+        kind=job.kind,
+        payload=job.payload,
+        status=JobStatus.RUNNING,
+        created_at=row.created_at,
+        started_at=started_at.astimezone(UTC),
+        progress=start_progress,
+        attempts=int(row.attempts),
+        owner=row.owner,
+    )
+    done = running.evolve(
+        status=new,
+        finished_at=at.astimezone(UTC),
+        progress=progress or start_progress,
+        error=error,
+        result=result.decoded() if isinstance(result, EncodedJSON) else result,
     )
     return running, done
 

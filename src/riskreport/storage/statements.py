@@ -124,8 +124,9 @@ class Statements:
     def start_and_finish(self, new: JobStatus, columns: tuple[str, ...]) -> Update:
         """``UPDATE`` the ``queued`` job ``job_id`` straight to the final state ``new``: started
         (one more attempt) and finished in one compare-and-set, setting ``columns`` (among them
-        ``started_at`` and ``finished_at``) from the parameters ``new_<column>``; returns the row,
-        without the result when it sets it (as :meth:`transition`)."""
+        ``started_at`` and ``finished_at``) from the parameters ``new_<column>``; returns only
+        the columns its writer cannot know (``created_at``, ``attempts``, ``owner``): it has the
+        rest, and reading back the payload and the times was a quarter of the write's CPU."""
         key = (new, columns)
         statement = self._finished_at_once.get(key)
         if statement is None:
@@ -133,7 +134,6 @@ class Statements:
             values: dict[str, Any] = {column: bindparam(f"{NEW}{column}") for column in columns}
             values["status"] = new.value
             values["attempts"] = jobs.c.attempts + 1
-            returned = self._returned(columns)
             statement = (
                 update(jobs)
                 .where(
@@ -141,15 +141,15 @@ class Statements:
                     jobs.c.status == JobStatus.QUEUED.value,
                 )
                 .values(values)
-                .returning(*returned)
+                .returning(jobs.c.created_at, jobs.c.attempts, jobs.c.owner)
             )
             self._finished_at_once[key] = statement
         return statement
 
     def _returned(self, columns: tuple[str, ...]) -> list[ColumnElement[Any]]:
-        """The columns an update setting ``columns`` returns: all, but the result when it sets
-        it (the writer has it already, and reading back a report of some ten kilobytes would
-        parse it again under the GIL)."""
+        """The columns a transition setting ``columns`` returns: all, but the result when it
+        sets it (the writer has it already, and reading back a report of some ten kilobytes
+        would parse it again under the GIL)."""
         return [c for c in self._tables.jobs.c if not (c.name == "result" and "result" in columns)]
 
     def _status_in(self, states: Sequence[str]) -> ColumnElement[bool]:

@@ -112,7 +112,7 @@ class Flusher:
     def __init__(self) -> None:
         self._changed = threading.Condition()
         self._due: dict[Held, float] = {}
-        self._thread = threading.Thread(target=self._run, name="progress-flusher", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="riskreport-flusher", daemon=True)
         self._thread.start()
 
     def due(self, held: Held, at: float) -> None:

@@ -1,7 +1,8 @@
 """The Celery backend, the API process's side: jobs go to Celery workers through Redis.
 
-``submit`` sends the one generic task (:data:`~.app.TASK_NAME`) with the job's id and kind; the
-job, its progress and its result stay in the store, written by the worker. Messages of jobs
+``submit`` sends the one generic task (:data:`~.app.TASK_NAME`) with the job's id, kind and
+payload (the worker then runs it without reading the store first); the job, its progress and its
+result stay in the store, written by the worker. Messages of jobs
 submitted while others are being sent leave together, in one kombu publish batch (one Redis
 pipeline) from one thread. ``cancel`` revokes the
 task with ``terminate``: a queued message is dropped by every worker, a running job's process is
@@ -180,7 +181,7 @@ class CeleryBackend:
                 f"{self.config.job_timeout:g} s"
             )
         self._mine.add(job.id)
-        args = [job.id, job.kind, job_timeout, context.request_id.get()]
+        args = [job.id, job.kind, job_timeout, context.request_id.get(), dict(job.payload)]
         limits = Limits.for_timeout(job_timeout)  # the engine may give less than the config
         sent: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._outgoing.append(_Outgoing(job.id, args, limits, sent))
@@ -243,6 +244,10 @@ class CeleryBackend:
         self._app.send_task(
             TASK_NAME,
             args=outgoing.args,
+            # What a worker logs of the message: the job, not its payload (a building's
+            # particulars have no place in a log, and Celery's repr of it cost CPU per job).
+            argsrepr=repr(outgoing.args[:2]),
+            kwargsrepr="{}",
             task_id=outgoing.job_id,
             queue=self.config.queue,
             soft_time_limit=outgoing.limits.soft,

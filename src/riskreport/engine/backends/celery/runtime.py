@@ -13,7 +13,14 @@ passed, or together with its outcome, in one transaction, with both changes publ
 round trip, whichever comes first. A short job thus costs one store transaction and one Redis
 round trip instead of two of each, and the stored state is never more than 0.1 s behind, as with
 progress. What every reader sees is unchanged: ``running`` then the outcome on the bus, and a
-row with its ``started_at``, ``finished_at`` and one attempt. A job whose process dies within
+row with its ``started_at``, ``finished_at`` and one attempt.
+
+A first delivery does not read the job: its message carries the payload, and the held start's
+compare-and-set from ``queued`` is the check. Should it be refused (the job was cancelled while
+its message was on the way to a worker that missed the revoke, or another delivery of the same
+message runs it), the delivery stands down: :attr:`WorkerRuntime.stop`, the job's cancel token,
+is set, so the job stops at its next ``ctx.check()``, and nothing it reports or returns is
+written. A job whose process dies within
 its first 0.1 s leaves its row ``queued``; its message comes back marked redelivered, and a
 redelivery writes its start at once (:meth:`WorkerRuntime.started`), so that only that first
 attempt can go uncounted (a job killing its process every time runs ``max_attempts + 1``
@@ -22,7 +29,7 @@ times before it fails with ``worker_lost``).
 Use::
 
     rt = WorkerRuntime(setup)               # once per process (after the fork)
-    job = rt.hold_start(rt.store.get(job_id))  # a first delivery of a queued job
+    job = rt.hold_start(Job(job_id, kind, payload))  # a first delivery, from its message
     job = rt.started(job_id)                # a redelivery: written at once; None if refused
     rt.report(job_id, progress)             # from the job's thread
     rt.finished(job_id, outcome)
@@ -39,7 +46,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from riskreport.engine.errors import IllegalTransition
+from riskreport.engine.errors import IllegalTransition, JobNotFound
 from riskreport.engine.events.redis_bus import RedisPublisher
 from riskreport.engine.jobs import Job, JobStatus, Progress, utcnow
 from riskreport.engine.outcome import Outcome
@@ -80,6 +87,9 @@ def record_final(
     except IllegalTransition as exc:
         log.debug("job %s already final, %s not recorded: %s", job_id, outcome.status, exc)
         return None
+    except JobNotFound:
+        log_not_found(job_id)
+        return None
     bus.publish(job_id, job)
     return job
 
@@ -100,23 +110,27 @@ def record_killed(
     done = record_final(store, bus, job_id, outcome)
     if done is not None:
         return done
-    return record_start_and_final(store, bus, job_id, outcome, started_at=started_at)
+    job = store.get(job_id)
+    if job.status is not JobStatus.QUEUED:
+        return None
+    return record_start_and_final(store, bus, job, outcome, started_at=started_at)
 
 
 def record_start_and_final(
     store: BlockingJobStore,
     bus: RedisPublisher,
-    job_id: str,
+    job: Job,
     outcome: Outcome,
     *,
     started_at: datetime,
 ) -> Job | None:
-    """Write the start (at ``started_at``) of a job still ``queued`` and its ``outcome`` in one
-    statement, then publish both in one round trip; None when the job was no longer queued
-    (cancelled meanwhile, or final already), which stands."""
+    """Write the start (at ``started_at``) of ``job``, still ``queued``, and its ``outcome`` in
+    one statement, then publish both in one round trip; None when the job was no longer queued
+    (cancelled meanwhile, final already, or run by another delivery of its message), which
+    stands."""
     try:
         running, done = store.start_and_finish(
-            job_id,
+            job,
             started_at=started_at,
             start_progress=STARTED,
             new=outcome.status,
@@ -126,20 +140,30 @@ def record_start_and_final(
     except IllegalTransition as exc:
         log.info(
             "job %s moved on before it was recorded, %s not recorded: %s",
-            job_id,
+            job.id,
             outcome.status,
             exc,
         )
         return None
-    bus.publish_all(job_id, [running, done])
+    except JobNotFound:
+        log_not_found(job.id)
+        return None
+    bus.publish_all(job.id, [running, done])
     return done
+
+
+def log_not_found(job_id: str) -> None:
+    # Not an error to retry: the message is dropped (a worker and an API process on different
+    # stores would say this for every job).
+    log.error("job %s of a delivered message is not in the store; dropped", job_id)
 
 
 @dataclass(frozen=True, slots=True)
 class HeldStart:
-    """The start of a job, not yet written: when it started."""
+    """The start of a job, not yet written: the job as its delivery knows it, and when it
+    started."""
 
-    job_id: str
+    job: Job
     at: datetime
 
 
@@ -161,14 +185,21 @@ class WorkerRuntime:
         self._held: HeldStart | None = None
         self._held_lock = threading.Lock()
         self._flusher = flusher()
+        # Set when the running job is not this delivery's to run (its held start was refused):
+        # the job's cancel token, so that it stops at its next check; its outcome is dropped.
+        self.stop = threading.Event()
+        self._stood_down: str | None = None
 
     def hold_start(self, job: Job) -> Job:
-        """Start ``job`` (read ``queued``) with its ``running`` write held back; the job as it
-        will be written."""
+        """Start ``job`` with its ``running`` write held back; the job as it will be written.
+        ``job`` is the queued job as the delivery knows it: only its id, kind and payload are
+        used (its message carries them; the write reads back the rest)."""
         at = utcnow()
         with self._held_lock:
-            self._held = HeldStart(job.id, at)
+            self._held = HeldStart(job, at)
             self._job_id = job.id
+            self._stood_down = None
+            self.stop.clear()
         self._flusher.due(self, time.monotonic() + INTERVAL)
         return job.evolve(
             status=JobStatus.RUNNING, started_at=at, attempts=job.attempts + 1, progress=STARTED
@@ -186,14 +217,25 @@ class WorkerRuntime:
         if held is None:
             return
         try:
-            started = self.started(held.job_id, at=held.at)
+            started = self.started(held.job.id, at=held.at)
+        except JobNotFound:
+            log_not_found(held.job.id)
+            started = None
         except BaseException:
             self._held = held
             raise
         if started is None:
-            # Cancelled since it was read: its outcome will be refused too, and the
-            # cancellation stands.
-            log.info("job %s moved on before its start was written", held.job_id)
+            # Not queued: cancelled while its message was on the way (a worker that started
+            # after the revoke never heard it), or run by another delivery of the same message.
+            # Either way not this delivery's to run or to record: stop it, drop its outcome.
+            log.warning(
+                "job %s was no longer queued when its start was written; this delivery stops "
+                "it and records nothing",
+                held.job.id,
+            )
+            self._job_id = None
+            self._stood_down = held.job.id
+            self.stop.set()
 
     def started(self, job_id: str, *, at: datetime | None = None) -> Job | None:
         """Record the start of ``job_id`` (compare-and-set from ``queued``; at ``at``, or now)
@@ -231,10 +273,17 @@ class WorkerRuntime:
         self._throttle.end()
         with self._held_lock:
             held, self._held = self._held, None
+            stood_down, self._stood_down = self._stood_down == job_id, None
             self._job_id = None
+            self.stop.clear()
+        if stood_down:
+            log.info(
+                "job %s: its delivery stood down; %s not recorded", job_id, outcome.status.value
+            )
+            return None
         if held is None:
             return record_final(self.store, self.bus, job_id, outcome)
-        return record_start_and_final(self.store, self.bus, job_id, outcome, started_at=held.at)
+        return record_start_and_final(self.store, self.bus, held.job, outcome, started_at=held.at)
 
     def _write_progress(self, progress: Progress) -> None:
         # Called by the throttle (the job's thread, or its flusher thread, under its lock).

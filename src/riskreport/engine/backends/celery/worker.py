@@ -6,12 +6,18 @@ through it (write to the store, then publish on the bus) and calls the job funct
 exactly as the local runners do (same ``RunContext``, same
 :func:`~riskreport.engine.context.run_function`, same outcomes).
 
-A first delivery reads the job (on a read connection: no write lock) and, if it is ``queued``,
-runs it with its ``running`` write held back (:meth:`~.runtime.WorkerRuntime.hold_start`): a
-short job is then written once, start and outcome in one transaction. A delivery marked
-redelivered (its message came back after a worker died or stopped) records ``running`` first,
-a compare-and-set from ``queued`` that returns the job, so that its attempt is counted before it
-runs. When the job is not ``queued``, what the delivery reads in the store decides what it does:
+A first delivery takes the job's kind and payload from its message and runs it at once, with its
+``running`` write held back (:meth:`~.runtime.WorkerRuntime.hold_start`): a short job is then
+written once, start and outcome in one compare-and-set from ``queued``, and the store is not
+read at all. If that compare-and-set is refused, the delivery stands down (the job was
+cancelled while its message was on the way, or another delivery of the same message runs it;
+see :mod:`.runtime`). A message without a payload (sent by an older API process) has its job
+read first, and runs only if it is ``queued``.
+
+A delivery marked redelivered (its message came back after a worker died or stopped; the broker
+marks every message it gives back) records ``running`` first, a compare-and-set from ``queued``
+that returns the job, so that its attempt is counted before it runs. When that is refused, what
+the delivery reads in the store decides what it does:
 
 - ``running``: the process that ran it died (killed, OOM, machine lost) and the message came
   back; run it again as attempt ``attempts + 1`` (a compare-and-set, so of two deliveries only
@@ -43,6 +49,7 @@ from riskreport.engine.backends.celery.app import TASK_NAME, Limits
 from riskreport.engine.backends.celery.runtime import (
     WorkerRuntime,
     WorkerSetup,
+    log_not_found,
     record_killed,
 )
 from riskreport.engine.context import RunContext, run_function
@@ -131,16 +138,25 @@ def _record_in_thread(job_id: str, outcome: Outcome, started_at: datetime) -> No
         log.exception("could not record the hard time limit of job %s", job_id)
 
 
-def run_job(task: Task, job_id: str, kind: str, job_timeout: float, request_id: str | None) -> None:
-    """The body of the generic task (in a worker process's main thread).
+def run_job(
+    task: Task,
+    job_id: str,
+    kind: str,
+    job_timeout: float,
+    request_id: str | None,
+    payload: Mapping[str, Any] | None = None,
+) -> None:
+    """The body of the generic task (in a worker process's main thread). ``payload``: the
+    job's, as stored (None in a message from an API process older than this argument).
 
     If the job's bookkeeping fails (the store or Redis unreachable), the message goes back to
     the queue (``Reject``), a moment later: acknowledging it would leave the job ``running``
     with nobody to finish it.
     """
     delivery = task.request.delivery_info or {}
+    redelivered = bool(delivery.get("redelivered"))
     try:
-        _run_job(job_id, kind, job_timeout, request_id, bool(delivery.get("redelivered")))
+        _run_job(job_id, kind, job_timeout, request_id, payload, redelivered)
     except Exception as exc:
         log.exception("job %s could not be recorded; its message goes back to the queue", job_id)
         time.sleep(_RETRY_PAUSE)
@@ -148,13 +164,18 @@ def run_job(task: Task, job_id: str, kind: str, job_timeout: float, request_id: 
 
 
 def _run_job(
-    job_id: str, kind: str, job_timeout: float, request_id: str | None, redelivered: bool
+    job_id: str,
+    kind: str,
+    job_timeout: float,
+    request_id: str | None,
+    payload: Mapping[str, Any] | None,
+    redelivered: bool,
 ) -> None:
     rt = runtime()
     try:
-        taken = _take(rt, job_id, redelivered)
+        taken = _take_again(rt, job_id) if redelivered else _take(rt, job_id, kind, payload)
     except JobNotFound:
-        log.error("job %s of a delivered message is not in the store; dropped", job_id)
+        log_not_found(job_id)
         return
     if taken is None:
         return
@@ -168,7 +189,9 @@ def _run_job(
     ctx = RunContext(
         job_id,
         deadline=time.monotonic() + job_timeout,
-        cancel=None,  # a cancelled job's process is killed (revoke with terminate)
+        # A cancelled job's process is killed (revoke with terminate); this token stops a job
+        # whose delivery stood down (see runtime.WorkerRuntime.stop).
+        cancel=rt.stop,
         sink=lambda progress: rt.report(job_id, progress),
     )
     function = resolve(spec.function)
@@ -191,19 +214,27 @@ def _run_job(
     rt.finished(job_id, outcome)
 
 
-def _take(rt: WorkerRuntime, job_id: str, redelivered: bool) -> Job | None:
-    """Start this delivery's attempt and return the job as started; None when there is
-    nothing to run.
+def _take(
+    rt: WorkerRuntime, job_id: str, kind: str, payload: Mapping[str, Any] | None
+) -> Job | None:
+    """Start a first delivery's attempt, its start held back; the job as started, or None when
+    there is nothing to run (a message without a payload whose job is no longer queued)."""
+    if payload is not None:
+        return rt.hold_start(Job(job_id, kind, payload))
+    job = rt.store.get(job_id)
+    if job.status is not JobStatus.QUEUED:
+        log.info("job %s is %s: its message is dropped", job_id, job.status.value)
+        return None
+    return rt.hold_start(job)
 
-    The usual delivery, a first one, reads the job ``queued`` and holds its start back. A
-    redelivery writes its start at once (a compare-and-set that returns the row, payload
-    included), and reads the job only when that write is refused.
-    """
-    if redelivered and (started := rt.started(job_id)) is not None:
+
+def _take_again(rt: WorkerRuntime, job_id: str) -> Job | None:
+    """Start a redelivery's attempt, written at once (a compare-and-set that returns the row,
+    payload included); the job as started, or None when there is nothing to run. The job is
+    read only when that write is refused."""
+    if (started := rt.started(job_id)) is not None:
         return started
     job = rt.store.get(job_id)
-    if job.status is JobStatus.QUEUED and not redelivered:
-        return rt.hold_start(job)
     if job.status is not JobStatus.RUNNING:
         return None  # final: cancelled before it started, or done by an earlier delivery
     if job.attempts >= rt.setup.max_attempts:
