@@ -16,7 +16,9 @@ Semantics (what makes a job survive any worker's death):
 Use::
 
     app = celery_app(CeleryConfig(broker_url="redis://127.0.0.1:6379/0", job_timeout=60))
-    app.send_task(TASK_NAME, args=[job_id, kind, 60.0, None], task_id=job_id, queue=app_queue)
+    # the job's id, kind, timeout, request id and payload (the worker runs it from these)
+    app.send_task(TASK_NAME, args=[job_id, kind, 60.0, None, payload], task_id=job_id,
+                  queue=app_queue)
 """
 
 from __future__ import annotations
