@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 
 import pytest
@@ -136,3 +137,45 @@ async def test_gil_held_by_another_thread_is_reported(caplog: pytest.LogCaptureF
     assert mon.max_lag > 0.1
     messages = [r.getMessage() for r in lag_records(caplog)]
     assert any("GIL" in m for m in messages), messages
+
+
+def spin_in_python(stop: threading.Event) -> None:
+    # Stands for a warm-up thread between two long C calls (an import, a table's load).
+    while not stop.is_set():
+        pass
+
+
+def report_when_idle(mon: LoopLagMonitor) -> None:
+    time.sleep(0.05)  # the loop thread is back in its selector by then
+    mon._report_stall(0.2)
+
+
+@pytest.mark.anyio
+async def test_a_stall_outside_any_callback_names_the_threads_not_waiting(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING, logger=LOGGER_NAME)
+    stop = threading.Event()
+    spinner = threading.Thread(target=spin_in_python, args=(stop,), name="warm-up")
+    idle = threading.Thread(target=stop.wait, name="idle-waiter")
+    spinner.start()
+    idle.start()
+    mon = LoopLagMonitor(interval=0.01, threshold=0.05)
+    await mon.start()
+    try:
+        # The watchdog's report, made from a thread while the loop thread sits in its selector,
+        # as it does while another thread keeps the GIL. (A real GIL stall cannot be sampled on
+        # cue: the watchdog runs only once the C call holding the GIL has returned, and the loop
+        # thread may take the GIL first; test_gil_held_by_another_thread_is_reported.)
+        await asyncio.to_thread(report_when_idle, mon)
+    finally:
+        stop.set()
+        spinner.join()
+        idle.join()
+        await mon.stop()
+    [message] = [r.getMessage() for r in lag_records(caplog)]
+    assert "waiting for the CPU or for the GIL held by another thread" in message
+    assert "thread 'warm-up', not waiting" in message
+    assert "spin_in_python" in message
+    assert "idle-waiter" not in message
+    assert "riskreport-loop-lag-watchdog" not in message

@@ -11,6 +11,11 @@ production:
   (``sys._current_frames()``) and logs a WARNING on the ``riskreport.loop_lag`` logger with that
   stack, while the offending code is still running. A thread is needed because nothing on a
   blocked loop can run. When the loop runs again, the probe logs the stall's full length.
+* when the loop thread is not in a callback at all (it waits for the GIL, which another thread
+  keeps through a long C call, or for the CPU), the warning adds the stacks of the other threads
+  that are not parked in a known wait: the one that kept the GIL is among them, stopped at its
+  next Python step after that call. The watchdog can sample only once that call has returned,
+  and the loop thread may take the GIL first; the probe then logs the stall without stacks.
 
 Use::
 
@@ -173,6 +178,7 @@ class LoopLagMonitor:
                 "(the loop thread is in the event loop itself, not in a callback: it is waiting "
                 "for the CPU or for the GIL held by another thread)\n"
             )
+            stack += _other_threads(exclude={self._loop_thread_id, threading.get_ident()})
         self._log.warning(
             "event loop blocked for %.0f ms so far (threshold %.0f ms); "
             "stack of the code holding it:\n%s",
@@ -183,7 +189,51 @@ class LoopLagMonitor:
         )
 
 
+# Where a thread's innermost Python frame is when it is parked, not running: (end of the file's
+# path, function). A thread stopped anywhere else may be the one that kept the GIL.
+_WAITS = frozenset(
+    {
+        ("/threading.py", "wait"),
+        ("/threading.py", "_wait_for_tstate_lock"),
+        ("/queue.py", "get"),
+        ("/selectors.py", "select"),
+        ("/concurrent/futures/thread.py", "_worker"),
+        ("/socket.py", "readinto"),
+        ("/socket.py", "accept"),
+        ("/ssl.py", "read"),
+        ("/ssl.py", "recv_into"),
+        ("/multiprocessing/connection.py", "_recv"),
+        ("/multiprocessing/connection.py", "_poll"),
+    }
+)
+# Innermost frames shown of each such thread: enough to name the code, short enough to read.
+_OTHER_DEPTH = 8
+
+
+def _other_threads(*, exclude: set[int | None]) -> str:
+    """The stacks of this process's threads (but ``exclude``) that are not parked in a wait."""
+    names = {thread.ident: thread.name for thread in threading.enumerate()}
+    parts = []
+    for ident, frame in sys._current_frames().items():
+        if ident in exclude or _parked(frame):
+            continue
+        stack = "".join(traceback.format_stack(frame, limit=_OTHER_DEPTH))
+        parts.append(f"thread {names.get(ident, ident)!r}, not waiting:\n{stack}")
+    if not parts:
+        return "(no other thread was running Python code when sampled)\n"
+    return "".join(parts)
+
+
+def _parked(frame: FrameType) -> bool:
+    path, name = _path(frame), frame.f_code.co_name
+    return any(path.endswith(end) and name == function for end, function in _WAITS)
+
+
+def _path(frame: FrameType) -> str:
+    return frame.f_code.co_filename.replace("\\", "/")
+
+
 def _in_loop_machinery(frame: FrameType) -> bool:
     """True when the innermost frame is the event loop's own (selector wait, or a C loop)."""
-    path = frame.f_code.co_filename.replace("\\", "/")
+    path = _path(frame)
     return path.endswith(("/selectors.py", "/asyncio/runners.py", "/asyncio/base_events.py"))
