@@ -6,6 +6,12 @@ else uses, since Redis commands are counted per database with ``MONITOR``; the s
 file in a temporary folder, or ``--database-url``). Counts, unlike wall-clock rates, do not
 depend on how loaded the machine is; CPU seconds per job depend on it less than rates do.
 Nothing is written to the docs.
+
+``--cpu-only`` measures CPU alone, under the throughput benchmark's load: no ``MONITOR`` and no
+counting hooks (each costs CPU of its own), every job sent at once (``--in-flight 0``, as
+``bench.celery_scale``), and Redis's CPU (a local ``redis-server``) and the whole machine's busy
+cores (``/proc/stat``) besides. The per-process table in docs/benchmarks.md comes from
+``python -m bench.celery_costs --cpu-only --jobs 5000 --in-flight 0``.
 """
 
 from __future__ import annotations
@@ -13,9 +19,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sys
 import threading
 import time
 from collections import Counter
+from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
 import redis
@@ -85,14 +94,73 @@ def workers_cpu(pgids: list[int]) -> tuple[float, float]:
     return sum(leader for leader, _ in found), sum(pool for _, pool in found)
 
 
+def redis_server_cpu() -> float | None:
+    """CPU seconds of the local ``redis-server`` (None when none runs here)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != "redis-server":
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        return (int(fields[11]) + int(fields[12])) / TICKS
+    return None
+
+
+def machine_cpu() -> float:
+    """CPU seconds the whole machine spent busy (user, nice, system) since boot."""
+    user, nice, system = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:4]
+    return (int(user) + int(nice) + int(system)) / TICKS
+
+
+@dataclass(frozen=True)
+class Usage:
+    """CPU seconds so far of each part, and the wall clock."""
+
+    api: float
+    consumer: float
+    pool: float
+    redis: float | None
+    machine: float
+    wall: float
+
+    @classmethod
+    def now(cls, pgids: list[int]) -> Usage:
+        consumer, pool = workers_cpu(pgids)
+        return cls(
+            time.process_time(),
+            consumer,
+            pool,
+            redis_server_cpu(),
+            machine_cpu(),
+            time.perf_counter(),
+        )
+
+    def per_job(self, later: Usage, jobs: int) -> dict[str, float]:
+        """Milliseconds of CPU per job of each part from here to ``later``."""
+        found = {
+            "api cpu ms": (later.api - self.api) / jobs * 1000,
+            "worker consumer cpu ms": (later.consumer - self.consumer) / jobs * 1000,
+            "worker pool cpu ms": (later.pool - self.pool) / jobs * 1000,
+            "machine busy cores": (later.machine - self.machine) / (later.wall - self.wall),
+            "jobs/s": jobs / (later.wall - self.wall),
+        }
+        if self.redis is not None and later.redis is not None:
+            found["redis cpu ms"] = (later.redis - self.redis) / jobs * 1000
+        return found
+
+
 async def ours(cluster: Cluster, store: SqlJobStore, args: argparse.Namespace) -> dict[str, float]:
     folder = cluster.folder / "counts"
     folder.mkdir()
-    os.environ[COUNTS_FOLDER] = str(folder)
+    if not args.cpu_only:
+        os.environ[COUNTS_FOLDER] = str(folder)
     try:
         with cluster.workers("riskreport", 1, args.concurrency) as pgids:
             engine = await cluster.engine(store, args.concurrency)
-            gate = asyncio.Semaphore(args.in_flight)
+            gate = asyncio.Semaphore(args.in_flight or sys.maxsize)
 
             async def one() -> None:
                 async with gate:
@@ -102,6 +170,12 @@ async def ours(cluster: Cluster, store: SqlJobStore, args: argparse.Namespace) -
                         raise RuntimeError(f"a trivial job ended {done.status}: {done.error}")
 
             await asyncio.gather(*(one() for _ in range(args.warm_up)))
+            if args.cpu_only:
+                before = Usage.now(pgids)
+                await asyncio.gather(*(one() for _ in range(args.jobs)))
+                after = Usage.now(pgids)
+                await engine.shutdown()
+                return before.per_job(after, args.jobs)
             consumer_cpu, pool_cpu = workers_cpu(pgids)
             api_cpu = time.process_time()
             counting.reset()
@@ -117,7 +191,7 @@ async def ours(cluster: Cluster, store: SqlJobStore, args: argparse.Namespace) -
             sends = getattr(cluster.backend, "batches_sent", batches + args.jobs) - batches
             await engine.shutdown()
     finally:
-        del os.environ[COUNTS_FOLDER]
+        os.environ.pop(COUNTS_FOLDER, None)
     workers = counting.read(folder)  # the warm-up's jobs included: see --warm-up
     n, all_jobs = args.jobs, args.jobs + args.warm_up
     found = {f"api {name}": count / n for name, count in sorted(api.items())}
@@ -140,17 +214,26 @@ def raw(cluster: Cluster, args: argparse.Namespace) -> dict[str, float]:
         counter = redis.Redis.from_url(cluster.broker)
         queue = cluster.queue + "-raw"
         key = f"{queue}:count"
-        consumer_cpu, pool_cpu = workers_cpu(pgids)
-        api_cpu = time.process_time()
-        with Monitor(args.broker) as monitor:
+        for _ in range(args.warm_up):
+            app.send_task(RAW_TASK, args=[key], queue=queue)
+        while int(counter.get(key) or 0) < args.warm_up:
+            time.sleep(0.002)
+        counter.delete(key)
+        before = Usage.now(pgids)
+        consumer_cpu, pool_cpu = before.consumer, before.pool
+        api_cpu = before.api
+        with nullcontext() if args.cpu_only else Monitor(args.broker) as monitor:
             for _ in range(args.jobs):
                 app.send_task(RAW_TASK, args=[key], queue=queue)
             while int(counter.get(key) or 0) < args.jobs:
                 time.sleep(0.002)
-            api_cpu = time.process_time() - api_cpu
-            consumer_after, pool_after = workers_cpu(pgids)
+            after = Usage.now(pgids)
+            api_cpu = after.api - api_cpu
+            consumer_after, pool_after = after.consumer, after.pool
         counter.delete(key)
         app.close()
+    if args.cpu_only or monitor is None:
+        return before.per_job(after, args.jobs)
     n = args.jobs
     found = {f"redis {name}": count / n for name, count in sorted(monitor.commands.items())}
     found["redis commands"] = sum(monitor.commands.values()) / n
@@ -161,7 +244,8 @@ def raw(cluster: Cluster, args: argparse.Namespace) -> dict[str, float]:
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    counting.install()
+    if not args.cpu_only:
+        counting.install()
     async with Cluster.opened(args.broker, args.database_url) as (cluster, store):
         baseline = raw(cluster, args)
         found = await ours(cluster, store, args)
@@ -179,8 +263,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--jobs", type=int, default=500)
     parser.add_argument("--warm-up", type=int, default=50)
-    parser.add_argument("--in-flight", type=int, default=64)
+    parser.add_argument(
+        "--in-flight", type=int, default=64, help="riskreport jobs in flight at most (0: all)"
+    )
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--cpu-only",
+        action="store_true",
+        help="CPU per job alone, without MONITOR or counting hooks (see above)",
+    )
     asyncio.run(main_async(parser.parse_args(argv)))
 
 
