@@ -109,7 +109,9 @@ class Statements:
             rows = self._rows(columns, count)
             values: dict[str, Any] = {column: rows.c[f"{NEW}{column}"] for column in columns}
             values["status"] = new.value
-            returned = self._returned(columns)
+            # Without the result when the update sets it: the writer has it already, and
+            # reading back a report of some ten kilobytes would parse it again under the GIL.
+            returned = [c for c in jobs.c if not (c.name == "result" and "result" in columns)]
             if new is JobStatus.RUNNING:
                 values["attempts"] = jobs.c.attempts + 1  # counted in the same write
             statement = (
@@ -145,12 +147,6 @@ class Statements:
             )
             self._finished_at_once[key] = statement
         return statement
-
-    def _returned(self, columns: tuple[str, ...]) -> list[ColumnElement[Any]]:
-        """The columns a transition setting ``columns`` returns: all, but the result when it
-        sets it (the writer has it already, and reading back a report of some ten kilobytes
-        would parse it again under the GIL)."""
-        return [c for c in self._tables.jobs.c if not (c.name == "result" and "result" in columns)]
 
     def _status_in(self, states: Sequence[str]) -> ColumnElement[bool]:
         """``status`` is one of ``states``, as plain comparisons: ``IN`` of a list is an
