@@ -35,7 +35,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import FrameType, TracebackType
 from typing import Self
 
@@ -167,9 +167,9 @@ class LoopLagMonitor:
                 self._report_stall(overdue)
 
     def _report_stall(self, overdue: float) -> None:
-        frame = None
-        if self._loop_thread_id is not None:
-            frame = sys._current_frames().get(self._loop_thread_id)
+        # One sample of every thread: the loop thread's stack and the others' are of one moment.
+        frames = sys._current_frames()
+        frame = frames.get(self._loop_thread_id) if self._loop_thread_id is not None else None
         stack = "".join(traceback.format_stack(frame)) if frame is not None else "(no frame)\n"
         if frame is not None and _in_loop_machinery(frame):
             # No Python code of ours holds the loop: the thread waits for the CPU or for the GIL
@@ -178,7 +178,7 @@ class LoopLagMonitor:
                 "(the loop thread is in the event loop itself, not in a callback: it is waiting "
                 "for the CPU or for the GIL held by another thread)\n"
             )
-            stack += _other_threads(exclude={self._loop_thread_id, threading.get_ident()})
+            stack += _other_threads(frames, exclude={self._loop_thread_id, threading.get_ident()})
         self._log.warning(
             "event loop blocked for %.0f ms so far (threshold %.0f ms); "
             "stack of the code holding it:\n%s",
@@ -210,11 +210,12 @@ _WAITS = frozenset(
 _OTHER_DEPTH = 8
 
 
-def _other_threads(*, exclude: set[int | None]) -> str:
-    """The stacks of this process's threads (but ``exclude``) that are not parked in a wait."""
+def _other_threads(frames: Mapping[int, FrameType], *, exclude: set[int | None]) -> str:
+    """The stacks in ``frames`` (thread id -> innermost frame) of the threads but ``exclude``
+    that are not parked in a wait."""
     names = {thread.ident: thread.name for thread in threading.enumerate()}
     parts = []
-    for ident, frame in sys._current_frames().items():
+    for ident, frame in frames.items():
         if ident in exclude or _parked(frame):
             continue
         stack = "".join(traceback.format_stack(frame, limit=_OTHER_DEPTH))
