@@ -138,15 +138,20 @@ class Usage:
             time.perf_counter(),
         )
 
-    def per_job(self, later: Usage, jobs: int) -> dict[str, float]:
-        """Milliseconds of CPU per job of each part from here to ``later``."""
-        found = {
+    def cpu_ms(self, later: Usage, jobs: int) -> dict[str, float]:
+        """Milliseconds of CPU per job of the API process and the worker from here to
+        ``later``."""
+        return {
             "api cpu ms": (later.api - self.api) / jobs * 1000,
             "worker consumer cpu ms": (later.consumer - self.consumer) / jobs * 1000,
             "worker pool cpu ms": (later.pool - self.pool) / jobs * 1000,
-            "machine busy cores": (later.machine - self.machine) / (later.wall - self.wall),
-            "jobs/s": jobs / (later.wall - self.wall),
         }
+
+    def per_job(self, later: Usage, jobs: int) -> dict[str, float]:
+        """:meth:`cpu_ms`, Redis's CPU per job, the machine's busy cores and the rate."""
+        found = self.cpu_ms(later, jobs)
+        found["machine busy cores"] = (later.machine - self.machine) / (later.wall - self.wall)
+        found["jobs/s"] = jobs / (later.wall - self.wall)
         if self.redis is not None and later.redis is not None:
             found["redis cpu ms"] = (later.redis - self.redis) / jobs * 1000
         return found
@@ -176,16 +181,14 @@ async def ours(cluster: Cluster, store: SqlJobStore, args: argparse.Namespace) -
                 after = Usage.now(pgids)
                 await engine.shutdown()
                 return before.per_job(after, args.jobs)
-            consumer_cpu, pool_cpu = workers_cpu(pgids)
-            api_cpu = time.process_time()
+            before = Usage.now(pgids)
             counting.reset()
             batches: int = getattr(cluster.backend, "batches_sent", 0)
             with Monitor(args.broker) as monitor:
                 started = time.perf_counter()
                 await asyncio.gather(*(one() for _ in range(args.jobs)))
                 elapsed = time.perf_counter() - started
-                api_cpu = time.process_time() - api_cpu
-                consumer_after, pool_after = workers_cpu(pgids)
+                after = Usage.now(pgids)
             api = counting.counts()
             # Celery messages per publish batch (a backend without batches sent one at a time).
             sends = getattr(cluster.backend, "batches_sent", batches + args.jobs) - batches
@@ -199,9 +202,7 @@ async def ours(cluster: Cluster, store: SqlJobStore, args: argparse.Namespace) -
     found |= {f"worker {name}": count / all_jobs for name, count in sorted(workers.items())}
     found |= {f"redis {name}": count / n for name, count in sorted(monitor.commands.items())}
     found["redis commands"] = sum(monitor.commands.values()) / n
-    found["api cpu ms"] = api_cpu / n * 1000
-    found["worker consumer cpu ms"] = (consumer_after - consumer_cpu) / n * 1000
-    found["worker pool cpu ms"] = (pool_after - pool_cpu) / n * 1000
+    found |= before.cpu_ms(after, n)
     found["jobs/s (with MONITOR on)"] = n / elapsed
     return found
 
@@ -220,27 +221,20 @@ def raw(cluster: Cluster, args: argparse.Namespace) -> dict[str, float]:
             time.sleep(0.002)
         counter.delete(key)
         before = Usage.now(pgids)
-        consumer_cpu, pool_cpu = before.consumer, before.pool
-        api_cpu = before.api
         with nullcontext() if args.cpu_only else Monitor(args.broker) as monitor:
             for _ in range(args.jobs):
                 app.send_task(RAW_TASK, args=[key], queue=queue)
             while int(counter.get(key) or 0) < args.jobs:
                 time.sleep(0.002)
             after = Usage.now(pgids)
-            api_cpu = after.api - api_cpu
-            consumer_after, pool_after = after.consumer, after.pool
         counter.delete(key)
         app.close()
-    if args.cpu_only or monitor is None:
+    if monitor is None:
         return before.per_job(after, args.jobs)
     n = args.jobs
     found = {f"redis {name}": count / n for name, count in sorted(monitor.commands.items())}
     found["redis commands"] = sum(monitor.commands.values()) / n
-    found["api cpu ms"] = api_cpu / n * 1000
-    found["worker consumer cpu ms"] = (consumer_after - consumer_cpu) / n * 1000
-    found["worker pool cpu ms"] = (pool_after - pool_cpu) / n * 1000
-    return found
+    return found | before.cpu_ms(after, n)
 
 
 async def main_async(args: argparse.Namespace) -> None:
