@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
+import socket
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -32,7 +35,7 @@ from riskreport.engine.backend import Backend
 from riskreport.engine.engine import Engine
 from riskreport.engine.jobs import Recovered
 from riskreport.engine.keys import KeyStore, key_digest
-from riskreport.engine.recovery import recover_unfinished
+from riskreport.engine.recovery import Lease, recover_unfinished
 from riskreport.engine.retention import Retention
 from riskreport.engine.runners.warmup import freeze_warm_heap
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind
@@ -239,6 +242,26 @@ def build_store(settings: Settings) -> JobStore:
     return SqlJobStore(settings.database_url)
 
 
+def leased_store(settings: Settings) -> tuple[JobStore, Lease | None]:
+    """The store of a server process, and its lease on its jobs when it needs one: it runs them
+    in its own pools on a store that other server processes share (``serve --workers N``).
+    Celery's broker owns its jobs, and a process alone recovers its own at start-up."""
+    shared_locally = settings.backend is BackendName.LOCAL and settings.shared_store
+    if not shared_locally or settings.database_url == MEMORY_URL:
+        return build_store(settings), None
+    from riskreport.storage.sql import SqlJobStore
+
+    store = SqlJobStore(settings.database_url, runner=runner_id())
+    return store, Lease(store, seconds=settings.lease_seconds)
+
+
+def runner_id() -> str:
+    """This process's id on a shared store: host and pid, to find it, and a random part, since
+    a pid comes back after a restart."""
+    host = socket.gethostname()[:40]
+    return f"{host}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
 def build_keys(store: JobStore) -> KeyStore:
     """The key store beside ``store``: its SQL database, or memory."""
     from riskreport.storage.sql import SqlJobStore
@@ -427,7 +450,7 @@ async def open_services(
         if initializer is None:
             initializer = report_initializer(settings)
     await migrate_store(settings)
-    store = build_store(settings)
+    store, lease = leased_store(settings)
     await store.open()
     try:
         engine = Engine(
@@ -443,6 +466,7 @@ async def open_services(
             requeue_at_shutdown=settings.database_url != MEMORY_URL,
             adopt_before=settings.adopt_queued_before,
             owner_queue_limit=settings.key_queue_limit,
+            lease=lease,
         )
         access = await open_access(settings, store)
         startup = StartUp()

@@ -82,6 +82,14 @@ class Settings(BaseSettings):
         description="Other processes run jobs of the same store (set by `serve --workers N`): "
         "skip start-up recovery and re-read the store for waits and event streams.",
     )
+    lease_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="With a shared store and the local backend (`serve --workers N`): seconds "
+        "after a server process's last heartbeat (every sixth of this) that the others take "
+        "over its queued and running jobs, if it died.",
+    )
     store_poll_interval: float = Field(
         0.5, gt=0, description="Seconds between store reads when the store is shared."
     )

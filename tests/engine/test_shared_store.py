@@ -3,6 +3,7 @@ and a wait served by one process sees a job that another process runs finish."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from riskreport.engine.backends.local import LocalBackend
 from riskreport.engine.engine import Engine
 from riskreport.engine.jobs import Job, JobStatus, utcnow
-from riskreport.engine.recovery import recover_unfinished
+from riskreport.engine.recovery import Lease, recover_unfinished
 from riskreport.engine.spec import JobSpec, RunnerKind
 from riskreport.storage.sql import SqlJobStore
 
@@ -97,3 +98,62 @@ async def test_workers_share_the_recovered_queue_and_run_each_job_once(tmp_path:
     finally:
         for store in stores:
             await store.close()
+
+
+def leased_engine(store: SqlJobStore, *, lease: float, every: float | None = None) -> Engine:
+    backend = LocalBackend(concurrency=1, shared_store=True, store_poll_interval=0.05)
+    return Engine(
+        store,
+        backend,
+        NAP,
+        queue_limit=10,
+        job_timeout=5,
+        shutdown_grace=0,
+        requeue_at_shutdown=True,
+        lease=Lease(store, seconds=lease, every=every),
+    )
+
+
+async def test_the_jobs_of_a_process_that_died_are_adopted_and_run(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    dead, alive = SqlJobStore(url, runner="dead"), SqlJobStore(url, runner="alive")
+    await dead.open()
+    await alive.open()
+    try:
+        # What a killed process leaves: its last heartbeat, a job running, one queued.
+        await dead.renew_lease(at=utcnow() - timedelta(seconds=1))
+        for job_id in ("was-running", "was-queued"):
+            await dead.create(Job(id=job_id, kind="nap", payload={"seconds": 0.05}))
+        await dead.transition("was-running", JobStatus.RUNNING, at=utcnow())
+        engine = leased_engine(alive, lease=0.6)
+        await engine.start()
+        done = [await engine.wait(job_id, timeout=5) for job_id in ("was-running", "was-queued")]
+        assert [job.status for job in done] == [JobStatus.SUCCEEDED] * 2
+        assert [job.attempts for job in done] == [2, 1]
+        await engine.shutdown()
+    finally:
+        await dead.close()
+        await alive.close()
+
+
+async def test_a_process_that_stops_hands_its_jobs_to_one_that_runs_on(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    first, second = SqlJobStore(url, runner="first"), SqlJobStore(url, runner="second")
+    await first.open()
+    await second.open()
+    try:
+        # A lease far longer than the test, renewed often: the jobs can only move over because
+        # the stopping process leaves.
+        stopping = leased_engine(first, lease=600, every=0.05)
+        staying = leased_engine(second, lease=600, every=0.05)
+        await stopping.start()
+        await staying.start()
+        jobs = [await stopping.submit("nap", {"seconds": 0.3}) for _ in range(3)]
+        await stopping.shutdown()  # grace 0: the running one goes back to the queue too
+        done = [await staying.wait(job.id, timeout=10) for job in jobs]
+        assert [job.status for job in done] == [JobStatus.SUCCEEDED] * 3
+        assert (await second.get(jobs[2].id)).attempts == 1  # never started by the first
+        await staying.shutdown()
+    finally:
+        await first.close()
+        await second.close()

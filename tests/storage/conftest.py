@@ -33,8 +33,8 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-async def open_postgres(prefix: str) -> SqlJobStore:
-    store = SqlJobStore(f"{POSTGRES_URL}?connect_timeout=3", table_prefix=prefix)
+async def open_postgres(prefix: str, *, runner: str | None = None) -> SqlJobStore:
+    store = SqlJobStore(f"{POSTGRES_URL}?connect_timeout=3", table_prefix=prefix, runner=runner)
     try:
         await store.open()
     except (OperationalError, OSError) as exc:

@@ -74,7 +74,7 @@ def _table_of(diff: object) -> str | None:
 def test_a_fresh_database_gets_the_declared_schema(database: tuple[str, str]) -> None:
     url, prefix = database
     assert current(url, table_prefix=prefix) is None
-    assert upgrade(url, table_prefix=prefix) == head() == "0003"
+    assert upgrade(url, table_prefix=prefix) == head() == "0004"
     assert differences(url, prefix) == []
     assert upgrade(url, table_prefix=prefix) == head()  # again: nothing to do
 
@@ -93,7 +93,7 @@ def test_an_older_schema_is_upgraded_with_its_rows_kept(database: tuple[str, str
             {"at": datetime(2025, 1, 2, tzinfo=UTC).replace(tzinfo=None)},
         )
     engine.dispose()
-    assert upgrade(url, table_prefix=prefix) == "0003"
+    assert upgrade(url, table_prefix=prefix) == "0004"
     assert differences(url, prefix) == []
 
     async def read() -> None:

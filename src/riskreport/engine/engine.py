@@ -49,7 +49,7 @@ from riskreport.engine.jobs import (
 )
 from riskreport.engine.outcome import CANCELLED, INTERRUPTED, Outcome
 from riskreport.engine.recorder import StoreRecorder
-from riskreport.engine.recovery import recover_unfinished
+from riskreport.engine.recovery import Lease, recover_unfinished
 from riskreport.engine.spec import JobSpec
 from riskreport.engine.store import JobStore
 
@@ -85,6 +85,7 @@ class Engine:
         requeue_at_shutdown: bool = False,
         adopt_before: datetime | None = None,
         owner_queue_limit: int | None = None,
+        lease: Lease | None = None,
     ) -> None:
         """``renderers`` maps a job kind to the spec of the function that renders its artifacts
         on request (see :meth:`artifact`). ``max_attempts``: starts after which a job found
@@ -93,7 +94,9 @@ class Engine:
         instead of being cancelled. ``adopt_before`` (shared stores, set by ``serve --workers
         N``): this engine also runs the ``queued`` jobs created before that instant, which the
         parent recovered. ``owner_queue_limit``: jobs one owner (API key) may have waiting in this
-        engine, so that one client cannot take the whole queue.
+        engine, so that one client cannot take the whole queue. ``lease`` (shared stores with
+        the local backend): this engine renews it from ``start`` to ``shutdown`` and runs the
+        jobs it adopts from processes that died (see :class:`~riskreport.engine.recovery.Lease`).
         """
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
@@ -104,6 +107,8 @@ class Engine:
         self._max_attempts = max_attempts
         self._requeue = requeue_at_shutdown
         self._adopt_before = adopt_before
+        self._lease = lease
+        self._leasing: asyncio.Task[None] | None = None
         self._owner_limit = owner_queue_limit
         # Owner of each job in ``_queued`` that has one, for the per-owner limit.
         self._owners: dict[str, str] = {}
@@ -149,6 +154,8 @@ class Engine:
         Admission opens before warm-up (jobs wait in the queue), while ``ready`` stays False
         until warm-up ends. Warm-up runs off the event loop, so a caller may run ``start()`` in
         a background task and serve ``/readyz`` (503) meanwhile. A failed warm-up raises.
+        With a ``lease``, the first renewal comes before admission (adopting what it finds), and
+        the next ones every ``lease.every`` seconds until shutdown.
         """
         if self._admitting or self._closing:
             raise RuntimeError("Engine.start() may be called once, before shutdown()")
@@ -158,18 +165,28 @@ class Engine:
             backlog = await self._store.queued_jobs()
         elif self._adopt_before is not None:
             backlog = await self._store.queued_jobs(created_before=self._adopt_before)
+        if self._lease is not None:
+            # Held before the first job is accepted: a job stamped with this process's id
+            # while it has no lease would look orphaned to the others.
+            adopted = await self._lease.keep(max_attempts=self._max_attempts)
+            known = {job.id for job in backlog}
+            backlog += [job for job in adopted.jobs if job.id not in known]
         self._admitting = True
         runnable = {**self._specs, **{spec.kind: spec for spec in self._renderers.values()}}
         # Before warm-up, so the accepted jobs keep their place ahead of new ones.
         self._backend.attach(self._recorder)
+        if backlog:
+            log.info("running %d job(s) accepted before this start", len(backlog))
         await self._resume(backlog)
+        if self._lease is not None:
+            self._leasing = asyncio.create_task(
+                self._keep_lease(self._lease), name="riskreport-lease"
+            )
         await self._backend.start(runnable, self._recorder)
         log.info("engine ready: %s", self.stats())
 
     async def _resume(self, backlog: Sequence[Job]) -> None:
-        """Hand jobs accepted before this start (still ``queued``) to the backend, in order."""
-        if backlog:
-            log.info("running %d job(s) accepted before this start", len(backlog))
+        """Hand ``queued`` jobs accepted before this start, or adopted, to the backend in order."""
         for job in backlog:
             spec = self._specs.get(job.kind)
             if spec is None:
@@ -177,6 +194,22 @@ class Engine:
                 continue
             self._queue(job)
             await self._backend.submit(job, spec, job_timeout=self._job_timeout)
+
+    async def _keep_lease(self, lease: Lease) -> None:
+        """Renew the lease every ``lease.every`` seconds and run what it adopts, until shutdown
+        (which cancels this task)."""
+        while True:
+            await asyncio.sleep(lease.every)
+            try:
+                adopted = await lease.keep(max_attempts=self._max_attempts)
+                # A job this engine holds already (offered to every worker at start-up) stays one.
+                await self._resume([job for job in adopted.jobs if job.id not in self._queued])
+            except Exception:
+                # The store is down or refused: the next renewal tries again. Missing renewals
+                # for the whole lease hands this process's jobs to the others (Lease explains).
+                log.exception(
+                    "could not renew this process's lease; next try in %.1f s", lease.every
+                )
 
     def begin_shutdown(self) -> None:
         """Stop admitting and start the shutdown now, without waiting for it (a signal
@@ -187,6 +220,8 @@ class Engine:
         """
         if self._stopping is None:
             self._closing = True
+            if self._leasing is not None:
+                self._leasing.cancel()  # a process that is leaving adopts nothing more
             for render in list(self._renders.values()):
                 render.cancel()
             self._notifier.close()
@@ -206,6 +241,13 @@ class Engine:
     async def _stop(self) -> None:
         await self._backend.shutdown(self._shutdown_grace, requeue=self._requeue)
         await self._recorder.aclose()
+        if self._lease is not None:
+            # After the jobs left were returned to the queue: the other processes adopt them
+            # at their next renewal instead of when the lease would have lapsed.
+            try:
+                await self._lease.leave()
+            except Exception:
+                log.exception("could not end this process's lease; it lapses by itself")
 
     async def ping(self) -> None:
         await self._store.ping()

@@ -138,6 +138,19 @@ class Recovered:
 
 
 @dataclass(frozen=True, slots=True)
+class Adopted:
+    """What a process took over from others whose lease lapsed (``serve --workers N``).
+
+    ``jobs``: now this process's to run, all ``queued``, oldest first (those found ``running``
+    were returned to ``queued``); ``failed``: ids of jobs found ``running`` at the attempt
+    limit, now ``failed``.
+    """
+
+    jobs: tuple[Job, ...] = ()
+    failed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Artifact:
     """A file a job produced besides its JSON result (e.g. ``report.pdf``)."""
 

@@ -126,14 +126,20 @@ class SetProgress(RowWrites[Mapping[str, Any], None]):
 class JobWrites:
     """The job writes of one store, each of a kind that may share a statement."""
 
-    def __init__(self, statements: Statements) -> None:
+    def __init__(self, statements: Statements, *, runner: str | None = None) -> None:
+        """``runner``: the process whose lease covers the jobs this store creates and starts
+        (:mod:`riskreport.storage.leases`), stamped on each; None stamps nothing."""
         self._statements = statements
+        self._runner = None if runner is None else {"runner": runner}
         self._create = Create(statements)
         self._progress = SetProgress(statements)
         self._transitions: dict[tuple[JobStatus, tuple[str, ...]], Transition] = {}
 
     def create(self, job: Job) -> RowWrite[Mapping[str, Any], None]:
-        return self._create.write(job.id, row_values(job))
+        row = row_values(job)
+        if self._runner is not None:
+            row |= self._runner
+        return self._create.write(job.id, row)
 
     def progress(self, job_id: str, progress: Progress) -> RowWrite[Mapping[str, Any], None]:
         return self._progress.write(job_id, progress_json(progress))
@@ -155,6 +161,8 @@ class JobWrites:
         values: dict[str, Any] = {}
         if new is JobStatus.RUNNING:
             values["started_at"] = at
+            if self._runner is not None:
+                values |= self._runner  # the one that starts it holds it now
         if new.is_final:
             values["finished_at"] = at
         values |= _changes(error, result, progress)

@@ -37,6 +37,7 @@ from riskreport.engine.errors import ArtifactNotFound
 from riskreport.engine.jobs import (
     FINAL_STATES,
     JSON,
+    Adopted,
     Artifact,
     Job,
     JobError,
@@ -50,6 +51,7 @@ from riskreport.storage.cursor import decode_cursor, encode_cursor
 from riskreport.storage.database_url import is_sqlite, store_url
 from riskreport.storage.group_commit import GroupCommit, RowWrite
 from riskreport.storage.job_writes import JobWrites, read_job, restart_job
+from riskreport.storage.leases import Leases
 from riskreport.storage.postgres import postgres_engines
 from riskreport.storage.rows import (
     artifact_row,
@@ -81,14 +83,20 @@ class SqlJobStore:
     """``url``: ``sqlite:///path.db`` or ``postgresql://...`` (driver added when missing).
 
     ``table_prefix`` names the tables ``{prefix}jobs`` and ``{prefix}job_artifacts`` (tests use
-    it to run in parallel on one database).
+    it to run in parallel on one database). ``runner``: this process's id among the processes
+    that share the store (``serve --workers N``): the jobs it creates and starts are stamped
+    with it, and :meth:`renew_lease`, :meth:`adopt_orphans` and :meth:`leave` keep its lease on
+    them (:mod:`riskreport.storage.leases`).
     """
 
-    def __init__(self, url: str, *, table_prefix: str = "", echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, table_prefix: str = "", echo: bool = False, runner: str | None = None
+    ) -> None:
         self.url = store_url(url)
         self.tables = job_tables(table_prefix)
         self._statements = Statements(self.tables)
-        self._writes = JobWrites(self._statements)
+        self._writes = JobWrites(self._statements, runner=runner)
+        self._leases = None if runner is None else Leases(self.tables, runner)
         self._claims = Claims(self.tables)
         self._echo = echo
         # The writer's group commit, and the reader connections with their threads.
@@ -325,6 +333,33 @@ class SqlJobStore:
             statement = statement.where(jobs.c.created_at < created_before)
         rows = await self.run(lambda conn: conn.execute(statement).all(), write=False)
         return [job_from_row(row) for row in rows]
+
+    # -- leases (serve --workers N) --------------------------------------------------------
+
+    async def renew_lease(self, *, at: datetime) -> bool:
+        """Renew this runner's lease (its heartbeat at ``at``); False when it had none: the
+        first renewal, or other processes took this one for dead and adopted its jobs."""
+        return await self.run(self._lease().renew(at=at), write=True)
+
+    async def adopt_orphans(
+        self, *, stale_before: datetime, max_attempts: int, error: JobError, at: datetime
+    ) -> Adopted:
+        """Take over the ``queued`` and ``running`` jobs of runners not seen since
+        ``stale_before``: the running ones go back to ``queued``, or fail with ``error`` once
+        they have started ``max_attempts`` times."""
+        adopt = self._lease().adopt(
+            stale_before=stale_before, max_attempts=max_attempts, error=error, at=at
+        )
+        return await self.run(adopt, write=True)
+
+    async def leave(self) -> None:
+        """End this runner's lease: any live process may adopt its unfinished jobs at once."""
+        await self.run(self._lease().leave(), write=True)
+
+    def _lease(self) -> Leases:
+        if self._leases is None:
+            raise RuntimeError("this store was opened without runner=: it holds no lease")
+        return self._leases
 
     async def claim_idempotency(
         self, scope: str, key: str, digest: str, job_id: str, *, at: datetime, ttl: float

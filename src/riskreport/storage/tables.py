@@ -1,12 +1,15 @@
 """The SQL schema of the job store (SQLAlchemy Core), built per store so tests can prefix names.
 
-Four tables: ``jobs`` (one row per job; payload, progress, error and result as JSON),
-``artifacts`` (the files a job produced, as binary), ``api_keys`` (names and digests) and
-``idempotency_keys`` (which job an ``Idempotency-Key`` named). Tables
-are created by ``create_all`` at ``open()``. There are no migrations yet: the columns added since
-the first release (``attempts``, ``owner``) are added to existing tables by
-:func:`upgrade_schema`, also at ``open()``; the first change that an ``ADD COLUMN`` cannot
-express brings Alembic.
+Five tables: ``jobs`` (one row per job; payload, progress, error and result as JSON),
+``artifacts`` (the files a job produced, as binary), ``api_keys`` (names and digests),
+``idempotency_keys`` (which job an ``Idempotency-Key`` named) and ``runners`` (the server
+processes of ``serve --workers N`` that hold a lease on their jobs,
+:mod:`riskreport.storage.leases`).
+
+The schema's history is in Alembic migrations (:mod:`riskreport.storage.migrate`), run at every
+start-up. A store opened without them (a test, a script) still gets the tables from
+``create_all`` at ``open()``, and the columns added since the first release from
+:func:`upgrade_schema`.
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ class JobTables:
     artifacts: Table
     keys: Table
     claims: Table
+    runners: Table
 
 
 def job_tables(prefix: str = "") -> JobTables:
@@ -92,6 +96,9 @@ def job_tables(prefix: str = "") -> JobTables:
         # Added after the first release: ``upgrade_schema`` adds it to tables created before.
         Column("attempts", Integer, nullable=False, server_default=text("0")),
         Column("owner", String(64)),  # added after the first release too
+        # The server process whose lease covers the job while it is queued or running (shared
+        # stores only; NULL elsewhere): when that lease lapses, another process adopts the job.
+        Column("runner", String(64)),
     )
     # Pages are newest first, optionally by status: both walks use an index.
     Index(f"ix_{prefix}jobs_created", jobs.c.created_at, jobs.c.id)
@@ -127,7 +134,15 @@ def job_tables(prefix: str = "") -> JobTables:
         Column("job_id", String(64), nullable=False),
         Column("created_at", UtcDateTime(), nullable=False),
     )
-    return JobTables(metadata=metadata, jobs=jobs, artifacts=artifacts, keys=keys, claims=claims)
+    runners = Table(
+        f"{prefix}runners",
+        metadata,
+        Column("id", String(64), primary_key=True),
+        Column("seen_at", UtcDateTime(), nullable=False),  # its last heartbeat
+    )
+    return JobTables(
+        metadata=metadata, jobs=jobs, artifacts=artifacts, keys=keys, claims=claims, runners=runners
+    )
 
 
 def upgrade_schema(conn: Connection, tables: JobTables) -> list[str]:
@@ -153,4 +168,8 @@ def upgrade_schema(conn: Connection, tables: JobTables) -> list[str]:
 
 
 # Columns added since the first release, with their SQL (the same on SQLite and PostgreSQL).
-_ADDED_COLUMNS = (("attempts", "INTEGER NOT NULL DEFAULT 0"), ("owner", "VARCHAR(64)"))
+_ADDED_COLUMNS = (
+    ("attempts", "INTEGER NOT NULL DEFAULT 0"),
+    ("owner", "VARCHAR(64)"),
+    ("runner", "VARCHAR(64)"),
+)

@@ -143,12 +143,16 @@ def uvicorn_process(
     port: int | None = None,
     grace: float | None = None,
     log: Path | None = None,
+    workers: int = 1,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start ``uvicorn --factory factory`` in its own process (one that a test may kill), with
     ``env`` over this process's environment; return the process and its base URL. With
-    ``log``, the server's output goes to that file instead of the test's."""
+    ``log``, the server's output goes to that file instead of the test's; ``workers`` > 1
+    starts uvicorn's multi-process mode."""
     port = port or free_port()
-    options = () if grace is None else ("--timeout-graceful-shutdown", str(int(grace)))
+    options = [] if grace is None else ["--timeout-graceful-shutdown", str(int(grace))]
+    if workers > 1:
+        options += ["--workers", str(workers)]
     command = uvicorn_command(factory, port, *options)
     if log is None:
         process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})

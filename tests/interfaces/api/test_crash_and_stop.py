@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
+import sqlite3
 import subprocess
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +34,7 @@ GRACE = 1.0
 
 
 def start_server(
-    database_url: str, *, function: str, runner: str, nap: float, **settings: Any
+    database_url: str, *, function: str, runner: str, nap: float, workers: int = 1, **settings: Any
 ) -> tuple[subprocess.Popen[bytes], str]:
     env = {
         "RISKREPORT_TEST_FUNCTION": function,
@@ -40,7 +43,7 @@ def start_server(
         "RISKREPORT_TEST_SETTINGS": json.dumps(settings),
         "RISKREPORT_DATABASE_URL": database_url,
     }
-    return uvicorn_process(STANDIN_FACTORY, env, grace=GRACE)
+    return uvicorn_process(STANDIN_FACTORY, env, grace=GRACE, workers=workers)
 
 
 async def statuses(client: httpx.AsyncClient, ids: list[str]) -> list[str]:
@@ -149,3 +152,59 @@ async def test_sigterm_ends_waits_and_streams_and_exits_within_the_grace(tmp_pat
     async with asgi_client(app_for("quick", database_url=database_url)) as client:
         jobs = await all_succeed(client, ids)
     assert sorted(job["attempts"] for job in jobs) == [1, 1, 1, 2, 2]
+
+
+def running_runners(database_url: str) -> dict[str, str]:
+    """Job id -> the runner id stamped on each running job, read straight from the file."""
+    path = database_url.removeprefix("sqlite:///")
+    with closing(sqlite3.connect(path)) as db:
+        rows = db.execute("SELECT id, runner FROM jobs WHERE status = 'running'").fetchall()
+    return dict(rows)
+
+
+async def test_a_killed_worker_of_several_has_its_jobs_taken_over(tmp_path: Path) -> None:
+    # uvicorn --workers 2 on one store; one worker is SIGKILLed mid-job and uvicorn starts
+    # another. The killed one's running and queued jobs must not wait for a full restart.
+    database_url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    server, base_url = start_server(
+        database_url,
+        function="nap",
+        runner="thread",
+        nap=1.0,
+        workers=2,
+        concurrency=1,
+        queue_limit=20,
+        shared_store=True,
+        lease_seconds=2.0,
+        store_poll_interval=0.1,
+    )
+    # A connection per request: both workers get some of the jobs, and no request goes to a
+    # connection of the killed one.
+    fresh = httpx.Limits(max_keepalive_connections=0)
+    try:
+        async with httpx.AsyncClient(base_url=base_url, timeout=10, limits=fresh) as remote:
+            await wait_ready(remote, within=30)
+            ids = []
+            for _ in range(6):
+                answer = await remote.post("/v1/reports", json=REPORT_BODY)
+                assert answer.status_code == 202
+                ids.append(answer.json()["id"])
+
+            async def one_running() -> bool:
+                return bool(running_runners(database_url))
+
+            await eventually(one_running)
+            victim_job, victim = next(iter(running_runners(database_url).items()))
+            pid = int(victim.split(":")[1])  # runner ids are host:pid:random
+            os.kill(pid, signal.SIGKILL)
+            jobs = await all_succeed(remote, ids)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=GRACE + 15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    attempts = {job["id"]: job["attempts"] for job in jobs}
+    assert attempts[victim_job] == 2  # started again by another worker
+    assert [attempts[i] for i in ids if i != victim_job] == [1] * 5
