@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from riskreport.engine.backends.celery.runtime import WorkerRuntime, WorkerSetup
+from riskreport.engine.backends.celery.runtime import WorkerRuntime, WorkerSetup, record_killed
 from riskreport.engine.events.job_json import loads_job
 from riskreport.engine.jobs import Job, JobStatus, Progress, utcnow
 from riskreport.engine.outcome import Outcome
@@ -227,4 +227,13 @@ async def test_a_delivered_job_missing_from_the_store_is_dropped(
     pool.runtime.hold_start(missing)
     await stood_down(pool.runtime)
     assert pool.runtime.finished(missing.id, Outcome.of({"ok": 1})) is None
-    assert f"job {missing.id} of a delivered message is not in the store" in caplog.text
+    said = f"job {missing.id} of a delivered message is not in the store"
+    assert caplog.text.count(said) == 2  # once per delivery
+    assert "no longer queued" not in caplog.text  # absent is said once, not twice
+    # Killed by the hard time limit: the same one line, nothing raised.
+    killed = Outcome.timed_out(1.0)
+    assert (
+        record_killed(pool.runtime.store, pool.runtime.bus, missing.id, killed, started_at=utcnow())
+        is None
+    )
+    assert caplog.text.count(said) == 3

@@ -110,7 +110,10 @@ def record_killed(
     done = record_final(store, bus, job_id, outcome)
     if done is not None:
         return done
-    job = store.get(job_id)
+    try:
+        job = store.get(job_id)
+    except JobNotFound:
+        return None  # record_final said so
     if job.status is not JobStatus.QUEUED:
         return None
     return record_start_and_final(store, bus, job, outcome, started_at=started_at)
@@ -220,7 +223,8 @@ class WorkerRuntime:
             started = self.started(held.job.id, at=held.at)
         except JobNotFound:
             log_not_found(held.job.id)
-            started = None
+            self._stand_down(held.job.id)
+            return
         except BaseException:
             self._held = held
             raise
@@ -233,9 +237,12 @@ class WorkerRuntime:
                 "it and records nothing",
                 held.job.id,
             )
-            self._job_id = None
-            self._stood_down = held.job.id
-            self.stop.set()
+            self._stand_down(held.job.id)
+
+    def _stand_down(self, job_id: str) -> None:
+        self._job_id = None
+        self._stood_down = job_id
+        self.stop.set()
 
     def started(self, job_id: str, *, at: datetime | None = None) -> Job | None:
         """Record the start of ``job_id`` (compare-and-set from ``queued``; at ``at``, or now)
