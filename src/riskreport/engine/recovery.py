@@ -95,7 +95,7 @@ class Lease:
         """``every``: seconds between renewals, ``seconds / 6`` by default."""
         every = seconds / HEARTBEATS_PER_LEASE if every is None else every
         if not 0 < every < seconds:
-            raise ValueError("a lease is renewed more often than it lasts, and lasts > 0 s")
+            raise ValueError(f"need 0 < every < seconds, got every={every:g}, seconds={seconds:g}")
         self.seconds = seconds
         self.every = every
         self._store = store
@@ -119,13 +119,13 @@ class Lease:
         )
         if adopted.jobs:
             log.warning(
-                "adopted %d job(s) of a server process whose lease lapsed: %s",
+                "took over %d job(s) of server processes that died or stopped: %s",
                 len(adopted.jobs),
                 _shown([job.id for job in adopted.jobs]),
             )
         if adopted.failed:
             log.warning(
-                "failed %d job(s) of a server process whose lease lapsed, after %d attempt(s): %s",
+                "failed %d job(s) of server processes that died, after %d attempt(s): %s",
                 len(adopted.failed),
                 max_attempts,
                 _shown(adopted.failed),
