@@ -91,7 +91,10 @@ class Settings(BaseSettings):
         "over its queued and running jobs, if it died.",
     )
     store_poll_interval: float = Field(
-        0.5, gt=0, description="Seconds between store reads when the store is shared."
+        0.5,
+        gt=0,
+        description="Seconds between store reads when the store is shared: for waits, event "
+        "streams and (`serve --workers N`) cancels made through another process.",
     )
     retention_days: float | None = Field(
         None,

@@ -3,17 +3,19 @@ and a wait served by one process sees a job that another process runs finish."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from riskreport.engine.backends.local import LocalBackend
-from riskreport.engine.engine import Engine
+from riskreport.engine.engine import Engine, EngineStats
 from riskreport.engine.jobs import Job, JobStatus, utcnow
 from riskreport.engine.recovery import Lease, recover_unfinished
 from riskreport.engine.spec import JobSpec, RunnerKind
 from riskreport.storage.sql import SqlJobStore
+from tests.engine.conftest import until, wait_running
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 
@@ -154,6 +156,38 @@ async def test_a_process_that_stops_hands_its_jobs_to_one_that_runs_on(tmp_path:
         assert [job.status for job in done] == [JobStatus.SUCCEEDED] * 3
         assert (await second.get(jobs[2].id)).attempts == 1  # never started by the first
         await staying.shutdown()
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_cancel_through_another_process_stops_the_work_where_it_runs(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    first, second = SqlJobStore(url, runner="first"), SqlJobStore(url, runner="second")
+    await first.open()
+    await second.open()
+    try:
+        running_here = leased_engine(first, lease=600, every=60)
+        elsewhere = leased_engine(second, lease=600, every=60)
+        await running_here.start()
+        await elsewhere.start()
+        long = await running_here.submit("nap", {"seconds": 30})
+        waiting = await running_here.submit("nap", {"seconds": 30})  # behind it (1 slot)
+        await wait_running(running_here, long.id)
+        started = time.monotonic()
+        for job in (long, waiting):
+            await elsewhere.cancel(job.id)  # only the store hears it
+
+        async def idle() -> bool:
+            return running_here.stats() == EngineStats(queued=0, running=0, capacity=1)
+
+        await until(idle, within=5)
+        assert time.monotonic() - started < 5  # not the job's 30 s: its slot is free again
+        assert (await first.get(long.id)).status is JobStatus.CANCELLED
+        await running_here.shutdown()
+        await elsewhere.shutdown()
     finally:
         await first.close()
         await second.close()

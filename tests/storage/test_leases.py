@@ -144,3 +144,19 @@ async def test_a_store_without_a_runner_refuses_lease_calls(tmp_path: Path) -> N
 
 def _prefix(store: SqlJobStore) -> str:
     return store.tables.jobs.name.removesuffix("jobs")
+
+
+async def test_ended_among_reads_the_final_ones_of_the_jobs_named(runner_store: Opener) -> None:
+    a = await runner_store("a")
+    for job_id in ("queued", "running", "cancelled", "done", "other-done"):
+        await a.create(Job(id=job_id, kind="k", payload={}))
+    await a.transition("running", JobStatus.RUNNING, at=utcnow())
+    await a.transition("cancelled", JobStatus.CANCELLED, at=utcnow(), error=ERROR)
+    for job_id in ("done", "other-done"):
+        await a.transition(job_id, JobStatus.RUNNING, at=utcnow())
+        await a.transition(job_id, JobStatus.SUCCEEDED, at=utcnow(), result={"ok": 1})
+    ended = await a.ended_among(["queued", "running", "cancelled", "done", "missing"])
+    assert sorted((job.id, job.status) for job in ended) == [
+        ("cancelled", JobStatus.CANCELLED),
+        ("done", JobStatus.SUCCEEDED),
+    ]

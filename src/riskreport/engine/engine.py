@@ -108,7 +108,10 @@ class Engine:
         self._requeue = requeue_at_shutdown
         self._adopt_before = adopt_before
         self._lease = lease
-        self._leasing: asyncio.Task[None] | None = None
+        self._leasing: list[asyncio.Task[None]] = []
+        # With a lease: jobs handed to the backend here and not heard final, watched for an
+        # end (a cancel) written through another process.
+        self._held: set[str] = set()
         self._owner_limit = owner_queue_limit
         # Owner of each job in ``_queued`` that has one, for the per-owner limit.
         self._owners: dict[str, str] = {}
@@ -179,9 +182,10 @@ class Engine:
             log.info("running %d job(s) accepted before this start", len(backlog))
         await self._resume(backlog)
         if self._lease is not None:
-            self._leasing = asyncio.create_task(
-                self._keep_lease(self._lease), name="riskreport-lease"
-            )
+            self._leasing = [
+                asyncio.create_task(self._keep_lease(self._lease), name="riskreport-lease"),
+                asyncio.create_task(self._watch_ends(self._lease), name="riskreport-ended-jobs"),
+            ]
         await self._backend.start(runnable, self._recorder)
         log.info("engine ready: %s", self.stats())
 
@@ -211,6 +215,30 @@ class Engine:
                     "could not renew this process's lease; next try in %.1f s", lease.every
                 )
 
+    async def _watch_ends(self, lease: Lease) -> None:
+        """Every ``poll_interval`` seconds until shutdown, stop the work of jobs held here that
+        ended through another process: a client's cancel there reached only the store.
+
+        Waiters here see the change by their own re-read; announcing it here could announce a
+        change twice (this process's own final write, read before it was announced)."""
+        every = self._backend.poll_interval or lease.every
+        while True:
+            await asyncio.sleep(every)
+            if not self._held:
+                continue
+            try:
+                ended = await lease.ended(tuple(self._held))
+            except Exception:
+                log.exception("could not look for jobs ended elsewhere; next try in %.1f s", every)
+                continue
+            for job in ended:
+                if job.id not in self._held:
+                    continue  # recorded here meanwhile
+                self._held.discard(job.id)
+                self._unqueue(job.id)
+                log.info("job %s is %s in the store: its work here stops", job.id, job.status.value)
+                await self._backend.cancel(job.id)
+
     def begin_shutdown(self) -> None:
         """Stop admitting and start the shutdown now, without waiting for it (a signal
         handler's half: call :meth:`shutdown` later to wait for the end).
@@ -220,8 +248,8 @@ class Engine:
         """
         if self._stopping is None:
             self._closing = True
-            if self._leasing is not None:
-                self._leasing.cancel()  # a process that is leaving adopts nothing more
+            for task in self._leasing:
+                task.cancel()  # a process that is leaving adopts nothing more
             for render in list(self._renders.values()):
                 render.cancel()
             self._notifier.close()
@@ -337,6 +365,8 @@ class Engine:
 
     def _queue(self, job: Job) -> None:
         self._queued.add(job.id)
+        if self._lease is not None:
+            self._held.add(job.id)
         if job.owner is not None:
             self._owners[job.id] = job.owner
 
@@ -367,6 +397,8 @@ class Engine:
         if job.status is JobStatus.QUEUED:
             return
         self._unqueue(job.id)
+        if job.status.is_final:
+            self._held.discard(job.id)
         if job.status.is_final and job.started_at is not None and job.finished_at is not None:
             seconds = (job.finished_at - job.started_at).total_seconds()
             self._mean_run = 0.8 * self._mean_run + 0.2 * max(0.0, seconds)

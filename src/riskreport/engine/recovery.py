@@ -17,11 +17,11 @@ Use (``Engine.start`` does, for exclusive backends; ``serve --workers N`` once i
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from riskreport.engine.jobs import Adopted, JobError, Recovered, utcnow
+from riskreport.engine.jobs import Adopted, Job, JobError, Recovered, utcnow
 from riskreport.engine.outcome import INTERRUPTED
 from riskreport.engine.store import JobStore
 
@@ -77,6 +77,8 @@ class LeaseStore(Protocol):
         self, *, stale_before: datetime, max_attempts: int, error: JobError, at: datetime
     ) -> Adopted: ...
 
+    async def ended_among(self, job_ids: Collection[str]) -> list[Job]: ...
+
     async def leave(self) -> None: ...
 
 
@@ -131,6 +133,11 @@ class Lease:
                 _shown(adopted.failed),
             )
         return adopted
+
+    async def ended(self, job_ids: Collection[str]) -> list[Job]:
+        """The jobs among ``job_ids`` (held here) that are final in the store: a client
+        cancelled them through another process, say; their work here is moot."""
+        return await self._store.ended_among(job_ids)
 
     async def leave(self) -> None:
         """End the lease (at shutdown, after the jobs left were returned to the queue)."""

@@ -7,7 +7,9 @@ runner holds no live lease: the process died (SIGKILL, out of memory, a crash th
 answers by starting a new worker) or left (a graceful stop deletes its row, so its requeued jobs
 are adopted at once). Any live process adopts orphans: a ``running`` one goes back to ``queued``
 (or fails with ``interrupted`` at the attempt limit, as start-up recovery does), and each becomes
-the adopter's, which then runs it.
+the adopter's, which then runs it. A process also looks for the jobs it holds that ended
+through another process (a client's cancel, mostly), to stop their work here: such a change
+is only a write to the store.
 
 Every step is one ``UPDATE`` with the orphan test in its ``WHERE``: of two processes adopting at
 once, each job goes to one (on PostgreSQL the second finds the row changed, re-checks it, and the
@@ -23,13 +25,13 @@ Use (through :class:`riskreport.storage.sql.SqlJobStore` built with ``runner=``)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from riskreport.engine.jobs import Adopted, JobError, JobStatus
+from riskreport.engine.jobs import FINAL_STATES, Adopted, Job, JobError, JobStatus
 from riskreport.storage.rows import error_json, job_from_row, require_aware
 from riskreport.storage.tables import JobTables
 
@@ -75,6 +77,10 @@ class Leases:
         )
         # Runners whose lease lapsed: their jobs were adopted in the same transaction.
         self._forget = delete(runners).where(runners.c.seen_at < bindparam("stale_before"))
+        self._ended = select(jobs).where(
+            jobs.c.id.in_(bindparam("job_ids", expanding=True)),
+            jobs.c.status.in_([status.value for status in FINAL_STATES]),
+        )
 
     def renew(self, *, at: datetime) -> Callable[[Connection], bool]:
         """Renew this runner's lease until ``at`` plus the lapse; the work returns False when
@@ -110,6 +116,15 @@ class Leases:
             conn.execute(self._forget, params)
             jobs = sorted((job_from_row(row) for row in rows), key=lambda j: (j.created_at, j.id))
             return Adopted(jobs=tuple(jobs), failed=failed)
+
+        return work
+
+    def ended(self, job_ids: Collection[str]) -> Callable[[Connection], list[Job]]:
+        """The jobs among ``job_ids`` (read by primary key) that are in a final state."""
+        params = {"job_ids": list(job_ids)}
+
+        def work(conn: Connection) -> list[Job]:
+            return [job_from_row(row) for row in conn.execute(self._ended, params)]
 
         return work
 

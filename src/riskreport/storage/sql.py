@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import builtins
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -351,6 +351,10 @@ class SqlJobStore:
             stale_before=stale_before, max_attempts=max_attempts, error=error, at=at
         )
         return await self.run(adopt, write=True)
+
+    async def ended_among(self, job_ids: Collection[str]) -> builtins.list[Job]:
+        """The jobs among ``job_ids`` in a final state (written by any process)."""
+        return await self.run(self._lease().ended(job_ids), write=False)
 
     async def leave(self) -> None:
         """End this runner's lease: any live process may adopt its unfinished jobs at once."""
