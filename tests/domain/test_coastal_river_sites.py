@@ -46,6 +46,14 @@ def test_river_flood_is_no_longer_zero_by_construction() -> None:
     assert np.all(eal[[0, 1, 2, 4]] == 0.0)  # kilometres from any mapped river
 
 
+def test_river_depths_are_whole_millimetres_and_zero_far_from_a_river() -> None:
+    depth = river_inputs.derive(site_batch(lat=LAT, lon=LON)).depth_m
+    np.testing.assert_array_equal(depth, np.round(depth, 3))
+    assert np.all(depth[[0, 2, 4]] == 0.0)  # over 10 km away: not 1e-11 m and the like
+    assert depth[1, -1] <= 0.005  # Seoul City Hall, 4.6 km from the Han: millimetres
+    assert depth[3, -1] > 1.0  # Yeouido's rarest flood: over a metre without its levee
+
+
 def test_coastal_inputs_carry_the_sea_level_range_per_scenario() -> None:
     site = site_batch(lat=LAT[:1], lon=LON[:1])
     inputs = coastal_inputs.derive(site)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from riskreport.domain.building import BUILDING_FIELDS
+from riskreport.domain.hazards.registry import FLOOD_FAMILY
 from riskreport.domain.quantity import Provenance
 from riskreport.domain.report_inputs import ReportInputs
 from riskreport.domain.report_tree import Note, Text
@@ -35,19 +36,38 @@ CONTENTS_APART = Text(
     "피해율은 건물의 재조달 가액에만 적용했습니다. 내부 자산 가액이 없어 추정한 내부 자산의 "
     "손실은 contents_eal에 따로 보였으며 total_eal에는 넣지 않았습니다.",
 )
+# General notes, in every report. They say where the intensities come from: a professional reader
+# must not take the packaged tables for a site survey, nor for numbers made up.
 _NOTES = {
-    "regional-anchors": (
-        "Hazard intensities come from regional anchors (heat and cold days, typhoon wind, flood "
-        "depths, wildfire probabilities, water stress) chosen by the riskreport developers, not "
-        "from a site study; docs/model.md gives each one and its reasoning.",
-        "폭염·한파 일수, 태풍 풍속, 침수심, 산불 확률, 물 스트레스는 현장 조사값이 아니라 "
-        "riskreport가 정한 지역별 기준값에서 나왔습니다. 근거는 docs/model.md에 있습니다.",
+    "hazard-data": (
+        "Hazard intensities are estimated for the site from packaged tables built from "
+        "observations: heat and cold days and extreme daily rain from ERA5 city series calibrated "
+        "to the KMA Seoul station, typhoon wind from JTWC best tracks, extreme sea levels from "
+        "KHOA tide tables and published surge analyses with IPCC AR6 sea-level rise adjusted by "
+        "Korean tide gauges, wildfire from VIIRS fire detections calibrated on Korea Forest "
+        "Service burnt area. Water stress and drought are provincial values set by the riskreport "
+        "developers, and flood defence standards (levees, seawalls, sewers) follow the district's "
+        "urban class. This is not a site survey; docs/model.md and docs/data/ give each "
+        "source, method and limit.",
+        "재해 강도는 관측 자료로 만든 내장 표에서 이 위치에 맞게 추정했습니다. 폭염·한파 일수와 "
+        "극한 일강수량은 기상청 서울 관측소에 맞춘 ERA5 도시 자료, 태풍 풍속은 JTWC 최적 경로, "
+        "극한 해수위는 국립해양조사원 조석표와 발표된 해일 분석에 국내 조위 관측소로 보정한 IPCC "
+        "AR6 해수면 상승을 더한 값, 산불은 산림청 피해 면적으로 보정한 VIIRS 화재 탐지에서 "
+        "나왔습니다. 물 스트레스와 가뭄은 riskreport가 정한 시·도별 값이고, 제방·방조제·하수도의 "
+        "방어 기준은 지역의 도시 유형을 따릅니다. 현장 조사값은 아니며, 각 자료의 "
+        "출처·방법·한계는 docs/model.md와 docs/data/에 있습니다.",
     ),
     "flood-depths": (
-        "Flood depths assume an average site in its district; a local flood map or study can "
-        "replace them through analysis_params.overrides.",
-        "침수심은 그 지역의 평균적인 위치를 가정했습니다. 지역 침수 지도나 조사 결과가 있으면 "
-        "analysis_params.overrides로 바꿀 수 있습니다.",
+        "Where no flood map or override was given (each hazard's hazard_data says), flood depths "
+        "are modelled, not mapped: river flood from the distance to the nearest major river, "
+        "urban flood from the rain the district's sewers cannot take, coastal flood from the "
+        "ground elevation against extreme sea levels. A local flood map or study can replace them "
+        "(RISKREPORT_HAZARD_MAPS or analysis_params.overrides).",
+        "침수 지도나 직접 입력한 값이 없으면(재해별 hazard_data에 표시) 침수심은 지도가 아니라 "
+        "모형으로 추정했습니다. 하천 침수는 가장 가까운 주요 하천까지의 거리, 도시 침수는 지역 "
+        "하수도가 감당하지 못하는 강우, 해안 침수는 극한 해수위에 대한 지반고로 계산합니다. 지역 "
+        "침수 지도나 조사 결과가 있으면 그것으로 바꿀 수 있습니다(RISKREPORT_HAZARD_MAPS 또는 "
+        "analysis_params.overrides).",
     ),
 }
 
@@ -85,5 +105,7 @@ def assumptions_list(inputs: ReportInputs) -> tuple[Note, ...]:
                 )
             )
     for key, (en, ko) in _NOTES.items():
+        if key == "flood-depths" and set(FLOOD_FAMILY).isdisjoint(inputs.hazards):
+            continue
         notes.append(Note(key, en, ko))
     return tuple(notes)

@@ -53,7 +53,9 @@ def derive(site: SiteBatch) -> RiverInputs:
     beyond_bank = np.maximum(site.river_m - BANK_OFFSET_M, 0.0)
     h100 = RIVER_DEPTH_AT_BANK_M * np.exp(-beyond_bank / RIVER_DECAY_M)
     depth = np.maximum(log_rp_curve(np.zeros_like(h100), h100), 0.0)
-    return RiverInputs(depth, RIVER_RP[site.urban_class])
+    # Whole millimetres: the exponential tail gives depths like 1e-198 m kilometres away, which
+    # damage nothing and read as noise in the report.
+    return RiverInputs(np.round(depth, 3), RIVER_RP[site.urban_class])
 
 
 def report_block(site: SiteBatch, inputs: RiverInputs, given: Given) -> dict[str, Any]:
