@@ -278,3 +278,19 @@ def test_flood_family_with_two_floods_takes_the_larger() -> None:
     parts = [h["results"][-1]["eal"]["value"] for h in r["hazards"]]
     assert max(parts) <= family < sum(parts)
     assert r["summary"]["total_eal"]["SSP5-8.5"]["2100"]["value"] == family
+
+
+def _notes(lat: float, lon: float, hazards: list[str] | None = None) -> set[str]:
+    params = {} if hazards is None else {"hazards": hazards}
+    report = lean_analyze({"lat": lat, "lon": lon}, analysis_params=params)
+    return {note["key"] for note in report["assumptions"]}
+
+
+def test_notes_say_where_intensities_come_from_and_flag_jeju_rain() -> None:
+    seogwipo, seoul = (33.2496, 126.56), (37.5665, 126.978)
+    assert {"hazard-data", "flood-depths", "jeju-rain"} <= _notes(*seogwipo)
+    seoul_notes = _notes(*seoul)
+    assert {"hazard-data", "flood-depths"} <= seoul_notes
+    assert "jeju-rain" not in seoul_notes
+    # No flood hazard asked for: neither flood note.
+    assert _notes(*seogwipo, hazards=["heat_wave"]).isdisjoint({"flood-depths", "jeju-rain"})

@@ -7,6 +7,7 @@ from typing import Any
 from riskreport.domain.building import BUILDING_FIELDS
 from riskreport.domain.hazards.registry import FLOOD_FAMILY
 from riskreport.domain.quantity import Provenance
+from riskreport.domain.regions import JEJU
 from riskreport.domain.report_inputs import ReportInputs
 from riskreport.domain.report_tree import Note, Text
 
@@ -71,6 +72,21 @@ _NOTES = {
     ),
 }
 
+# On Jeju the rain table reads about twice the station records (docs/data/rainfall.md): said in
+# the report itself, beside the flood losses it inflates.
+JEJU_RAIN = (
+    "Extreme daily rain on Jeju is probably overstated here, and flood losses with it: the "
+    "model's 2-year daily rain at Seogwipo, about 340 mm, is close to the station's record (365.5 "
+    "mm in 1995; Jeju city's is 420.0 mm, typhoon Nari, 2007). The rain table carries one Seoul "
+    "station ratio to every city (docs/data/rainfall.md); a local flood study can replace the "
+    "depths (analysis_params.overrides).",
+    "제주의 극한 일강수량은 과대 추정되었을 가능성이 크고, 침수 손실도 그만큼 클 수 있습니다. "
+    "모형의 서귀포 2년 빈도 일강수량(약 340 mm)은 관측소 최고 기록(1995년 365.5 mm, 제주시는 "
+    "2007년 태풍 나리 때 420.0 mm)에 가깝습니다. 강수 표는 서울 관측소 하나의 비율을 모든 도시에 "
+    "적용했습니다(docs/data/rainfall.md). 지역 침수 조사 결과가 있으면 "
+    "analysis_params.overrides로 침수심을 바꿀 수 있습니다.",
+)
+
 
 def assumptions_list(inputs: ReportInputs) -> tuple[Note, ...]:
     """Human-readable notes for every default the report used."""
@@ -104,8 +120,11 @@ def assumptions_list(inputs: ReportInputs) -> tuple[Note, ...]:
                     f"{name} 값이 없어 위치로부터 추정했습니다.",
                 )
             )
+    floods = not set(FLOOD_FAMILY).isdisjoint(inputs.hazards)
     for key, (en, ko) in _NOTES.items():
-        if key == "flood-depths" and set(FLOOD_FAMILY).isdisjoint(inputs.hazards):
+        if key == "flood-depths" and not floods:
             continue
         notes.append(Note(key, en, ko))
+    if floods and int(inputs.site.province[0]) == JEJU:
+        notes.append(Note("jeju-rain", *JEJU_RAIN))
     return tuple(notes)

@@ -55,7 +55,8 @@ def derive(site: SiteBatch) -> RiverInputs:
     depth = np.maximum(log_rp_curve(np.zeros_like(h100), h100), 0.0)
     # Whole millimetres: the exponential tail gives depths like 1e-198 m kilometres away, which
     # damage nothing and read as noise in the report.
-    return RiverInputs(np.round(depth, 3), RIVER_RP[site.urban_class])
+    np.round(depth, 3, out=depth)
+    return RiverInputs(depth, RIVER_RP[site.urban_class])
 
 
 def report_block(site: SiteBatch, inputs: RiverInputs, given: Given) -> dict[str, Any]:
