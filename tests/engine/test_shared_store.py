@@ -4,6 +4,8 @@ and a wait served by one process sees a job that another process runs finish."""
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -116,12 +118,23 @@ def leased_engine(store: SqlJobStore, *, lease: float, every: float | None = Non
     )
 
 
-async def test_the_jobs_of_a_process_that_died_are_adopted_and_run(tmp_path: Path) -> None:
+@asynccontextmanager
+async def runner_stores(tmp_path: Path, *runners: str) -> AsyncIterator[list[SqlJobStore]]:
+    """Stores on one SQLite file, one per runner named, as the processes of ``serve --workers
+    N`` open them."""
     url = f"sqlite:///{tmp_path / 'jobs.db'}"
-    dead, alive = SqlJobStore(url, runner="dead"), SqlJobStore(url, runner="alive")
-    await dead.open()
-    await alive.open()
+    stores = [SqlJobStore(url, runner=runner) for runner in runners]
     try:
+        for store in stores:
+            await store.open()
+        yield stores
+    finally:
+        for store in stores:
+            await store.close()
+
+
+async def test_the_jobs_of_a_process_that_died_are_adopted_and_run(tmp_path: Path) -> None:
+    async with runner_stores(tmp_path, "dead", "alive") as (dead, alive):
         # What a killed process leaves: its last heartbeat, a job running, one queued.
         await dead.renew_lease(at=utcnow() - timedelta(seconds=1))
         for job_id in ("was-running", "was-queued"):
@@ -133,17 +146,10 @@ async def test_the_jobs_of_a_process_that_died_are_adopted_and_run(tmp_path: Pat
         assert [job.status for job in done] == [JobStatus.SUCCEEDED] * 2
         assert [job.attempts for job in done] == [2, 1]
         await engine.shutdown()
-    finally:
-        await dead.close()
-        await alive.close()
 
 
 async def test_a_process_that_stops_hands_its_jobs_to_one_that_runs_on(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'jobs.db'}"
-    first, second = SqlJobStore(url, runner="first"), SqlJobStore(url, runner="second")
-    await first.open()
-    await second.open()
-    try:
+    async with runner_stores(tmp_path, "first", "second") as (first, second):
         # A lease far longer than the test, renewed often: the jobs can only move over because
         # the stopping process leaves.
         stopping = leased_engine(first, lease=600, every=0.05)
@@ -156,19 +162,12 @@ async def test_a_process_that_stops_hands_its_jobs_to_one_that_runs_on(tmp_path:
         assert [job.status for job in done] == [JobStatus.SUCCEEDED] * 3
         assert (await second.get(jobs[2].id)).attempts == 1  # never started by the first
         await staying.shutdown()
-    finally:
-        await first.close()
-        await second.close()
 
 
 async def test_a_cancel_through_another_process_stops_the_work_where_it_runs(
     tmp_path: Path,
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'jobs.db'}"
-    first, second = SqlJobStore(url, runner="first"), SqlJobStore(url, runner="second")
-    await first.open()
-    await second.open()
-    try:
+    async with runner_stores(tmp_path, "first", "second") as (first, second):
         running_here = leased_engine(first, lease=600, every=60)
         elsewhere = leased_engine(second, lease=600, every=60)
         await running_here.start()
@@ -188,6 +187,3 @@ async def test_a_cancel_through_another_process_stops_the_work_where_it_runs(
         assert (await first.get(long.id)).status is JobStatus.CANCELLED
         await running_here.shutdown()
         await elsewhere.shutdown()
-    finally:
-        await first.close()
-        await second.close()
