@@ -31,11 +31,6 @@ METROPOLITAN = (SEOUL, BUSAN, DAEGU, INCHEON, GWANGJU, DAEJEON, ULSAN)
 
 # Gangwon east of the Taebaek ridge (영동): dry, foehn-driven spring fires, mild winters.
 GANGWON_EAST = (32030, 32040, 32050, 32060, 32070, 32400, 32410)
-# Gangwon's cold inland north (철원, 화천, 양구, 인제, 홍천, 평창).
-GANGWON_COLD_INLAND = (32310, 32340, 32360, 32370, 32380, 32390)
-# North Gyeongsang's fire-prone east and north-east
-# (포항, 경주, 안동, 의성, 청송, 영양, 영덕, 봉화, 울진).
-GYEONGBUK_FIRE = (37011, 37012, 37020, 37040, 37320, 37330, 37340, 37350, 37410, 37420)
 
 
 def by_province(values: dict[int, float], default: float) -> Array:
