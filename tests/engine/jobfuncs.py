@@ -35,6 +35,14 @@ def prepare(*args: Any) -> None:
             marker.write(f"{os.getpid()}\n")
 
 
+def prepare_slowly(marker: str, seconds: float) -> None:
+    """Initializer: say this process started warming up (its pid in ``marker``), then take
+    ``seconds`` about it."""
+    with Path(marker).open("a") as file:
+        file.write(f"{os.getpid()}\n")
+    time.sleep(seconds)
+
+
 def prepare_fails(*args: Any) -> None:
     raise RuntimeError("no model data")
 

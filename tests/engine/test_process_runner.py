@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import statistics
 import time
+from pathlib import Path
 
 import anyio
 import pytest
@@ -15,9 +16,10 @@ from riskreport.engine import context
 from riskreport.engine.encoded import EncodedJSON
 from riskreport.engine.jobs import JobStatus
 from riskreport.engine.runners import pipe
-from riskreport.engine.runners.pool import Worker, describe_exit
+from riskreport.engine.runners.pool import Worker, WorkerPool, describe_exit
 from riskreport.engine.runners.process import default_start_method
-from tests.engine.conftest import Make, seconds, wait_running
+from riskreport.engine.spec import Initializer
+from tests.engine.conftest import Make, seconds, until, wait_running
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 
@@ -161,3 +163,36 @@ def test_a_worker_sends_its_result_as_json_text() -> None:
         assert result["job_id"] == "j1"
     finally:
         worker.stop()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+async def test_a_start_cut_short_kills_the_workers_still_warming_up(tmp_path: Path) -> None:
+    # A shutdown during warm-up (a test's app, a server stopped while starting) must not leave
+    # worker processes warming up for nobody: each costs seconds of CPU.
+    marker = tmp_path / "pids"
+    context = multiprocessing.get_context(default_start_method())
+    initializer = Initializer("tests.engine.jobfuncs:prepare_slowly", (str(marker), 60.0))
+    pool = WorkerPool(context, initializer, size=2, spares=0)
+
+    def pids() -> list[int]:
+        return [int(line) for line in marker.read_text().split()] if marker.exists() else []
+
+    async def warming() -> bool:
+        return len(pids()) == 2
+
+    async def gone() -> bool:
+        return not any(_alive(pid) for pid in pids())
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(pool.fill)
+        await until(warming, within=20)
+        group.cancel_scope.cancel()
+    await pool.aclose()
+    await until(gone, within=10)  # not the initializer's 60 s

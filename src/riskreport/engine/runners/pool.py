@@ -53,6 +53,13 @@ class Worker:
     @classmethod
     def spawn(cls, context: BaseContext, initializer: Initializer | None) -> Worker:
         """Start a worker and wait until its initializer has run (blocking: call in a thread)."""
+        worker = cls.launch(context, initializer)
+        worker.wait_ready()
+        return worker
+
+    @classmethod
+    def launch(cls, context: BaseContext, initializer: Initializer | None) -> Worker:
+        """Start a worker process, not waiting for its warm-up (blocking, briefly)."""
         parent, child = context.Pipe(duplex=True)
         process = context.Process(  # type: ignore[attr-defined]
             target=worker_module.serve,
@@ -62,12 +69,16 @@ class Worker:
         )
         process.start()
         child.close()  # only the child holds its end now, so its death reads as EOF here
-        worker = cls(process, parent)
+        return cls(process, parent)
+
+    def wait_ready(self) -> None:
+        """Wait until the worker's initializer has run (blocking: call in a thread); raise
+        ``WorkerStartError`` if it fails or the process dies first."""
         while True:
             try:
-                message = pipe.from_worker(parent)
+                message = pipe.from_worker(self.conn)
             except EOFError:
-                code = worker.reap()
+                code = self.reap()
                 raise WorkerStartError(
                     f"worker process {describe_exit(code)} during start"
                 ) from None
@@ -75,13 +86,13 @@ class Worker:
                 case pipe.Log(record):
                     dispatch_log(record)
                 case pipe.Ready():
-                    return worker
+                    return
                 case pipe.StartFailed(reason):
-                    worker.reap()
+                    self.reap()
                     raise WorkerStartError(f"worker warm-up failed: {reason}")
                 case pipe.Report() | pipe.Done():
-                    worker.kill()
-                    worker.reap()
+                    self.kill()
+                    self.reap()
                     raise WorkerStartError(f"worker sent {message!r} before it was ready")
                 case _:
                     assert_never(message)
@@ -151,9 +162,16 @@ class WorkerPool:
             self._idle.append(worker)
 
     async def _spawn(self) -> Worker:
-        return await anyio.to_thread.run_sync(
-            Worker.spawn, self._context, self._initializer, abandon_on_cancel=True
-        )
+        worker = await anyio.to_thread.run_sync(Worker.launch, self._context, self._initializer)
+        try:
+            await anyio.to_thread.run_sync(worker.wait_ready, abandon_on_cancel=True)
+        except BaseException:
+            # A start cut short (shutdown during warm-up) kills its process: left alone it
+            # would warm up to the end, seconds of CPU, for nobody. The abandoned wait then
+            # reads EOF and reaps it.
+            worker.kill()
+            raise
+        return worker
 
     async def take(self) -> Worker:
         """An idle live worker, or a new one if none is idle (raises ``WorkerStartError``)."""
