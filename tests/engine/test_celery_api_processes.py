@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 from bench.servers import uvicorn_command
@@ -99,9 +100,28 @@ async def test_a_job_submitted_through_one_api_is_followed_and_cancelled_through
             return bool(seen["status"] == "running")
 
         await eventually(running, within=20)
-        cancelled = await second.delete(f"/v1/reports/{slow['id']}")
+        # Followed through the first (which admitted it) while the second cancels it: the
+        # cancel reaches the first's stream by push too, not at its 30 s store read.
+        followed: list[tuple[str, float]] = []
+
+        async def follow() -> None:
+            url = f"/v1/reports/{slow['id']}/events"
+            async with aconnect_sse(first, "GET", url) as source:
+                async for sse in source.aiter_sse():
+                    followed.append((sse.json()["status"], time.monotonic()))
+
+        async def following() -> bool:
+            return bool(followed)  # the stream's first event: the job as it is
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(follow)
+            await eventually(following, within=10)
+            asked = time.monotonic()
+            cancelled = await second.delete(f"/v1/reports/{slow['id']}")
         assert cancelled.status_code == 200
         assert cancelled.json()["status"] == "cancelled"
+        assert followed[-1][0] == "cancelled"
+        assert followed[-1][1] - asked < 2.0, followed[-1][1] - asked
         waited = await first.get(f"/v1/reports/{slow['id']}", headers={"Prefer": "wait=5"})
         assert waited.json()["status"] == "cancelled"
         assert waited.json()["error"]["code"] == "cancelled"

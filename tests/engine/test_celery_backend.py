@@ -394,3 +394,29 @@ async def test_a_message_without_the_payload_still_runs(celery_workers: Workers)
     finally:
         app.close()
         await store.close()
+
+
+async def test_a_cancel_through_another_api_process_is_pushed_and_counted_once(
+    celery_workers: Workers,
+) -> None:
+    finals: list[str] = []
+
+    def count(job: Job) -> None:
+        if job.status.is_final:
+            finals.append(job.id)
+
+    # Two API processes in one: each engine its own Celery backend and Redis bus, store
+    # re-read every 5 s only.
+    async with (
+        started_engine(celery_workers) as (admitting, _),
+        started_engine(celery_workers) as (other, _),
+    ):
+        admitting.add_listener(count)
+        other.add_listener(count)
+        job = await admitting.submit("nap", {"seconds": 4.0})
+        await wait_running(admitting, job.id, within=20)
+        await other.cancel(job.id)
+        heard = await admitting.wait(job.id, timeout=2)
+        assert heard.status is JobStatus.CANCELLED
+        assert admitting.stats().running == 0  # no longer one of its own running jobs
+        assert finals == [job.id]  # counted by the process that took the cancel, once

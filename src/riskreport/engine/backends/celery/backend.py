@@ -143,6 +143,10 @@ class CeleryBackend:
                 self._running.add(job_id)
             elif job.status.is_final:
                 self._forget(job_id)
+                if job.status is JobStatus.CANCELLED:
+                    # Only an API process writes a cancel (the one that took the request),
+                    # and its listeners counted it there: here it only wakes the waiters.
+                    mine = False
         if self._recorder is not None:
             self._recorder.heard(job_id, job, mine=mine)
 
@@ -267,6 +271,11 @@ class CeleryBackend:
 
     async def cancel(self, job_id: str) -> None:
         self._forget(job_id)
+        if self._recorder is not None:
+            # The cancel is in the store (the engine wrote it first): push it to the other API
+            # processes, whose waiters and streams would otherwise find it at their next poll,
+            # and whose shutdown would wait its grace for a job it admitted.
+            self._bus.publish(job_id, await self._recorder.current(job_id))
         await anyio.to_thread.run_sync(self._revoke, job_id, limiter=self._revokers)
 
     def _revoke(self, job_id: str) -> None:
