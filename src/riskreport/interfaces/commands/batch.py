@@ -224,7 +224,8 @@ def batch(
         update={
             "backend": BackendName.LOCAL,
             "database_url": MEMORY_URL,
-            "concurrency": workers,
+            # No more worker processes than rows: each warms up for seconds.
+            "concurrency": max(1, min(workers, len(portfolio.rows))),
             "queue_limit": max(settings.queue_limit, workers),
             "shutdown_grace": min(settings.shutdown_grace, INTERRUPT_GRACE),
         }
