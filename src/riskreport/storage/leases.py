@@ -32,10 +32,8 @@ from sqlalchemy import ColumnElement, and_, bindparam, delete, insert, select, u
 from sqlalchemy.engine import Connection
 
 from riskreport.engine.jobs import FINAL_STATES, Adopted, Job, JobError, JobStatus
-from riskreport.storage.rows import error_json, job_from_row, require_aware
+from riskreport.storage.rows import QUEUED_PROGRESS, error_json, job_from_row, require_aware
 from riskreport.storage.tables import JobTables
-
-_QUEUED_PROGRESS = {"fraction": 0.0, "stage": "queued"}
 
 
 class Leases:
@@ -64,7 +62,7 @@ class Leases:
             .values(
                 status=JobStatus.QUEUED.value,
                 started_at=None,
-                progress=_QUEUED_PROGRESS,
+                progress=QUEUED_PROGRESS,
                 runner=runner,
             )
             .returning(*jobs.c)

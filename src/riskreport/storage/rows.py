@@ -18,6 +18,9 @@ from sqlalchemy.engine import Row
 from riskreport.engine.encoded import EncodedJSON
 from riskreport.engine.jobs import JSON, Artifact, Job, JobError, JobStatus, Progress
 
+# The progress column of a job back in the queue (requeued at shutdown, recovered, adopted).
+QUEUED_PROGRESS = {"fraction": 0.0, "stage": "queued"}
+
 
 def require_aware(at: datetime | None) -> None:
     # The column type checks too, but wrapped in a StatementError; the contract says ValueError.

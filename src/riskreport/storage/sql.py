@@ -54,6 +54,7 @@ from riskreport.storage.job_writes import JobWrites, read_job, restart_job
 from riskreport.storage.leases import Leases
 from riskreport.storage.postgres import postgres_engines
 from riskreport.storage.rows import (
+    QUEUED_PROGRESS,
     artifact_row,
     error_json,
     job_from_row,
@@ -66,8 +67,6 @@ from riskreport.storage.tables import job_tables, upgrade_schema
 log = logging.getLogger("riskreport.storage")
 
 T = TypeVar("T")
-
-_QUEUED_PROGRESS = {"fraction": 0.0, "stage": "queued"}
 
 
 def dump_json(value: Any) -> str:
@@ -304,7 +303,7 @@ class SqlJobStore:
         back = (
             update(jobs)
             .where(running)
-            .values(status=JobStatus.QUEUED.value, started_at=None, progress=_QUEUED_PROGRESS)
+            .values(status=JobStatus.QUEUED.value, started_at=None, progress=QUEUED_PROGRESS)
             .returning(jobs.c.id)
         )
 
@@ -315,7 +314,7 @@ class SqlJobStore:
         return await self.run(work, write=True)
 
     async def requeue(self, job_id: str) -> bool:
-        params = {"job_id": job_id, f"{NEW}progress": _QUEUED_PROGRESS}
+        params = {"job_id": job_id, f"{NEW}progress": QUEUED_PROGRESS}
         statement = self._statements.requeue
         return await self.run(
             lambda conn: conn.execute(statement, params).rowcount == 1, write=True
