@@ -96,9 +96,10 @@ class Backend(Protocol):
         stored). For work derived from a finished job, such as a document rendered on request.
         """
 
-    async def cancel(self, job_id: str) -> None:
-        """Stop a job the store already records as cancelled: drop it from the queue, kill its
-        process, or set its thread's cancel token. Unknown ids are ignored."""
+    async def cancel(self, job: Job) -> None:
+        """Stop a job the store already records as final (``job``, as stored): cancelled, or
+        ended through another process. Drop it from the queue, kill its process, or set its
+        thread's cancel token. Unknown jobs are ignored."""
 
     def stats(self) -> BackendStats:
         """Cheap and synchronous (metrics read it at scrape time)."""

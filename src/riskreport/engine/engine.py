@@ -237,7 +237,7 @@ class Engine:
                 self._held.discard(job.id)
                 self._unqueue(job.id)
                 log.info("job %s is %s in the store: its work here stops", job.id, job.status.value)
-                await self._backend.cancel(job.id)
+                await self._backend.cancel(job)
 
     def begin_shutdown(self) -> None:
         """Stop admitting and start the shutdown now, without waiting for it (a signal
@@ -466,7 +466,7 @@ class Engine:
         job leaves the queue, a process job is killed, a thread job sees its cancel token.
         """
         job = await self._recorder.transition(job_id, JobStatus.CANCELLED, error=_BY_CLIENT)
-        await self._backend.cancel(job_id)
+        await self._backend.cancel(job)
         return job
 
     def _refuse_if_closing(self) -> None:

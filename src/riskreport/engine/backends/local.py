@@ -110,8 +110,8 @@ class LocalBackend:
     async def call(self, job: Job, spec: JobSpec, *, job_timeout: float) -> Outcome:
         return await call_in(self._runners[spec.runner], job, spec, job_timeout=job_timeout)
 
-    async def cancel(self, job_id: str) -> None:
-        if (control := self._roster.get(job_id)) is not None:
+    async def cancel(self, job: Job) -> None:
+        if (control := self._roster.get(job.id)) is not None:
             control.cancel()
 
     def stats(self) -> BackendStats:

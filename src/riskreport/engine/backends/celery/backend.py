@@ -269,14 +269,13 @@ class CeleryBackend:
             f"{spec.kind!r} cannot run outside a job on the Celery backend",
         )
 
-    async def cancel(self, job_id: str) -> None:
-        self._forget(job_id)
-        if self._recorder is not None:
-            # The cancel is in the store (the engine wrote it first): push it to the other API
-            # processes, whose waiters and streams would otherwise find it at their next poll,
-            # and whose shutdown would wait its grace for a job it admitted.
-            self._bus.publish(job_id, await self._recorder.current(job_id))
-        await anyio.to_thread.run_sync(self._revoke, job_id, limiter=self._revokers)
+    async def cancel(self, job: Job) -> None:
+        self._forget(job.id)
+        # The cancel is in the store (the engine wrote it first): push it to the other API
+        # processes, whose waiters and streams would otherwise find it at their next poll, and
+        # whose shutdown would wait its grace for a job it admitted.
+        self._bus.publish(job.id, job)
+        await anyio.to_thread.run_sync(self._revoke, job.id, limiter=self._revokers)
 
     def _revoke(self, job_id: str) -> None:
         # Every worker drops the message if it comes; the one running it kills its process.
