@@ -150,7 +150,8 @@ async def test_workers_freeze_their_warmed_heap_out_of_the_collector(make_proces
 def test_a_worker_sends_its_result_as_json_text() -> None:
     # What crosses the pipe, read at the parent's end: one string, never the decoded tree.
     context = multiprocessing.get_context(default_start_method())
-    worker = Worker.spawn(context, None)
+    worker = Worker.launch(context, None)
+    worker.wait_ready()
     try:
         pipe.send(
             worker.conn, pipe.Run("j1", "tests.engine.jobfuncs:echo", {"value": [1]}, 5, None)

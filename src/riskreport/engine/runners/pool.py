@@ -51,13 +51,6 @@ class Worker:
         self.conn = conn
 
     @classmethod
-    def spawn(cls, context: BaseContext, initializer: Initializer | None) -> Worker:
-        """Start a worker and wait until its initializer has run (blocking: call in a thread)."""
-        worker = cls.launch(context, initializer)
-        worker.wait_ready()
-        return worker
-
-    @classmethod
     def launch(cls, context: BaseContext, initializer: Initializer | None) -> Worker:
         """Start a worker process, not waiting for its warm-up (blocking, briefly)."""
         parent, child = context.Pipe(duplex=True)
