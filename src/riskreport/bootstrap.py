@@ -33,6 +33,7 @@ import anyio.to_thread
 
 from riskreport.engine.backend import Backend
 from riskreport.engine.engine import Engine
+from riskreport.engine.events.shared import ChangeBus
 from riskreport.engine.jobs import Recovered
 from riskreport.engine.keys import KeyStore, key_digest
 from riskreport.engine.recovery import Lease, recover_unfinished
@@ -242,17 +243,32 @@ def build_store(settings: Settings) -> JobStore:
     return SqlJobStore(settings.database_url)
 
 
-def leased_store(settings: Settings) -> tuple[JobStore, Lease | None]:
-    """The store of a server process, and its lease on its jobs when it needs one: it runs them
-    in its own pools on a store that other server processes share (``serve --workers N``).
-    Celery's broker owns its jobs, and a process alone recovers its own at start-up."""
+@dataclass(frozen=True)
+class ServerStore:
+    """The store of a server process; with ``serve --workers N`` (local pools, one store for
+    all processes) also its lease on the jobs it runs, and on PostgreSQL the bus on which the
+    processes tell each other of their changes."""
+
+    store: JobStore
+    lease: Lease | None = None
+    changes: ChangeBus | None = None
+
+
+def server_store(settings: Settings) -> ServerStore:
+    """Celery's broker owns its jobs (and its Redis carries the changes), and a process alone
+    recovers its own at start-up: they get the store alone."""
     shared_locally = settings.backend is BackendName.LOCAL and settings.shared_store
     if not shared_locally or settings.database_url == MEMORY_URL:
-        return build_store(settings), None
+        return ServerStore(build_store(settings))
     from riskreport.storage.sql import SqlJobStore
 
     store = SqlJobStore(settings.database_url, runner=runner_id())
-    return store, Lease(store, seconds=settings.lease_seconds)
+    changes = None
+    if store.url.get_backend_name() == "postgresql":
+        from riskreport.storage.postgres_changes import PostgresChangeBus, conninfo
+
+        changes = PostgresChangeBus(conninfo(store.url), channel=store.tables.jobs.name)
+    return ServerStore(store, Lease(store, seconds=settings.lease_seconds), changes)
 
 
 def runner_id() -> str:
@@ -450,7 +466,8 @@ async def open_services(
         if initializer is None:
             initializer = report_initializer(settings)
     await migrate_store(settings)
-    store, lease = leased_store(settings)
+    opened = server_store(settings)
+    store = opened.store
     await store.open()
     try:
         engine = Engine(
@@ -466,7 +483,8 @@ async def open_services(
             requeue_at_shutdown=settings.database_url != MEMORY_URL,
             adopt_before=settings.adopt_queued_before,
             owner_queue_limit=settings.key_queue_limit,
-            lease=lease,
+            lease=opened.lease,
+            changes=opened.changes,
         )
         access = await open_access(settings, store)
         startup = StartUp()

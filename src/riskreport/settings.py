@@ -94,7 +94,8 @@ class Settings(BaseSettings):
         0.5,
         gt=0,
         description="Seconds between store reads when the store is shared: for waits, event "
-        "streams and (`serve --workers N`) cancels made through another process.",
+        "streams and (`serve --workers N`) cancels made through another process. Only a "
+        "fallback where changes are pushed (Celery's Redis; PostgreSQL with `serve --workers N`).",
     )
     retention_days: float | None = Field(
         None,

@@ -17,6 +17,7 @@ from riskreport.engine.context import RunContext
 from riskreport.engine.engine import Engine
 from riskreport.engine.errors import JobCancelled, JobDeadlineExceeded, ShuttingDown
 from riskreport.engine.events.notifier import LocalNotifier, woken
+from riskreport.engine.events.shared import SharedNotifier
 from riskreport.engine.jobs import Artifact, Job, JobError, JobStatus, Progress
 from riskreport.engine.outcome import FAILED_MESSAGE, Outcome
 from riskreport.engine.spec import Initializer, JobSpec, RunnerKind, resolve
@@ -142,6 +143,45 @@ async def test_the_notifier_hands_a_final_job_to_its_waiters() -> None:
         notifier.publish("a", running)
     notifier.publish("a", done)
     assert final_only.result() is done
+
+
+class Notices:
+    """A change bus that only records what it was asked to send."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, bool]] = []
+
+    def publish(self, job_id: str, final: bool) -> None:
+        self.sent.append((job_id, final))
+
+    async def listen(self, *args: object, **kwargs: object) -> None:
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        return None
+
+
+@pytest.mark.anyio
+async def test_a_change_elsewhere_wakes_waiters_to_read_and_final_only_ones_when_final() -> None:
+    notices = Notices()
+    notifier = SharedNotifier(notices)
+    any_change, final_only = notifier.waiter("a"), notifier.waiter("a", final_only=True)
+    notifier.nudge("a", final=False)  # another process reported progress
+    assert any_change.result() is None
+    assert not final_only.done()
+    notifier.nudge("a", final=True)  # another process finished it: read it from the store
+    assert final_only.done()
+    assert final_only.result() is None
+    # What this process announces goes to the others too, saying whether it is final.
+    done = Job(id="b", kind="k", payload={}, status=JobStatus.SUCCEEDED)
+    notifier.publish("b")
+    notifier.publish("b", done)
+    assert notices.sent == [("b", False), ("b", True)]
+    # After a break in listening, every waiter reads again.
+    waiters = [notifier.waiter("c"), notifier.waiter("d", final_only=True)]
+    notifier.nudge_all()
+    assert [w.result() for w in waiters] == [None, None]
+    assert len(notifier) == 0
 
 
 class CountingStore(MemoryJobStore):

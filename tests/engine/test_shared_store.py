@@ -4,6 +4,7 @@ and a wait served by one process sees a job that another process runs finish."""
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -16,8 +17,10 @@ from riskreport.engine.engine import Engine, EngineStats
 from riskreport.engine.jobs import Job, JobStatus, utcnow
 from riskreport.engine.recovery import Lease, recover_unfinished
 from riskreport.engine.spec import JobSpec, RunnerKind
+from riskreport.storage.postgres_changes import PostgresChangeBus, conninfo
 from riskreport.storage.sql import SqlJobStore
 from tests.engine.conftest import until, wait_running
+from tests.storage.conftest import drop_tables, open_postgres
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 
@@ -187,3 +190,80 @@ async def test_a_cancel_through_another_process_stops_the_work_where_it_runs(
         assert (await first.get(long.id)).status is JobStatus.CANCELLED
         await running_here.shutdown()
         await elsewhere.shutdown()
+
+
+# -- PostgreSQL: the processes tell each other of their changes (LISTEN/NOTIFY) --------------
+
+SLOW_POLL = 30.0  # the fallback store re-read: far longer than anything these tests wait for
+
+
+def pushing_engine(store: SqlJobStore) -> Engine:
+    """An engine as ``serve --workers N`` builds it on PostgreSQL, polling only every 30 s."""
+    backend = LocalBackend(concurrency=1, shared_store=True, store_poll_interval=SLOW_POLL)
+    changes = PostgresChangeBus(conninfo(store.url), channel=store.tables.jobs.name)
+    return Engine(
+        store,
+        backend,
+        NAP,
+        queue_limit=10,
+        job_timeout=60,
+        shutdown_grace=0,
+        requeue_at_shutdown=True,
+        lease=Lease(store, seconds=600, every=60),
+        changes=changes,
+    )
+
+
+@asynccontextmanager
+async def pushing_engines() -> AsyncIterator[tuple[Engine, Engine]]:
+    """Two started engines, each on its own connection to one set of PostgreSQL tables."""
+    prefix = f"p{uuid.uuid4().hex[:12]}_"
+    first = await open_postgres(prefix, runner="first")
+    second = await open_postgres(prefix, runner="second")
+    engines = [pushing_engine(first), pushing_engine(second)]
+    try:
+        for engine in engines:
+            await engine.start()
+        yield engines[0], engines[1]
+    finally:
+        for engine in engines:
+            await engine.shutdown()
+        for store in (first, second):
+            await store.close()
+        await drop_tables(first)
+
+
+@pytest.mark.postgres
+async def test_a_wait_and_a_stream_through_another_process_hear_the_changes_at_once() -> None:
+    async with pushing_engines() as (runs, watches):
+        job = await runs.submit("nap", {"seconds": 0.3})
+        seen: list[tuple[JobStatus, float]] = []
+        async for snapshot in watches.events(job.id):  # runs to the job's end
+            seen.append((snapshot.status, time.monotonic()))
+        # The first snapshot is the job as the stream found it (queued, or running already).
+        assert [status for status, _ in seen][-2:] == [JobStatus.RUNNING, JobStatus.SUCCEEDED]
+        # Heard, not polled: the whole job took about its 0.3 s nap, not the 30 s poll.
+        assert seen[-1][1] - seen[0][1] < 3
+
+        other = await runs.submit("nap", {"seconds": 0.3})
+        started = time.monotonic()
+        done = await watches.wait(other.id, timeout=20)
+        assert done.status is JobStatus.SUCCEEDED
+        assert time.monotonic() - started < 3
+
+
+@pytest.mark.postgres
+async def test_a_cancel_through_another_process_frees_the_slot_at_once() -> None:
+    async with pushing_engines() as (runs, cancels):
+        long = await runs.submit("nap", {"seconds": 30})
+        await wait_running(runs, long.id)
+        started = time.monotonic()
+        await cancels.cancel(long.id)
+
+        async def idle() -> bool:
+            return runs.stats() == EngineStats(queued=0, running=0, capacity=1)
+
+        await until(idle, within=10)
+        # The cancel was heard: the process running the job did not wait for its 30 s poll.
+        assert time.monotonic() - started < 3
+        assert (await runs.wait(long.id, timeout=1)).status is JobStatus.CANCELLED

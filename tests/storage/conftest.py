@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
+from psycopg import sql
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -33,15 +36,41 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+def postgres_unreachable(exc: Exception) -> None:
+    """Fail naming PostgreSQL on CI (``CI=true``); skip with the reason elsewhere."""
+    message = f"PostgreSQL at {POSTGRES_URL} is unreachable: {exc}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message + " (set CI=true to make this a failure)")
+
+
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """The URL of a database of its own on the server, dropped afterwards: for server
+    processes, which create their tables without a prefix."""
+    name = f"riskreport_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        postgres_unreachable(exc)
+        raise
+    with admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+        finally:
+            # FORCE: a server process killed by the test may have left its connections.
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
 async def open_postgres(prefix: str, *, runner: str | None = None) -> SqlJobStore:
     store = SqlJobStore(f"{POSTGRES_URL}?connect_timeout=3", table_prefix=prefix, runner=runner)
     try:
         await store.open()
     except (OperationalError, OSError) as exc:
-        message = f"PostgreSQL at {POSTGRES_URL} is unreachable: {exc}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message + " (set CI=true to make this a failure)")
+        postgres_unreachable(exc)
     return store
 
 

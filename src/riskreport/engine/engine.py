@@ -17,6 +17,7 @@ event streams read the job back from the store, so a job looks the same from any
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import secrets
@@ -37,6 +38,7 @@ from riskreport.engine.errors import (
     UnknownJobKind,
 )
 from riskreport.engine.events.notifier import LocalNotifier, woken
+from riskreport.engine.events.shared import ChangeBus, SharedNotifier
 from riskreport.engine.idempotency import IDEMPOTENCY_TTL, request_digest
 from riskreport.engine.jobs import (
     Artifact,
@@ -86,6 +88,7 @@ class Engine:
         adopt_before: datetime | None = None,
         owner_queue_limit: int | None = None,
         lease: Lease | None = None,
+        changes: ChangeBus | None = None,
     ) -> None:
         """``renderers`` maps a job kind to the spec of the function that renders its artifacts
         on request (see :meth:`artifact`). ``max_attempts``: starts after which a job found
@@ -97,6 +100,9 @@ class Engine:
         engine, so that one client cannot take the whole queue. ``lease`` (shared stores with
         the local backend): this engine renews it from ``start`` to ``shutdown`` and runs the
         jobs it adopts from processes that died (see :class:`~riskreport.engine.recovery.Lease`).
+        ``changes`` (shared stores with the local backend): the bus on which this engine tells
+        the other processes of every change it writes, and hears theirs, from ``start`` to
+        ``shutdown`` (:mod:`riskreport.engine.events.shared`).
         """
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
@@ -127,7 +133,11 @@ class Engine:
         self._queue_limit = queue_limit
         self._job_timeout = job_timeout
         self._shutdown_grace = shutdown_grace
-        self._notifier = LocalNotifier()
+        self._changes = changes
+        self._notifier = LocalNotifier() if changes is None else SharedNotifier(changes)
+        self._listening: asyncio.Task[None] | None = None
+        # Set when a job held here was heard ending through another process (a cancel there).
+        self._ended_elsewhere = asyncio.Event()
         self._recorder = StoreRecorder(store, self._notifier)
         self._recorder.add_listener(self._track)
         # Ids admitted by this engine that have not left ``queued`` yet (the admission count).
@@ -162,6 +172,8 @@ class Engine:
         """
         if self._admitting or self._closing:
             raise RuntimeError("Engine.start() may be called once, before shutdown()")
+        if self._changes is not None:
+            await self._listen(self._changes)
         backlog: list[Job] = []
         if self._backend.exclusive:
             await recover_unfinished(self._store, max_attempts=self._max_attempts)
@@ -188,6 +200,30 @@ class Engine:
             ]
         await self._backend.start(runnable, self._recorder)
         log.info("engine ready: %s", self.stats())
+
+    async def _listen(self, changes: ChangeBus) -> None:
+        """Start hearing the other processes' changes, and wait (5 s at most) until the
+        subscription stands; until it does, waiters find the changes by polling the store."""
+        subscribed = asyncio.Event()
+        listening = changes.listen(
+            self._heard_elsewhere, subscribed=subscribed, on_resubscribe=self._missed_elsewhere
+        )
+        self._listening = asyncio.create_task(listening, name="riskreport-changes")
+        try:
+            async with asyncio.timeout(5):
+                await subscribed.wait()
+        except TimeoutError:
+            log.warning("not yet hearing other processes' job changes; polling the store")
+
+    def _heard_elsewhere(self, job_id: str, final: bool) -> None:
+        self._notifier.nudge(job_id, final=final)
+        if final and job_id in self._held:
+            self._ended_elsewhere.set()
+
+    def _missed_elsewhere(self) -> None:
+        """Listening again after a break: changes may have been missed; look at all again."""
+        self._notifier.nudge_all()
+        self._ended_elsewhere.set()
 
     async def _resume(self, backlog: Sequence[Job]) -> None:
         """Hand ``queued`` jobs accepted before this start, or adopted, to the backend in order."""
@@ -216,14 +252,18 @@ class Engine:
                 )
 
     async def _watch_ends(self, lease: Lease) -> None:
-        """Every ``poll_interval`` seconds until shutdown, stop the work of jobs held here that
-        ended through another process: a client's cancel there reached only the store.
+        """Every ``poll_interval`` seconds until shutdown, and at once when the change bus says
+        a job held here became final elsewhere, stop the work of jobs held here that ended
+        through another process: a client's cancel there reached only the store.
 
         Waiters here see the change by their own re-read; announcing it here could announce a
         change twice (this process's own final write, read before it was announced)."""
         every = self._backend.poll_interval or lease.every
         while True:
-            await asyncio.sleep(every)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(every):
+                    await self._ended_elsewhere.wait()
+            self._ended_elsewhere.clear()
             if not self._held:
                 continue
             try:
@@ -276,6 +316,12 @@ class Engine:
                 await self._lease.leave()
             except Exception:
                 log.exception("could not end this process's lease; it lapses by itself")
+        if self._changes is not None:
+            # Last: the shutdown's own writes (jobs cancelled or put back) are told too.
+            if self._listening is not None:
+                self._listening.cancel()
+                await asyncio.gather(self._listening, return_exceptions=True)
+            await self._changes.aclose()
 
     async def ping(self) -> None:
         await self._store.ping()

@@ -6,9 +6,10 @@ along, and a waiter woken by it needs no read: one store read less per finished 
 of every ``Prefer: wait`` request. Intermediate changes carry nothing (``running`` and progress
 may be overtaken by newer ones before the waiter runs), so their waiters read the store.
 
-Within one process :class:`LocalNotifier` wakes waiters at once; where other processes change the
-store (``serve --workers N``, Celery workers), waiters also re-read the store every
-``poll_interval`` seconds, so no change is missed even without a cross-process notifier.
+Within one process :class:`LocalNotifier` wakes waiters at once. Where other processes change the
+store, their changes arrive over a bus when there is one (Redis for Celery; PostgreSQL's
+LISTEN/NOTIFY for ``serve --workers N``, :mod:`riskreport.engine.events.shared`), and waiters
+also re-read the store every ``poll_interval`` seconds, so no change is missed without one.
 
 Use (on the event loop)::
 
@@ -91,17 +92,32 @@ class LocalNotifier:
         (self._final if final_only else self._any).setdefault(job_id, []).append(waiter)
         return waiter
 
-    def forget(self, job_id: str) -> None:
-        self._any.pop(job_id, None)
-        self._final.pop(job_id, None)
+    def nudge(self, job_id: str, *, final: bool) -> None:
+        """Another process changed ``job_id`` (to a final state, if ``final``): wake its
+        waiters with nothing, so they read the store. Final-only waiters wake only for a final
+        change, as with :meth:`publish`."""
+        waiters = self._any.pop(job_id, [])
+        if final:
+            waiters += self._final.pop(job_id, ())
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
-    def close(self) -> None:
+    def nudge_all(self) -> None:
+        """Wake every waiter with nothing: each reads the store again."""
         everyone = [w for group in (self._any, self._final) for ws in group.values() for w in ws]
         self._any.clear()
         self._final.clear()
         for waiter in everyone:
             if not waiter.done():
                 waiter.set_result(None)
+
+    def forget(self, job_id: str) -> None:
+        self._any.pop(job_id, None)
+        self._final.pop(job_id, None)
+
+    def close(self) -> None:
+        self.nudge_all()
 
     def __len__(self) -> int:
         return len(self._any.keys() | self._final.keys())
