@@ -72,7 +72,10 @@ def nap(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
 
 
 def block(payload: Mapping[str, Any], ctx: JobContext) -> dict[str, Any]:
-    """Sleep ``seconds`` ignoring cancel and deadline: only a kill stops it early."""
+    """Sleep ``seconds`` ignoring cancel and deadline: only a kill stops it early. Given a
+    ``marker`` path, first write this process's pid there."""
+    if "marker" in payload:
+        Path(payload["marker"]).write_text(f"{os.getpid()}\n")
     time.sleep(float(payload.get("seconds", 10.0)))
     return {"blocked": True}
 

@@ -15,6 +15,7 @@ from riskreport.engine.engine import Engine
 from riskreport.engine.jobs import JobStatus
 from riskreport.engine.spec import JobSpec, RunnerKind
 from riskreport.storage.sql import SqlJobStore
+from tests.engine.conftest import until
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 
@@ -57,9 +58,12 @@ async def test_finished_jobs_are_readable_after_a_restart(tmp_path: Path) -> Non
         await store.close()
 
 
-async def killed_service(path: Path) -> tuple[str, str]:
-    """Run ``dying_service`` until it has one job running and one queued, then SIGKILL it."""
+async def killed_service(path: Path, marker: Path | None = None) -> tuple[str, str]:
+    """Run ``dying_service`` until it has one job running and one queued, then SIGKILL it.
+    With ``marker``, its jobs run in worker processes, the running one's pid written there."""
     command = [sys.executable, "-m", "tests.engine.dying_service", str(path)]
+    if marker is not None:
+        command.append(str(marker))
     async with await anyio.open_process(command, cwd=ROOT) as service:
         assert service.stdout is not None
         with anyio.fail_after(15):
@@ -141,3 +145,31 @@ async def test_a_kind_the_restarted_service_lacks_fails_its_jobs(tmp_path: Path)
         await store.close()
     assert [job.status for job in jobs] == [JobStatus.FAILED] * 2
     assert all(job.error is not None and job.error.code == "interrupted" for job in jobs)
+
+
+def running(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie, killed and not yet reaped, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal: Linux")
+async def test_a_killed_services_worker_process_does_not_run_its_job_on(tmp_path: Path) -> None:
+    # The job blocks for 60 s without a progress report, so nothing would tell its worker
+    # process that the service is gone; meanwhile a restarted service runs the job again.
+    marker = tmp_path / "worker.pid"
+    await killed_service(tmp_path / "jobs.db", marker)
+
+    async def noted() -> bool:
+        return marker.exists() and marker.read_text().endswith("\n")
+
+    await until(noted, within=5)
+    worker = int(marker.read_text())
+
+    async def gone() -> bool:
+        return not running(worker)
+
+    await until(gone, within=10)

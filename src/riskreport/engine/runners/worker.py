@@ -5,8 +5,11 @@ It talks to the parent over one duplex pipe with the messages of
 :mod:`~riskreport.engine.runners.pipe`: ``Ready`` (or ``StartFailed``) once warmed up, then for
 each ``Run`` any number of ``Report`` (thinned out by
 :class:`~riskreport.engine.runners.throttle.ProgressThrottle`) and ``Log`` and one ``Done``,
-until ``Stop`` or the parent goes away. After the warm-up the worker freezes its heap out of the
-garbage collector's sight (:func:`~riskreport.engine.runners.warmup.freeze_warm_heap`).
+until ``Stop`` or the parent goes away: between jobs the pipe's end says so, and during a job a
+watcher thread ends the process when the parent dies (killed, say), so the job does not run on
+for nobody while a restarted service runs it again. After the warm-up the worker freezes its
+heap out of the garbage collector's sight
+(:func:`~riskreport.engine.runners.warmup.freeze_warm_heap`).
 
 The module imports only the standard library and small engine modules, so the forkserver can
 preload it and a new worker starts in milliseconds.
@@ -15,6 +18,7 @@ preload it and a new worker starts in milliseconds.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import signal
 import sys
@@ -22,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from logging.handlers import QueueHandler
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from typing import assert_never
 
 from riskreport.engine import context
@@ -44,6 +48,7 @@ def serve(
     # The parent owns Ctrl+C: a terminal's SIGINT reaches the whole process group, and a job
     # must not die of it mid-run; the parent cancels and kills workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
     # Job functions may live in modules the parent found through its own sys.path (the test
     # suite's package, a project directory); a forkserver may have started with an older one.
     sys.path[:0] = [entry for entry in sys_path if entry not in sys.path]
@@ -78,6 +83,29 @@ def serve(
                 send(pipe.Done(outcome))
             case _:
                 assert_never(message)
+
+
+# The exit status of a worker whose parent died under it (nobody is left to read it).
+ORPHANED = 70
+
+
+def _exit_with_parent() -> None:
+    """End this process as soon as the process that started it dies.
+
+    A job may run for a long time without a word to its parent (an LLM answer, a document), and
+    only a word to a dead parent would fail. ``multiprocessing`` gives a child the sentinel of
+    its parent (readable once the parent is gone) whatever the start method; a daemon thread
+    waits on it, costing nothing until then.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(ORPHANED)  # no cleanup: the job's work is wasted, and its parent is gone
+
+    threading.Thread(target=watch, name="riskreport-parent-watch", daemon=True).start()
 
 
 def _run(sink: Callable[[Progress], None], call: pipe.Run) -> Outcome:
