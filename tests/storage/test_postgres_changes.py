@@ -68,6 +68,14 @@ async def test_a_notice_reaches_the_other_processes_and_not_its_sender() -> None
         # The sender hears the other's notice, and never its own two.
         assert await next_notice(own) == ("job-2", True)
         assert own.empty()
+        # Closed (the engine closes it last at shutdown): a straggler is dropped, not sent by
+        # a sender task left behind.
+        await sender.aclose()
+        sender.publish("job-3", final=True)
+        other.publish("job-4", final=True)
+        assert await next_notice(own) == ("job-4", True)
+        await asyncio.sleep(0.2)
+        assert heard.empty()
 
 
 async def test_stores_with_tables_of_their_own_do_not_hear_each_other() -> None:

@@ -51,6 +51,7 @@ class PostgresChangeBus:
         self._sending: psycopg.AsyncConnection[object] | None = None
         self._outbox: asyncio.Queue[str] | None = None
         self._sender: asyncio.Task[None] | None = None
+        self._closed = False
 
     async def _connect(self) -> psycopg.AsyncConnection[object]:
         connection: psycopg.AsyncConnection[object] = await psycopg.AsyncConnection.connect(
@@ -62,6 +63,11 @@ class PostgresChangeBus:
         return connection
 
     def publish(self, job_id: str, final: bool) -> None:
+        if self._closed:
+            # A straggler after shutdown (the engine closes the bus last): no sender is left,
+            # and the others find the change in the store.
+            log.debug("job change notice of %s after close dropped", job_id)
+            return
         text = f"{self.origin}\n{job_id}\n{'F' if final else ''}"
         if self._outbox is None:
             self._outbox = asyncio.Queue()
@@ -134,6 +140,7 @@ class PostgresChangeBus:
             log.exception("a listener of the job change notices failed")
 
     async def aclose(self) -> None:
+        self._closed = True
         if self._outbox is not None:
             try:
                 async with asyncio.timeout(5):
