@@ -40,6 +40,32 @@ def test_portfolio_matches_single_reports() -> None:
         assert p.total_eal[b, -1] == pytest.approx(total, rel=1e-5)
 
 
+def test_a_revenue_of_zero_takes_the_imputed_output_in_both_paths() -> None:
+    # An owner-occupied house gives no revenue. Before, the report zeroed drought and water
+    # stress (costs are a share of revenue) and scored every chronic cost 0 % of revenue, while
+    # the portfolio divided the same costs by 1 KRW: heat scored 1 in one path and 5 in the other.
+    unknown = {**GANGWON_HOUSE, "asset_info": {"replacement_value_krw": 3e8}}
+    zero = {**GANGWON_HOUSE, "asset_info": {"replacement_value_krw": 3e8, "annual_revenue_krw": 0}}
+    p = analyze_portfolio([unknown, zero])
+    np.testing.assert_array_equal(p.loss[0], p.loss[1])
+    np.testing.assert_array_equal(p.score[0], p.score[1])
+    r = analyze(**zero)
+    assert r["asset"]["annual_revenue_krw"]["value"] == pytest.approx(3e8 * 0.04)
+    assert r["asset"]["annual_revenue_krw"]["provenance"] == "assumption"
+    notes = {n["key"]: n for n in r["assumptions"]}
+    assert "imputed.annual_revenue_krw" in notes
+    assert "default.annual_revenue_krw" not in notes
+    assert "4%" in notes["imputed.annual_revenue_krw"]["text_en"]
+    for i, h in enumerate(HAZARDS):
+        entry = next(x for x in r["hazards"] if x["hazard"] == h)
+        scores = [entry["baseline"]["score"]["value"]] + [
+            c["score"]["value"] for c in entry["results"]
+        ]
+        assert p.score[1, i].tolist() == scores, h
+    drought = next(x for x in r["hazards"] if x["hazard"] == "drought")
+    assert drought["results"][-1]["annual_cost"]["value"] > 0
+
+
 def test_columnar_input_and_records() -> None:
     n = 50
     rng = np.random.default_rng(7)

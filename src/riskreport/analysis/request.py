@@ -195,7 +195,13 @@ class AssetInfo(_Strict):
 
     replacement_value_krw: float | None = Field(default=None, ge=0, le=1e16)
     contents_value_krw: float | None = Field(default=None, ge=0, le=1e16)
-    annual_revenue_krw: float | None = Field(default=None, ge=0, le=1e16)
+    annual_revenue_krw: float | None = Field(
+        default=None,
+        ge=0,
+        le=1e16,
+        description="Annual revenue; missing or 0 (owner-occupied, public) takes the output such "
+        "a building produces (residential: imputed rent), with a note.",
+    )
     insured_fraction: float | None = Field(default=None, ge=0, le=1)
 
 

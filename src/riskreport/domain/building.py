@@ -152,6 +152,8 @@ class Asset:
     contents_value_krw: Quantity
     annual_revenue_krw: Quantity
     insured_fraction: Quantity
+    # The request gave a revenue of 0: the building's output is imputed instead (make_asset).
+    revenue_imputed: bool = False
 
     @property
     def contents_given(self) -> bool:
@@ -241,9 +243,14 @@ def make_asset(
         if contents_value_krw is not None
         else _assumed(repl.value * CONTENTS_SHARE[use], "KRW")
     )
+    # A revenue of 0 (owner-occupied housing, a public building) counts as none given: drought
+    # and water stress cost a share of what the building's use produces, and chronic scores are
+    # costs over it, so with 0 they would vanish, or divide by nothing. The imputed output
+    # (for housing the imputed rent, as national accounts count it) stands in, with a note.
+    # site_batch applies the same rule to portfolios.
     revenue = (
         Quantity(float(annual_revenue_krw), "KRW", u, USER_KEY)
-        if annual_revenue_krw is not None
+        if annual_revenue_krw
         else _assumed(repl.value * REVENUE_SHARE[use], "KRW")
     )
     insured = (
@@ -251,4 +258,4 @@ def make_asset(
         if insured_fraction is not None
         else _assumed(0.0, "fraction")
     )
-    return Asset(repl, contents, revenue, insured)
+    return Asset(repl, contents, revenue, insured, revenue_imputed=annual_revenue_krw == 0)

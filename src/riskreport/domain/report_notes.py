@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from riskreport.domain.building import BUILDING_FIELDS
+from riskreport.domain.building import BUILDING_FIELDS, REVENUE_SHARE
 from riskreport.domain.hazards.registry import FLOOD_FAMILY
 from riskreport.domain.quantity import Provenance
 from riskreport.domain.regions import JEJU
@@ -88,6 +88,22 @@ JEJU_RAIN = (
 )
 
 
+def _imputed_revenue(share: float) -> Note:
+    pct = f"{share * 100:.3g}%"
+    return Note(
+        "imputed.annual_revenue_krw",
+        "annual_revenue_krw was given as 0. Drought and water stress cost a share of what the "
+        "building's use produces, and chronic hazards are scored on costs against it, so the "
+        f"output such a building produces was used instead: {pct} of the replacement value a "
+        "year (for housing, the imputed rent; docs/model.md). Give the rent or output the "
+        "building supports to replace it.",
+        "annual_revenue_krw가 0으로 입력되었습니다. 가뭄과 물 스트레스 비용은 건물의 용도가 만드는 "
+        "산출의 일부로 계산하고 만성 재해 점수도 그에 대한 비용 비율로 매기므로, 이런 건물이 "
+        f"만드는 산출인 재조달 가액의 연 {pct}(주거는 귀속 임대료, docs/model.md)를 대신 "
+        "사용했습니다. 건물이 실제로 만드는 임대료나 산출을 입력하면 그 값으로 바뀝니다.",
+    )
+
+
 def assumptions_list(inputs: ReportInputs) -> tuple[Note, ...]:
     """Human-readable notes for every default the report used."""
     notes: list[Note] = []
@@ -102,7 +118,9 @@ def assumptions_list(inputs: ReportInputs) -> tuple[Note, ...]:
         )
     ]
     for name, item in fields:
-        if item.provenance is Provenance.ASSUMPTION:
+        if name == "annual_revenue_krw" and a.revenue_imputed:
+            notes.append(_imputed_revenue(REVENUE_SHARE[b.use_enum]))
+        elif item.provenance is Provenance.ASSUMPTION:
             shown = item.value if isinstance(item.value, str) else f"{item.value:,.6g} {item.unit}"
             notes.append(
                 Note(

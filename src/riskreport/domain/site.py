@@ -185,7 +185,11 @@ def site_batch(
         replacement_krw=repl,
         contents_krw=_fill(contents_krw, repl * USE_CONTENTS[us]),
         contents_given=_given(contents_krw, n),
-        revenue_krw=_fill(revenue_krw, repl * USE_REVENUE[us]),
+        # A revenue of 0 counts as unknown, as in building.make_asset (which says why).
+        revenue_krw=_fill(
+            None if revenue_krw is None else np.where(revenue_krw > 0, revenue_krw, np.nan),
+            repl * USE_REVENUE[us],
+        ),
         insured_fraction=_fill(insured_fraction, np.zeros(n)),
         coast_km=coast,
         ground_m=ground,
