@@ -97,8 +97,11 @@ def test_a_point_at_sea_near_the_coast_takes_the_nearest_emd_with_a_note() -> No
     assert areas.muni_code == 21090
     assert 0.0 < areas.offshore_km < 1.0
     loc = locate_coordinates(35.156, 129.16, areas)
-    assert "outside the mapped boundaries" in loc.note_en
-    assert "바다" in loc.note_ko
+    assert "lies about 290 m outside the mapped boundaries" in loc.note_en
+    assert "경계 자료 밖 약 290 m(바다" in loc.note_ko
+    # On the beach itself, 25 m out: in metres, not "0.0 km" (as it read before).
+    beach = locate_coordinates(35.1587, 129.1604, point_areas(35.1587, 129.1604))
+    assert "lies about 30 m outside" in beach.note_en
     inland = locate_coordinates(35.163, 129.163, point_areas(35.163, 129.163))
     assert "outside" not in inland.note_en
 

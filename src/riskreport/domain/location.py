@@ -123,6 +123,17 @@ def _upper_levels(m: Place) -> tuple[Level, Level]:
     )
 
 
+def _offshore_text(km: float) -> tuple[str, str]:
+    """How far outside the boundaries a point lies, in English and Korean: metres (to 10 m)
+    under a kilometre, where "0.0 km" would read as no distance at all (a beach front)."""
+    if km >= 1.0:
+        return f"{km:.1f} km", f"{km:.1f} km"
+    metres = round(km * 1000.0, -1)
+    if metres < 10:
+        return "less than 10 m", "10 m 미만"
+    return f"about {metres:.0f} m", f"약 {metres:.0f} m"
+
+
 def locate_coordinates(lat: float, lon: float, found: PointAreas) -> Location:
     """A point given by the user, with the areas the boundary lookup found there."""
     if found.muni_code <= 0:
@@ -150,13 +161,14 @@ def locate_coordinates(lat: float, lon: float, found: PointAreas) -> Location:
     place_ko = " ".join(lv.name_ko for lv in levels)
     place_en = ", ".join(lv.name_en for lv in reversed(levels))
     if found.offshore_km > 0:
+        away_en, away_ko = _offshore_text(found.offshore_km)
         en = (
-            f"Coordinates as given; the point lies {found.offshore_km:.1f} km outside the mapped "
+            f"Coordinates as given; the point lies {away_en} outside the mapped "
             f"boundaries (at sea or on an islet the data lacks) and was placed in the nearest "
             f"eup/myeon/dong: {place_en}."
         )
         ko = (
-            f"입력한 좌표를 썼습니다. 경계 자료 밖 {found.offshore_km:.1f} km"
+            f"입력한 좌표를 썼습니다. 경계 자료 밖 {away_ko}"
             f"(바다 또는 자료에 없는 작은 섬)여서 가장 가까운 읍면동인 {place_ko}에 두었습니다."
         )
     else:
