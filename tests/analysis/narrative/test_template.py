@@ -58,6 +58,48 @@ def test_the_summary_states_grade_dominant_hazards_and_headline_loss(
     assert horizon in summary
 
 
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_summary_and_scenarios_total_damage_and_chronic_costs_apart(language: str) -> None:
+    # Before, "the expected annual loss from all hazards together" was the acute hazards' damage
+    # alone: a building whose water stress cost 358 million a year read "all hazards: 9.8 million".
+    report = report_of("busan_warehouse", language)
+    narrative = TemplateWriter().write(report, Unlimited())
+    view = ReportView.of(report)
+    scenario, horizon = view.headline
+    damage, cost = view.total_eal(scenario, horizon), view.total_cost(scenario, horizon)
+    assert damage is not None
+    assert cost is not None
+    assert cost["value"] == report["summary"]["total_annual_cost"][scenario][horizon]["value"]
+    words = {
+        "en": ("from damage by the acute hazards together", "the chronic hazards cost"),
+        "ko": ("급성 재해 피해의 연간 기대손실 합계는", "만성 재해의 연간 비용 합계는"),
+    }[language]
+    summary = narrative.sections["summary"]
+    for phrase in words:
+        assert phrase in summary
+    assert "all hazards" not in narrative.markdown
+    assert "모든 재해" not in narrative.markdown
+    # The scenarios section has a table of each.
+    scenarios = narrative.sections["scenarios"]
+    assert scenarios.count({"en": "| Scenario |", "ko": "| 시나리오 |"}[language]) == 2
+    assert ("Annual cost of the chronic hazards together" in scenarios) == (language == "en")
+    assert ("만성 재해를 모두 합친 연간 비용" in scenarios) == (language == "ko")
+
+
+def test_with_acute_hazards_alone_the_summary_names_their_loss_only() -> None:
+    report = report_of("busan_warehouse", "en")
+    report["hazards"] = [h for h in report["hazards"] if h["kind"] == "acute"]
+    summary = TemplateWriter().write(report, Unlimited()).sections["summary"]
+    assert "from damage by the acute hazards together" in summary
+    assert "chronic" not in summary
+
+
+def test_an_english_report_romanizes_the_place_of_a_korean_address() -> None:
+    report = report_of("busan_warehouse", "en")
+    text = TemplateWriter().write(report, Unlimited()).markdown
+    assert "부산광역시 해운대구 우동 1406 (U-dong, Haeundae-gu, Busan)" in text
+
+
 def test_korean_reads_naturally() -> None:
     report = report_of("busan_warehouse", "ko")
     narrative = TemplateWriter().write(report, Unlimited())

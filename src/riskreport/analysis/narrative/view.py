@@ -155,8 +155,17 @@ class ReportView:
         return tuple(h for h in self.ranked if h.worst_score <= 1)
 
     def total_eal(self, scenario: str, horizon: str) -> JSON | None:
-        """The total expected annual loss of a case (``"baseline", "baseline"`` for today)."""
+        """The total expected annual loss of a case (``"baseline", "baseline"`` for today):
+        the acute hazards' damage."""
         cell = _member(_member(self.summary, "total_eal"), scenario).get(str(horizon))
+        return cell if isinstance(cell, Mapping) else None
+
+    def total_cost(self, scenario: str, horizon: str) -> JSON | None:
+        """The chronic hazards' annual cost of a case together, as ``total_eal``; None when no
+        chronic hazard was assessed."""
+        if not any(h.kind == "chronic" for h in self.hazards):
+            return None
+        cell = _member(_member(self.summary, "total_annual_cost"), scenario).get(str(horizon))
         return cell if isinstance(cell, Mapping) else None
 
     @property
