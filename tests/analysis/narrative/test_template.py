@@ -39,6 +39,8 @@ def test_the_report_has_every_section_under_its_heading(name: str, language: str
         assert f"## {titles[section]}\n\n" in narrative.markdown
     for leak in ("None", "Undefined", "{{", "{%", "_krw", "[object"):
         assert leak not in narrative.markdown
+    # No line begins with a stray space (a sentence cut from its paragraph by a template tag).
+    assert not re.findall(r"^ \S.*", narrative.markdown, re.MULTILINE)
 
 
 @pytest.mark.parametrize(("name", "language"), CASES)
