@@ -4,7 +4,6 @@ of its changes by push (Redis), not by its store polling (set to 30 s here)."""
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -13,14 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 from bench.servers import uvicorn_command
 from httpx_sse import aconnect_sse
 
 from tests.engine.celery_support import REDIS_URL, ROOT, Workers, new_queue, require_redis
 from tests.engine.celery_support import wait_ready as wait_worker
-from tests.interfaces.api.harness import REPORT_BODY, eventually, free_port, wait_ready
+from tests.interfaces.api.harness import (
+    REPORT_BODY,
+    eventually,
+    free_port,
+    stop_servers,
+    two_ready_clients,
+)
 
 pytestmark = [pytest.mark.anyio, pytest.mark.redis, pytest.mark.slow, pytest.mark.timeout(120)]
 
@@ -56,27 +60,14 @@ def cluster(tmp_path: Path) -> Iterator[tuple[str, str]]:
         servers = [start_api(workers, port, tmp_path / f"api-{port}.log") for port in ports]
         yield f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}"
     finally:
-        for server in servers:
-            server.send_signal(signal.SIGTERM)
-        for server in servers:
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        stop_servers(servers)
         workers.stop_all()
 
 
 async def test_a_job_submitted_through_one_api_is_followed_and_cancelled_through_another(
     cluster: tuple[str, str],
 ) -> None:
-    first_url, second_url = cluster
-    async with (
-        httpx.AsyncClient(base_url=first_url, timeout=10) as first,
-        httpx.AsyncClient(base_url=second_url, timeout=10) as second,
-    ):
-        await wait_ready(first, within=60)
-        await wait_ready(second, within=60)
-
+    async with two_ready_clients(*cluster) as (first, second):
         # Submitted through the first, followed through the second.
         job = (await first.post("/v1/reports", json=REPORT_BODY)).json()
         events: list[tuple[str, dict[str, Any], float]] = []

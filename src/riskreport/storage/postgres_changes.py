@@ -29,6 +29,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import URL
 
+from riskreport.engine.events.outbox import Outbox
 from riskreport.engine.events.shared import OnNotice
 
 log = logging.getLogger("riskreport.engine")
@@ -49,9 +50,7 @@ class PostgresChangeBus:
         self.origin = secrets.token_hex(8)
         self._conninfo = conninfo
         self._sending: psycopg.AsyncConnection[object] | None = None
-        self._outbox: asyncio.Queue[str] | None = None
-        self._sender: asyncio.Task[None] | None = None
-        self._closed = False
+        self._outbox = Outbox(self._send, name="riskreport-change-sender")
 
     async def _connect(self) -> psycopg.AsyncConnection[object]:
         connection: psycopg.AsyncConnection[object] = await psycopg.AsyncConnection.connect(
@@ -63,41 +62,23 @@ class PostgresChangeBus:
         return connection
 
     def publish(self, job_id: str, final: bool) -> None:
-        if self._closed:
-            # A straggler after shutdown (the engine closes the bus last): no sender is left,
-            # and the others find the change in the store.
-            log.debug("job change notice of %s after close dropped", job_id)
-            return
-        text = f"{self.origin}\n{job_id}\n{'F' if final else ''}"
-        if self._outbox is None:
-            self._outbox = asyncio.Queue()
-            self._sender = asyncio.get_running_loop().create_task(
-                self._send(self._outbox), name="riskreport-change-sender"
-            )
-        self._outbox.put_nowait(text)
+        self._outbox.put(f"{self.origin}\n{job_id}\n{'F' if final else ''}")
 
-    async def _send(self, outbox: asyncio.Queue[str]) -> None:
-        while True:
-            texts = [await outbox.get()]
-            # What queued up meanwhile (a short job's running and final notices) leaves in the
-            # same round trip: psycopg pipelines the statements of one executemany.
-            while not outbox.empty():
-                texts.append(outbox.get_nowait())
-            try:
-                if self._sending is None or self._sending.closed:
-                    self._sending = await self._connect()
-                async with self._sending.cursor() as cursor:
-                    await cursor.executemany(
-                        "SELECT pg_notify(%s, %s)", [(self.channel, text) for text in texts]
-                    )
-            except (psycopg.Error, OSError) as exc:
-                # The other processes find the change at their next store read; the next
-                # notice connects again.
-                log.warning("could not send %d job change notice(s): %s", len(texts), exc)
-                await self._drop_sending()
-            finally:
-                for _ in texts:
-                    outbox.task_done()
+    async def _send(self, texts: list[str]) -> None:
+        """The notices queued together (a short job's running and final ones), in one round
+        trip: psycopg pipelines the statements of one executemany."""
+        try:
+            if self._sending is None or self._sending.closed:
+                self._sending = await self._connect()
+            async with self._sending.cursor() as cursor:
+                await cursor.executemany(
+                    "SELECT pg_notify(%s, %s)", [(self.channel, text) for text in texts]
+                )
+        except (psycopg.Error, OSError) as exc:
+            # The other processes find the change at their next store read; the next notice
+            # connects again.
+            log.warning("could not send %d job change notice(s): %s", len(texts), exc)
+            await self._drop_sending()
 
     async def _drop_sending(self) -> None:
         connection, self._sending = self._sending, None
@@ -140,16 +121,5 @@ class PostgresChangeBus:
             log.exception("a listener of the job change notices failed")
 
     async def aclose(self) -> None:
-        self._closed = True
-        if self._outbox is not None:
-            try:
-                async with asyncio.timeout(5):
-                    await self._outbox.join()
-            except TimeoutError:
-                log.warning("%d job change notice(s) not sent", self._outbox.qsize())
-        if self._sender is not None:
-            self._sender.cancel()
-            await asyncio.gather(self._sender, return_exceptions=True)
-            self._sender = None
-        self._outbox = None
+        await self._outbox.aclose()
         await self._drop_sending()

@@ -14,6 +14,7 @@ Use::
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import threading
@@ -90,6 +91,33 @@ async def is_ready(client: httpx.AsyncClient) -> bool:
 
 async def wait_ready(client: httpx.AsyncClient, *, within: float = 20.0) -> None:
     await eventually(lambda: is_ready(client), within=within)
+
+
+@asynccontextmanager
+async def two_ready_clients(
+    first: str, second: str, *, within: float = 60.0
+) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+    """Clients of two server processes (base URLs), once both answer ``/readyz``."""
+    async with (
+        httpx.AsyncClient(base_url=first, timeout=10) as one,
+        httpx.AsyncClient(base_url=second, timeout=10) as other,
+    ):
+        await wait_ready(one, within=within)
+        await wait_ready(other, within=within)
+        yield one, other
+
+
+def stop_servers(processes: Sequence[subprocess.Popen[bytes]], *, within: float = 15.0) -> None:
+    """SIGTERM every server process at once, then wait for each; kill one that outlives
+    ``within`` seconds."""
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(within)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @asynccontextmanager

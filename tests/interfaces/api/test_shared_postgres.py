@@ -8,7 +8,6 @@ not by its store polling (set to 30 s here).
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -16,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 
 import anyio
-import httpx
 import pytest
 from httpx_sse import aconnect_sse
 
@@ -24,8 +22,9 @@ from tests.interfaces.api.harness import (
     REPORT_BODY,
     STANDIN_FACTORY,
     eventually,
+    stop_servers,
+    two_ready_clients,
     uvicorn_process,
-    wait_ready,
 )
 from tests.storage.conftest import fresh_database
 
@@ -62,27 +61,13 @@ def servers(tmp_path: Path) -> Iterator[tuple[str, str]]:
                 urls.append(url)
             yield urls[0], urls[1]
         finally:
-            for process in started:
-                process.send_signal(signal.SIGTERM)
-            for process in started:
-                try:
-                    process.wait(15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop_servers(started)
 
 
 async def test_a_job_is_followed_waited_for_and_cancelled_through_the_other_process(
     servers: tuple[str, str],
 ) -> None:
-    first_url, second_url = servers
-    async with (
-        httpx.AsyncClient(base_url=first_url, timeout=10) as first,
-        httpx.AsyncClient(base_url=second_url, timeout=10) as second,
-    ):
-        await wait_ready(first, within=60)
-        await wait_ready(second, within=60)
-
+    async with two_ready_clients(*servers) as (first, second):
         # Submitted through the first (which runs it), streamed from the second.
         job = (await first.post("/v1/reports", json=REPORT_BODY)).json()
         events: list[tuple[dict[str, object], float]] = []

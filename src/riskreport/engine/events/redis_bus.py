@@ -32,6 +32,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from riskreport.engine.events.job_json import dumps_job, loads_job
+from riskreport.engine.events.outbox import Outbox
 from riskreport.engine.jobs import Job
 
 log = logging.getLogger("riskreport.engine")
@@ -56,8 +57,7 @@ class RedisEventBus:
         self.origin = secrets.token_hex(8)
         self.client_name = f"riskreport-bus-{self.origin}"
         self._client: aioredis.Redis | None = None
-        self._outbox: asyncio.Queue[str] | None = None
-        self._sender: asyncio.Task[None] | None = None
+        self._outbox = Outbox(self._send, name="riskreport-event-bus-sender")
 
     def _connection(self) -> aioredis.Redis:
         if self._client is None:
@@ -68,45 +68,27 @@ class RedisEventBus:
     def publish(self, job_id: str, job: Job | None = None) -> None:
         """Send a change of ``job_id`` (``job``: as stored, for a change of status). Never
         blocks; messages leave in the order given, from one task."""
-        text = change_text(self.origin, job_id, job)
-        if self._outbox is None:
-            self._outbox = asyncio.Queue()
-            self._sender = asyncio.get_running_loop().create_task(
-                self._send(self._outbox), name="riskreport-event-bus-sender"
-            )
-        self._outbox.put_nowait(text)
+        self._outbox.put(change_text(self.origin, job_id, job))
 
-    async def _send(self, outbox: asyncio.Queue[str]) -> None:
+    async def _send(self, texts: list[str]) -> None:
+        """The changes queued together (a short job's ``running`` and final state), in one
+        round trip, in order."""
         client = self._connection()
-        while True:
-            texts = [await outbox.get()]
-            # What was queued meanwhile (a job's ``running`` and its final state, when the job
-            # is short) leaves in the same round trip, in order.
-            while not outbox.empty():
-                texts.append(outbox.get_nowait())
-            try:
-                if len(texts) == 1:
-                    await client.publish(self.channel, texts[0])
-                else:
-                    async with client.pipeline(transaction=False) as pipe:
-                        for text in texts:
-                            pipe.publish(self.channel, text)
-                        await pipe.execute()
-            except RedisError as exc:
-                # Listeners fall back to reading the store; the job itself is safe there.
-                log.warning("could not publish %d job change(s) to Redis: %s", len(texts), exc)
-            finally:
-                for _ in texts:
-                    outbox.task_done()
+        try:
+            if len(texts) == 1:
+                await client.publish(self.channel, texts[0])
+            else:
+                async with client.pipeline(transaction=False) as pipe:
+                    for text in texts:
+                        pipe.publish(self.channel, text)
+                    await pipe.execute()
+        except RedisError as exc:
+            # Listeners fall back to reading the store; the job itself is safe there.
+            log.warning("could not publish %d job change(s) to Redis: %s", len(texts), exc)
 
     async def flush(self, within: float = 5.0) -> None:
         """Wait (at most ``within`` s) until every message given so far has been sent."""
-        if self._outbox is not None:
-            try:
-                async with asyncio.timeout(within):
-                    await self._outbox.join()
-            except TimeoutError:
-                log.warning("%d job change(s) not sent to Redis", self._outbox.qsize())
+        await self._outbox.flush(within)
 
     async def ping(self) -> None:
         await self._connection().ping()
@@ -156,12 +138,7 @@ class RedisEventBus:
             log.exception("a listener of the event bus failed")
 
     async def aclose(self) -> None:
-        await self.flush()
-        if self._sender is not None:
-            self._sender.cancel()
-            await asyncio.gather(self._sender, return_exceptions=True)
-            self._sender = None
-        self._outbox = None
+        await self._outbox.aclose()
         if self._client is not None:
             client, self._client = self._client, None
             await client.aclose()
