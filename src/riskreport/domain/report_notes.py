@@ -7,7 +7,6 @@ from typing import Any
 from riskreport.domain.building import BUILDING_FIELDS, REVENUE_SHARE
 from riskreport.domain.hazards.registry import FLOOD_FAMILY
 from riskreport.domain.quantity import Provenance
-from riskreport.domain.regions import JEJU
 from riskreport.domain.report_inputs import ReportInputs
 from riskreport.domain.report_tree import Note, Text
 
@@ -42,21 +41,25 @@ CONTENTS_APART = Text(
 _NOTES = {
     "hazard-data": (
         "Hazard intensities are estimated for the site from packaged tables built from "
-        "observations: heat and cold days and extreme daily rain from ERA5 city series calibrated "
-        "to the KMA Seoul station, typhoon wind from JTWC best tracks, extreme sea levels from "
-        "KHOA tide tables and published surge analyses with IPCC AR6 sea-level rise adjusted by "
-        "Korean tide gauges, wildfire from VIIRS fire detections calibrated on Korea Forest "
-        "Service burnt area. Water stress and drought are provincial values set by the riskreport "
-        "developers, and flood defence standards (levees, seawalls, sewers) follow the district's "
-        "urban class. This is not a site survey; docs/model.md and docs/data/ give each "
-        "source, method and limit.",
-        "재해 강도는 관측 자료로 만든 내장 표에서 이 위치에 맞게 추정했습니다. 폭염·한파 일수와 "
-        "극한 일강수량은 기상청 서울 관측소에 맞춘 ERA5 도시 자료, 태풍 풍속은 JTWC 최적 경로, "
-        "극한 해수위는 국립해양조사원 조석표와 발표된 해일 분석에 국내 조위 관측소로 보정한 IPCC "
-        "AR6 해수면 상승을 더한 값, 산불은 산림청 피해 면적으로 보정한 VIIRS 화재 탐지에서 "
-        "나왔습니다. 물 스트레스와 가뭄은 riskreport가 정한 시·도별 값이고, 제방·방조제·하수도의 "
-        "방어 기준은 지역의 도시 유형을 따릅니다. 현장 조사값은 아니며, 각 자료의 "
-        "출처·방법·한계는 docs/model.md와 docs/data/에 있습니다.",
+        "observations: heat and cold days from ERA5 city series calibrated to the KMA Seoul "
+        "station, extreme daily rain from the same series brought to station level with KMA "
+        "records (Seoul's daily series; the heavy-rain normals of Seogwipo, Changwon and Daegu "
+        "in the National Atlas of Korea), typhoon wind from JTWC best tracks, extreme sea "
+        "levels from KHOA tide tables and published surge analyses with IPCC AR6 sea-level "
+        "rise adjusted by Korean tide gauges, wildfire from VIIRS fire detections calibrated "
+        "on Korea Forest Service burnt area. Water stress and drought are provincial values "
+        "set by the riskreport developers, and flood defence standards (levees, seawalls, "
+        "sewers) follow the district's urban class. This is not a site survey; docs/model.md "
+        "and docs/data/ give each source, method and limit.",
+        "재해 강도는 관측 자료로 만든 내장 표에서 이 위치에 맞게 추정했습니다. 폭염·한파 "
+        "일수는 기상청 서울 관측소에 맞춘 ERA5 도시 자료, 극한 일강수량은 같은 자료를 기상청 "
+        "관측값(서울의 일별 자료, 국가지도집에 실린 서귀포·창원·대구의 호우 일수 평년값)으로 "
+        "관측소 수준에 맞춘 값, 태풍 풍속은 JTWC 최적 경로, 극한 해수위는 국립해양조사원 "
+        "조석표와 발표된 해일 분석에 국내 조위 관측소로 보정한 IPCC AR6 해수면 상승을 더한 값, "
+        "산불은 산림청 피해 면적으로 보정한 VIIRS 화재 탐지에서 나왔습니다. 물 스트레스와 "
+        "가뭄은 riskreport가 정한 시·도별 값이고, 제방·방조제·하수도의 방어 기준은 지역의 도시 "
+        "유형을 따릅니다. 현장 조사값은 아니며, 각 자료의 출처·방법·한계는 docs/model.md와 "
+        "docs/data/에 있습니다.",
     ),
     "flood-depths": (
         "Where no flood map or override was given (each hazard's hazard_data says), flood depths "
@@ -71,21 +74,6 @@ _NOTES = {
         "analysis_params.overrides).",
     ),
 }
-
-# On Jeju the rain table reads about twice the station records (docs/data/rainfall.md): said in
-# the report itself, beside the flood losses it inflates.
-JEJU_RAIN = (
-    "Extreme daily rain on Jeju is probably overstated here, and flood losses with it: the "
-    "model's 2-year daily rain at Seogwipo, about 340 mm, is close to the station's record (365.5 "
-    "mm in 1995; Jeju city's is 420.0 mm, typhoon Nari, 2007). The rain table carries one Seoul "
-    "station ratio to every city (docs/data/rainfall.md); a local flood study can replace the "
-    "depths (analysis_params.overrides).",
-    "제주의 극한 일강수량은 과대 추정되었을 가능성이 크고, 침수 손실도 그만큼 클 수 있습니다. "
-    "모형의 서귀포 2년 빈도 일강수량(약 340 mm)은 관측소 최고 기록(1995년 365.5 mm, 제주시는 "
-    "2007년 태풍 나리 때 420.0 mm)에 가깝습니다. 강수 표는 서울 관측소 하나의 비율을 모든 도시에 "
-    "적용했습니다(docs/data/rainfall.md). 지역 침수 조사 결과가 있으면 "
-    "analysis_params.overrides로 침수심을 바꿀 수 있습니다.",
-)
 
 
 def _imputed_revenue(share: float) -> Note:
@@ -143,6 +131,4 @@ def assumptions_list(inputs: ReportInputs) -> tuple[Note, ...]:
         if key == "flood-depths" and not floods:
             continue
         notes.append(Note(key, en, ko))
-    if floods and int(inputs.site.province[0]) == JEJU:
-        notes.append(Note("jeju-rain", *JEJU_RAIN))
     return tuple(notes)

