@@ -27,7 +27,11 @@ HAZARD: Hazard[inputs.CoastalInputs] = Hazard(
             "100-year flood depth without defences",
             "100년 빈도 침수 깊이(방재시설 없을 때)",
         ),
-        "protection_rp": ("flood defence standard", "방재시설 설계 빈도"),
+        # The defence holds what it was built for: today's climate's level of that period.
+        "protection_rp": (
+            "flood defence standard (today's climate)",
+            "방재시설 설계 빈도(현재 기후 기준)",
+        ),
     },
     overrides=inputs.OVERRIDES,
     family=FAMILY,
