@@ -16,6 +16,13 @@ from riskreport.engine.backends.local import LocalBackend
 from riskreport.engine.engine import Engine
 from riskreport.engine.spec import JobSpec, RunnerKind
 from riskreport.storage.sql import SqlJobStore
+from tests.engine.conftest import until
+
+
+async def _noted(marker: str) -> bool:
+    """The job wrote its worker's pid (a whole line) to ``marker``."""
+    path = anyio.Path(marker)
+    return await path.exists() and (await path.read_text()).endswith("\n")
 
 
 async def main(path: str, marker: str | None = None) -> None:
@@ -39,6 +46,9 @@ async def main(path: str, marker: str | None = None) -> None:
     async for job in engine.events(running.id):
         if job.status.value == "running":
             break
+    # The job's own first step, in its worker process: only then is there work to outlive us.
+    if marker is not None:
+        await until(lambda: _noted(marker), within=10)
     print(running.id, queued.id, flush=True)
     await anyio.sleep_forever()
 
