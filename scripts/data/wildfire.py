@@ -4,7 +4,10 @@ Steps (``docs/data/wildfire.md``):
 
 1. Presumed vegetation fires (``type`` 0) of both VIIRS 375 m satellites (S-NPP, NOAA-20),
    2020-2023 [nasa-firms]; MODIS is left out (1 km pixels, and the VIIRS pair already sees the
-   same fires).
+   same fires). Less the static heat sources that FIRMS left in type 0: a 0.01-degree cell seen
+   on ``PERSISTENT_DAYS`` days or more, in more than one year (steelworks, cement kilns, a
+   landfill; two thirds of the type-0 detections). No cell of the largest fire on record,
+   Uljin-Samcheok 2022, burned on more than 5 days.
 2. Gaussian kernel density, sigma ``BANDWIDTH_KM``, on a 0.05-degree grid, in detections per km2
    per year. Detections are first binned on a 0.01-degree grid (about 1 km, far below sigma).
    Sigma 10 km (about 25 km effective radius): a large forest fire complex spans 10-20 km
@@ -35,6 +38,12 @@ Floats = npt.NDArray[np.float64]
 VIIRS = ("wildfire/viirs_snpp_korea_2020_2023.csv", "wildfire/viirs_noaa20_korea_2020_2023.csv")
 YEARS = (2020, 2021, 2022, 2023)
 VEGETATION = 0  # FIRMS type 0: presumed vegetation fire
+# A cell (FINE degrees, about 1 km) detected on this many distinct days or more, in more than
+# one year, is a static heat source, not a vegetation fire: fires move on within days (the cells
+# of the Uljin-Samcheok fire of 2022 burned on 5 days at most; of the 3,484 cells seen in one
+# year only, one reached 11 days), while the steelworks of Dangjin and Pohang and the cement
+# kilns of Donghae and Danyang are seen on 300 to 800 days. Threshold chosen in that gap.
+PERSISTENT_DAYS = 10
 BANDWIDTH_KM = 10.0  # Gaussian sigma, tens of km of effective reach; assumption (see docstring)
 LAT0, LAT1, LON0, LON1, STEP = 33.0, 38.7, 124.5, 131.0, 0.05
 FINE = 0.01  # binning step, degrees
@@ -58,11 +67,15 @@ MDL = np.array(
 )
 
 
-def read_detections(shared: Path) -> tuple[Floats, Floats, npt.NDArray[np.int64]]:
-    """Latitude, longitude and year of every type-0 detection in both VIIRS files."""
+def read_detections(
+    shared: Path,
+) -> tuple[Floats, Floats, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Latitude, longitude, year and day (days since 1970) of every type-0 detection in both
+    VIIRS files."""
     lat: list[float] = []
     lon: list[float] = []
     year: list[int] = []
+    day: list[int] = []
     for name in VIIRS:
         with (shared / name).open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
@@ -70,7 +83,48 @@ def read_detections(shared: Path) -> tuple[Floats, Floats, npt.NDArray[np.int64]
                     lat.append(float(row["latitude"]))
                     lon.append(float(row["longitude"]))
                     year.append(int(row["acq_date"][:4]))
-    return np.array(lat), np.array(lon), np.array(year, dtype=np.int64)
+                    day.append(int(np.datetime64(row["acq_date"], "D").astype(np.int64)))
+    return (
+        np.array(lat),
+        np.array(lon),
+        np.array(year, dtype=np.int64),
+        np.array(day, dtype=np.int64),
+    )
+
+
+def fine_cells(lat: Floats, lon: Floats) -> npt.NDArray[np.int64]:
+    """The FINE-degree cell of each point, as one integer (the binning of :func:`density`)."""
+    rows = np.floor((lat - LAT0) / FINE + 0.5).astype(np.int64)
+    cols = np.floor((lon - LON0) / FINE + 0.5).astype(np.int64)
+    result: npt.NDArray[np.int64] = rows * 100_000 + cols
+    return result
+
+
+def static_sources(
+    lat: Floats, lon: Floats, year: npt.NDArray[np.int64], day: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """True for the detections in cells seen on ``PERSISTENT_DAYS`` days or more, in more than
+    one year: static heat sources, not vegetation fires.
+
+    >>> days = np.arange(12, dtype=np.int64)
+    >>> one = np.zeros(12)
+    >>> static_sources(one + 36.0, one + 129.4, np.repeat([2020, 2021], 6), days).all()
+    np.True_
+    >>> static_sources(one + 37.0, one + 129.4, np.full(12, 2022), days).any()  # one fire year
+    np.False_
+    """
+    cell = fine_cells(lat, lon)
+    cells, where = np.unique(cell, return_inverse=True)
+    days = np.zeros(cells.size, dtype=np.int64)
+    years = np.zeros(cells.size, dtype=np.int64)
+    for pairs, count in (
+        (np.unique(np.stack([where, day]), axis=1), days),
+        (np.unique(np.stack([where, year]), axis=1), years),
+    ):
+        np.add.at(count, pairs[0], 1)
+    persistent = (days >= PERSISTENT_DAYS) & (years > 1)
+    result: npt.NDArray[np.bool_] = persistent[where]
+    return result
 
 
 def south_of_mdl(lat: Floats, lon: Floats) -> npt.NDArray[np.bool_]:
@@ -89,7 +143,7 @@ def density(lat: Floats, lon: Floats, lats: Floats, lons: Floats, sigma_km: floa
     1.0
     """
     rows = np.floor((lat - LAT0) / FINE + 0.5).astype(np.int64)
-    cols = np.floor((lon - LON0) / FINE + 0.5).astype(np.int64)
+    cols = np.floor((lon - LON0) / FINE + 0.5).astype(np.int64)  # as fine_cells
     n_r = round((LAT1 - LAT0) / FINE) + 1
     n_c = round((LON1 - LON0) / FINE) + 1
     keep = (rows >= 0) & (rows < n_r) & (cols >= 0) & (cols < n_c)
@@ -113,7 +167,9 @@ def km2_per_detection(lat: Floats, lon: Floats, year: npt.NDArray[np.int64]) -> 
 
 
 def derive(shared: Path, out: Path) -> list[Path]:
-    lat, lon, year = read_detections(shared)
+    all_lat, all_lon, all_year, all_day = read_detections(shared)
+    static = static_sources(all_lat, all_lon, all_year, all_day)
+    lat, lon, year = all_lat[~static], all_lon[~static], all_year[~static]
     lats, lons = grid_axes(LAT0, LAT1, LON0, LON1, STEP)
     # The kernel sums run through BLAS, whose kernels differ by CPU in the last bits: the
     # probability is computed from the density as stored (float32), and with expm1, which
@@ -128,7 +184,9 @@ def derive(shared: Path, out: Path) -> list[Path]:
         "sources": ["nasa-firms", "kfs-wildfire-stats"],
         "licence": "NASA FIRMS open data without restriction; KFS statistics (public)",
         "method": f"Gaussian kernel density (sigma {BANDWIDTH_KM:g} km) of type-0 detections of "
-        "both VIIRS satellites on a 0.05-degree grid, per year; burn probability "
+        "both VIIRS satellites, less static heat sources (0.01-degree cells seen on "
+        f"{PERSISTENT_DAYS} days or more in more than one year), on a 0.05-degree grid, per "
+        "year; burn probability "
         "1 - exp(-density x km2 per detection), the area per detection being the KFS burnt area "
         "2020-2023 over the detections south of the MDL. See docs/data/wildfire.md.",
         "derived_by": "scripts/data/wildfire.py",
@@ -137,6 +195,9 @@ def derive(shared: Path, out: Path) -> list[Path]:
         "km2_per_detection": round(area, 6),
         "detections": int(lat.size),
         "detections_south_of_mdl": int(south_of_mdl(lat, lon).sum()),
+        "static_source_detections_left_out": int(static.sum()),
+        "static_source_cells": int(np.unique(fine_cells(all_lat[static], all_lon[static])).size),
+        "persistent_days": PERSISTENT_DAYS,
     }
     path = write_grid(
         out / "fire_density.npz",

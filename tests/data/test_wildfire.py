@@ -17,13 +17,17 @@ from scripts.data.wildfire import (
     density,
     read_detections,
     south_of_mdl,
+    static_sources,
 )
 
+from riskreport.domain.geodata.grid import load_grid
 from riskreport.domain.geodata.wildfire import annual_burn_probability, fire_density
+
+Detections = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 @pytest.fixture(scope="module")
-def detections(shared_data: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def detections(shared_data: Path) -> Detections:
     return read_detections(shared_data)
 
 
@@ -32,7 +36,7 @@ def detections(shared_data: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     [(37.5665, 126.978, 20, 141), (35.163, 129.163, 19, 763), (37.0, 129.4, 815, None)],
 )
 def test_raw_counts_check_values(
-    detections: tuple[np.ndarray, np.ndarray, np.ndarray],
+    detections: Detections,
     lat: float,
     lon: float,
     within_10: int,
@@ -46,9 +50,9 @@ def test_raw_counts_check_values(
 
 
 def test_kernel_density_keeps_the_count(
-    detections: tuple[np.ndarray, np.ndarray, np.ndarray],
+    detections: Detections,
 ) -> None:
-    lat, lon, _ = detections
+    lat, lon, *_ = detections
     lats, lons = grid_axes(LAT0, LAT1, LON0, LON1, STEP)
     d = density(lat, lon, lats, lons, 10.0)
     cell_km2 = (STEP * 111.195) ** 2 * np.cos(np.radians(lats))[:, None]
@@ -65,7 +69,7 @@ def test_contrast_uljin_far_above_central_seoul() -> None:
 
 
 def test_burn_fraction_matches_the_forest_statistics(
-    detections: tuple[np.ndarray, np.ndarray, np.ndarray],
+    detections: Detections,
 ) -> None:
     """Over South Korea's cells the mean burn probability is the KFS burnt area over the land
     (about 100,000 km2): 0.084 %/yr of land 2020-2023 (0.13 % of 6.3 Mha forest; 2022 was
@@ -79,3 +83,26 @@ def test_burn_fraction_matches_the_forest_statistics(
     kfs_km2 = sum(KFS_BURNT_HA.values()) / 100.0 / 4.0
     assert burnt_km2 == pytest.approx(kfs_km2, rel=0.1)
     assert 1e-4 < burnt_km2 / 100_000 < 1e-3
+
+
+def test_static_heat_sources_are_left_out_and_the_largest_fire_is_kept(
+    detections: Detections,
+) -> None:
+    """FIRMS leaves steelworks and cement kilns in type 0 (presumed vegetation): cells seen on 10
+    days or more in more than one year are taken for them. Before, POSCO's Pohang works read a
+    1.1 %/yr burn chance, the highest in Korea, over Uljin's 0.3 %."""
+    lat, lon, year, day = detections
+    static = static_sources(lat, lon, year, day)
+    assert 0.6 < static.mean() < 0.8  # two thirds of the type-0 detections
+    for site in ((36.0, 129.39), (36.98, 126.71)):  # POSCO Pohang, Hyundai Steel Dangjin
+        near = km_between(*site, lat, lon) <= 1.0
+        assert near.sum() > 1000
+        assert static[near].mean() > 0.95
+    # Every detection of the Uljin-Samcheok fire (March 2022) stays.
+    fire = (km_between(37.05, 129.3, lat, lon) <= 15) & (year == 2022)
+    assert fire.sum() > 500
+    assert not static[fire].any()
+    meta = load_grid("fire_density.npz").meta
+    assert meta["static_source_detections_left_out"] == int(static.sum())
+    pohang, uljin = annual_burn_probability(np.array([36.0, 37.0]), np.array([129.39, 129.4]))
+    assert pohang < uljin / 10
