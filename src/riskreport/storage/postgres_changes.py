@@ -58,6 +58,13 @@ class PostgresChangeBus:
             autocommit=True,
             connect_timeout=_CONNECT_TIMEOUT,
             application_name=f"riskreport-changes-{self.origin}",
+            # A listening connection only reads: without TCP keepalives one dropped silently
+            # (a NAT or firewall forgetting it) would wait for notices forever; with them the
+            # kernel finds it dead within about a minute and the listener connects again.
+            keepalives=1,
+            keepalives_idle=30,
+            keepalives_interval=10,
+            keepalives_count=3,
         )
         return connection
 
