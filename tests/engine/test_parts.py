@@ -3,6 +3,7 @@ own admission rules."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -182,6 +183,36 @@ async def test_a_change_elsewhere_wakes_waiters_to_read_and_final_only_ones_when
     notifier.nudge_all()
     assert [w.result() for w in waiters] == [None, None]
     assert len(notifier) == 0
+
+
+class BrokenBus(Notices):
+    """A bus whose listening fails at once, as one would on a database it cannot use."""
+
+    async def listen(self, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("no LISTEN here")
+
+
+@pytest.mark.anyio
+async def test_a_bus_that_stops_listening_is_logged_and_waits_poll_the_store(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bus = BrokenBus()
+    engine = Engine(
+        MemoryJobStore(),
+        LocalBackend(concurrency=1, shared_store=True, store_poll_interval=0.05),
+        [JobSpec("echo", "tests.engine.jobfuncs:echo", RunnerKind.THREAD)],
+        queue_limit=5,
+        job_timeout=5,
+        shutdown_grace=1,
+        changes=bus,
+    )
+    with caplog.at_level(logging.ERROR, logger="riskreport.engine"):
+        await engine.start()
+        job = await engine.submit("echo", {"value": 1})
+        assert (await engine.wait(job.id, timeout=5)).status is JobStatus.SUCCEEDED
+        await engine.shutdown()
+    assert "stopped hearing other processes' job changes" in caplog.text
+    assert (job.id, True) in bus.sent  # what it writes is still told
 
 
 class CountingStore(MemoryJobStore):

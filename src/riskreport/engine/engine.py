@@ -205,15 +205,27 @@ class Engine:
         """Start hearing the other processes' changes, and wait (5 s at most) until the
         subscription stands; until it does, waiters find the changes by polling the store."""
         subscribed = asyncio.Event()
-        listening = changes.listen(
-            self._heard_elsewhere, subscribed=subscribed, on_resubscribe=self._missed_elsewhere
+        self._listening = asyncio.create_task(
+            self._hear(changes, subscribed), name="riskreport-changes"
         )
-        self._listening = asyncio.create_task(listening, name="riskreport-changes")
-        try:
-            async with asyncio.timeout(5):
-                await subscribed.wait()
-        except TimeoutError:
+        standing = asyncio.create_task(subscribed.wait())
+        # Until the subscription stands, or the listener gave up (no point waiting then).
+        await asyncio.wait(
+            {standing, self._listening}, timeout=5, return_when=asyncio.FIRST_COMPLETED
+        )
+        standing.cancel()
+        if not subscribed.is_set():
             log.warning("not yet hearing other processes' job changes; polling the store")
+
+    async def _hear(self, changes: ChangeBus, subscribed: asyncio.Event) -> None:
+        try:
+            await changes.listen(
+                self._heard_elsewhere, subscribed=subscribed, on_resubscribe=self._missed_elsewhere
+            )
+        except Exception:
+            # The bus gives up only on what it cannot mend (its own errors it retries): say so
+            # at once, rather than at shutdown; waiters go on polling the store.
+            log.exception("stopped hearing other processes' job changes; polling the store")
 
     def _heard_elsewhere(self, job_id: str, final: bool) -> None:
         self._notifier.nudge(job_id, final=final)
