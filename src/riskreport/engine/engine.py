@@ -133,9 +133,8 @@ class Engine:
         self._queue_limit = queue_limit
         self._job_timeout = job_timeout
         self._shutdown_grace = shutdown_grace
-        self._changes = changes
-        self._notifier = LocalNotifier() if changes is None else SharedNotifier(changes)
-        self._listening: asyncio.Task[None] | None = None
+        self._shared = None if changes is None else SharedNotifier(changes)
+        self._notifier = LocalNotifier() if self._shared is None else self._shared
         # Set when a job held here was heard ending through another process (a cancel there).
         self._ended_elsewhere = asyncio.Event()
         self._recorder = StoreRecorder(store, self._notifier)
@@ -172,8 +171,8 @@ class Engine:
         """
         if self._admitting or self._closing:
             raise RuntimeError("Engine.start() may be called once, before shutdown()")
-        if self._changes is not None:
-            await self._listen(self._changes)
+        if self._shared is not None:
+            await self._shared.start(ended=self._ended_there)
         backlog: list[Job] = []
         if self._backend.exclusive:
             await recover_unfinished(self._store, max_attempts=self._max_attempts)
@@ -201,41 +200,10 @@ class Engine:
         await self._backend.start(runnable, self._recorder)
         log.info("engine ready: %s", self.stats())
 
-    async def _listen(self, changes: ChangeBus) -> None:
-        """Start hearing the other processes' changes, and wait (5 s at most) until the
-        subscription stands; until it does, waiters find the changes by polling the store."""
-        subscribed = asyncio.Event()
-        self._listening = asyncio.create_task(
-            self._hear(changes, subscribed), name="riskreport-changes"
-        )
-        standing = asyncio.create_task(subscribed.wait())
-        # Until the subscription stands, or the listener gave up (no point waiting then).
-        await asyncio.wait(
-            {standing, self._listening}, timeout=5, return_when=asyncio.FIRST_COMPLETED
-        )
-        standing.cancel()
-        if not subscribed.is_set():
-            log.warning("not yet hearing other processes' job changes; polling the store")
-
-    async def _hear(self, changes: ChangeBus, subscribed: asyncio.Event) -> None:
-        try:
-            await changes.listen(
-                self._heard_elsewhere, subscribed=subscribed, on_resubscribe=self._missed_elsewhere
-            )
-        except Exception:
-            # The bus gives up only on what it cannot mend (its own errors it retries): say so
-            # at once, rather than at shutdown; waiters go on polling the store.
-            log.exception("stopped hearing other processes' job changes; polling the store")
-
-    def _heard_elsewhere(self, job_id: str, final: bool) -> None:
-        self._notifier.nudge(job_id, final=final)
-        if final and job_id in self._held:
+    def _ended_there(self, job_id: str | None) -> None:
+        """Another process made ``job_id`` final (None: some job may have ended unheard)."""
+        if job_id is None or job_id in self._held:
             self._ended_elsewhere.set()
-
-    def _missed_elsewhere(self) -> None:
-        """Listening again after a break: changes may have been missed; look at all again."""
-        self._notifier.nudge_all()
-        self._ended_elsewhere.set()
 
     async def _resume(self, backlog: Sequence[Job]) -> None:
         """Hand ``queued`` jobs accepted before this start, or adopted, to the backend in order."""
@@ -328,12 +296,9 @@ class Engine:
                 await self._lease.leave()
             except Exception:
                 log.exception("could not end this process's lease; it lapses by itself")
-        if self._changes is not None:
+        if self._shared is not None:
             # Last: the shutdown's own writes (jobs cancelled or put back) are told too.
-            if self._listening is not None:
-                self._listening.cancel()
-                await asyncio.gather(self._listening, return_exceptions=True)
-            await self._changes.aclose()
+            await self._shared.aclose()
 
     async def ping(self) -> None:
         await self._store.ping()
