@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 
 from riskreport.storage.database_url import is_sqlite, store_url
-from riskreport.storage.sqlite import SQLITE_BUSY_TIMEOUT_MS
+from riskreport.storage.sqlite import SQLITE_BUSY_TIMEOUT_MS, use_wal
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant: the key of the PostgreSQL advisory lock that serializes migrations.
@@ -89,7 +89,12 @@ def upgrade(url: str, *, table_prefix: str = "", revision: str = "head") -> str:
             now = _current(conn, table_prefix)
             if now is None:
                 raise RuntimeError("the migrations left no revision behind")
-            return now
+        if engine.dialect.name == "sqlite":
+            # Here, and not at each store's first connection: a file is switched to WAL before
+            # the processes that will share it open it (docs on ``use_wal``).
+            with engine.connect() as conn:
+                use_wal(conn.connection.dbapi_connection)
+        return now
     finally:
         engine.dispose()
 

@@ -19,6 +19,7 @@ Use::
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -54,10 +55,37 @@ def _writer_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL: readers never wait for the writer; synchronous=NORMAL: in WAL mode a commit survives
     # a crash of the process (not of the machine's power) without an fsync per commit, which
     # would cost milliseconds per job.
-    _pragmas(dbapi_connection, "journal_mode=WAL", "synchronous=NORMAL")
+    use_wal(dbapi_connection)
+    _pragmas(dbapi_connection, "synchronous=NORMAL")
     # The driver's own transaction handling would issue a deferred BEGIN before the first
     # write; SQLAlchemy's begin event issues BEGIN IMMEDIATE instead (see _begin_immediate).
     dbapi_connection.isolation_level = None
+
+
+def use_wal(dbapi_connection: Any) -> None:
+    """Put the database file in WAL mode, unless it is already (the mode stays with the file).
+
+    Switching needs the file to itself, and SQLite does not wait for that (its busy timeout
+    does not apply): of several processes starting at once on a new file, one switching while
+    another had the file open failed at once with "database is locked" (a server that
+    ``uvicorn --workers 2`` started then stopped altogether). So the mode is read first, and
+    only a file not yet in WAL mode is switched; if that fails, the process waits for the
+    other's lock as a writer does (busy timeout), looks again, and switches if still needed.
+    """
+    if _journal_mode(dbapi_connection) == "wal":
+        return
+    try:
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
+        dbapi_connection.execute("ROLLBACK")
+        if _journal_mode(dbapi_connection) != "wal":
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+
+
+def _journal_mode(dbapi_connection: Any) -> str:
+    (mode,) = dbapi_connection.execute("PRAGMA journal_mode").fetchone()
+    return str(mode).lower()
 
 
 def _reader_pragmas(dbapi_connection: Any, _record: Any) -> None:
