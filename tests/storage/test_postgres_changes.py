@@ -10,9 +10,10 @@ from contextlib import asynccontextmanager
 import psycopg
 import pytest
 
+from riskreport.storage.database_url import store_url
 from riskreport.storage.postgres_changes import PostgresChangeBus, conninfo
 from riskreport.storage.sql import SqlJobStore
-from tests.storage.conftest import open_postgres
+from tests.storage.conftest import POSTGRES_URL, postgres_unreachable
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres, pytest.mark.timeout(30)]
 
@@ -21,9 +22,13 @@ Notice = tuple[str, bool]
 
 async def _reachable() -> str:
     """The server's libpq URI; fails naming PostgreSQL on CI when it is down (as the stores)."""
-    store = await open_postgres(f"c{uuid.uuid4().hex[:12]}_")
-    await store.close()
-    return conninfo(store.url)
+    url = conninfo(store_url(POSTGRES_URL))
+    try:
+        async with await psycopg.AsyncConnection.connect(url, connect_timeout=3):
+            pass
+    except psycopg.OperationalError as exc:
+        postgres_unreachable(exc)
+    return url
 
 
 @asynccontextmanager
