@@ -25,7 +25,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bench.store_throughput import POSTGRES_URL, SPEC, drop
+from bench.store_throughput import POSTGRES_URL, SPEC, drop, trivial_rate
 from riskreport.engine.backends.local import LocalBackend
 from riskreport.engine.engine import Engine
 from riskreport.engine.jobs import JobStatus
@@ -82,7 +82,7 @@ async def heard_elsewhere(jobs: int, rate: float, *, notices: bool, poll: float)
 
         async def one() -> None:
             started = time.perf_counter()
-            job = await runs.submit("trivial", {})
+            job = await runs.submit(SPEC.kind, {})
             done = await watches.wait(job.id, timeout=30)
             if done.status is not JobStatus.SUCCEEDED:
                 raise RuntimeError(f"job {job.id} is {done.status}")
@@ -98,18 +98,7 @@ async def heard_elsewhere(jobs: int, rate: float, *, notices: bool, poll: float)
 
 async def throughput(jobs: int, in_flight: int, *, notices: bool) -> float:
     async with engines(1, notices=notices, poll=0.5, queue=jobs + in_flight) as (engine,):
-        gate = asyncio.Semaphore(in_flight)
-
-        async def one() -> None:
-            async with gate:
-                job = await engine.submit("trivial", {})
-                if (await engine.wait(job.id, timeout=30)).status is not JobStatus.SUCCEEDED:
-                    raise RuntimeError(f"job {job.id} did not succeed")
-
-        await asyncio.gather(*(one() for _ in range(min(200, jobs))))  # warm-up
-        started = time.perf_counter()
-        await asyncio.gather(*(one() for _ in range(jobs)))
-        return jobs / (time.perf_counter() - started)
+        return await trivial_rate(engine, jobs, in_flight)
 
 
 def percentile(values: list[float], p: float) -> float:
