@@ -260,11 +260,12 @@ def server_store(settings: Settings) -> ServerStore:
     shared_locally = settings.backend is BackendName.LOCAL and settings.shared_store
     if not shared_locally or settings.database_url == MEMORY_URL:
         return ServerStore(build_store(settings))
+    from riskreport.storage.database_url import is_sqlite
     from riskreport.storage.sql import SqlJobStore
 
     store = SqlJobStore(settings.database_url, runner=runner_id())
     changes = None
-    if store.url.get_backend_name() == "postgresql":
+    if not is_sqlite(store.url):  # PostgreSQL: its notifications carry the changes
         from riskreport.storage.postgres_changes import PostgresChangeBus, conninfo
 
         changes = PostgresChangeBus(conninfo(store.url), channel=store.tables.jobs.name)

@@ -24,6 +24,7 @@ from tests.interfaces.api.harness import (
     app_for,
     asgi_client,
     eventually,
+    stop_servers,
     uvicorn_process,
     wait_ready,
 )
@@ -199,12 +200,7 @@ async def test_a_killed_worker_of_several_has_its_jobs_taken_over(tmp_path: Path
             os.kill(pid, signal.SIGKILL)
             jobs = await all_succeed(remote, ids)
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=GRACE + 15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_servers([server], within=GRACE + 15)
     attempts = {job["id"]: job["attempts"] for job in jobs}
     assert attempts[victim_job] == 2  # started again by another worker
     assert [attempts[i] for i in ids if i != victim_job] == [1] * 5
