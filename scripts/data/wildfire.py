@@ -92,10 +92,16 @@ def read_detections(
     )
 
 
-def fine_cells(lat: Floats, lon: Floats) -> npt.NDArray[np.int64]:
-    """The FINE-degree cell of each point, as one integer (the binning of :func:`density`)."""
+def fine_rows_cols(lat: Floats, lon: Floats) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The row and column of each point's FINE-degree cell (the binning of :func:`density`)."""
     rows = np.floor((lat - LAT0) / FINE + 0.5).astype(np.int64)
     cols = np.floor((lon - LON0) / FINE + 0.5).astype(np.int64)
+    return rows, cols
+
+
+def fine_cells(lat: Floats, lon: Floats) -> npt.NDArray[np.int64]:
+    """The FINE-degree cell of each point, as one integer."""
+    rows, cols = fine_rows_cols(lat, lon)
     result: npt.NDArray[np.int64] = rows * 100_000 + cols
     return result
 
@@ -113,15 +119,10 @@ def static_sources(
     >>> static_sources(one + 37.0, one + 129.4, np.full(12, 2022), days).any()  # one fire year
     np.False_
     """
-    cell = fine_cells(lat, lon)
-    cells, where = np.unique(cell, return_inverse=True)
-    days = np.zeros(cells.size, dtype=np.int64)
-    years = np.zeros(cells.size, dtype=np.int64)
-    for pairs, count in (
-        (np.unique(np.stack([where, day]), axis=1), days),
-        (np.unique(np.stack([where, year]), axis=1), years),
-    ):
-        np.add.at(count, pairs[0], 1)
+    cells, where = np.unique(fine_cells(lat, lon), return_inverse=True)
+    # Distinct (cell, day) and (cell, year) pairs, counted per cell.
+    days = np.bincount(np.unique(np.stack([where, day]), axis=1)[0], minlength=cells.size)
+    years = np.bincount(np.unique(np.stack([where, year]), axis=1)[0], minlength=cells.size)
     persistent = (days >= PERSISTENT_DAYS) & (years > 1)
     result: npt.NDArray[np.bool_] = persistent[where]
     return result
@@ -142,8 +143,7 @@ def density(lat: Floats, lon: Floats, lats: Floats, lons: Floats, sigma_km: floa
     >>> round(float(d[0, 0]) * 2 * np.pi * 100, 2)
     1.0
     """
-    rows = np.floor((lat - LAT0) / FINE + 0.5).astype(np.int64)
-    cols = np.floor((lon - LON0) / FINE + 0.5).astype(np.int64)  # as fine_cells
+    rows, cols = fine_rows_cols(lat, lon)
     n_r = round((LAT1 - LAT0) / FINE) + 1
     n_c = round((LON1 - LON0) / FINE) + 1
     keep = (rows >= 0) & (rows < n_r) & (cols >= 0) & (cols < n_c)
