@@ -117,7 +117,8 @@ def derive(shared: Path, out: Path) -> list[Path]:
     # stations' readings are corrected by the same factor.
     seoul_reading = heavy_day_mean(heavy_days(st_record.rain_mm, st_max.size))
     reading_fix = float(st_max.mean()) / seoul_reading
-    era5_means = np.array([annual_maxima(c.rain_mm, c.years).mean() for c in cities])
+    era5_maxima = [annual_maxima(c.rain_mm, c.years) for c in cities]
+    era5_means = np.array([m.mean() for m in era5_maxima])
     by_name = {c.name: i for i, c in enumerate(cities)}
     anchors = {"Seoul": ratio} | {
         name: heavy_day_mean(days) * reading_fix / float(era5_means[by_name[name]])
@@ -134,9 +135,7 @@ def derive(shared: Path, out: Path) -> list[Path]:
     means = ratios * era5_means
     scales = cv_scale * means
     locs = means - EULER * scales
-    own = [
-        gumbel_moments(ratios[i] * annual_maxima(c.rain_mm, c.years)) for i, c in enumerate(cities)
-    ]
+    own = [gumbel_moments(r * m) for r, m in zip(ratios, era5_maxima, strict=True)]
 
     lats, lons = grid_axes(LAT0, LAT1, LON0, LON1, STEP)
     g_lat, g_lon = (a.ravel() for a in np.meshgrid(lats, lons, indexing="ij"))
