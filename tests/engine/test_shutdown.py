@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import anyio
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from riskreport.engine.backends.local import LocalBackend
 from riskreport.engine.engine import Engine
 from riskreport.engine.errors import ShuttingDown
-from riskreport.engine.jobs import JobStatus, Progress
+from riskreport.engine.jobs import Job, JobStatus, Progress
 from riskreport.engine.spec import JobSpec, RunnerKind
 from riskreport.storage.memory import MemoryJobStore
 from tests.engine.conftest import specs, wait_running
@@ -128,3 +129,42 @@ async def test_begin_shutdown_ends_waits_and_event_streams_at_once() -> None:
     assert seen == [JobStatus.RUNNING]
     await engine.shutdown()  # waits for the shutdown begun above
     assert (await store.get(job.id)).status is JobStatus.QUEUED
+
+
+class SlowStart(MemoryJobStore):
+    """A store whose ``running`` writes land at once but are acknowledged only on ``release``:
+    the moment a reader sees the job running while its runner still waits on the write."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = anyio.Event()
+        self.release = anyio.Event()
+
+    async def transition(self, job_id: str, new: JobStatus, **changes: Any) -> Job:
+        job = await super().transition(job_id, new, **changes)
+        if new is JobStatus.RUNNING:
+            self.written.set()
+            await self.release.wait()
+        return job
+
+
+@pytest.mark.parametrize("runner", [RunnerKind.THREAD, RunnerKind.PROCESS])
+async def test_a_job_whose_start_is_being_written_at_shutdown_goes_back_to_the_queue(
+    runner: RunnerKind,
+) -> None:
+    # Seen on CI: a job that looked running was recorded `cancelled` by a shutdown that should
+    # have kept it for the next start.
+    store = SlowStart()
+    engine = requeuing(store, runner, grace=0.2)
+    await engine.start()
+    job = await engine.submit("nap", {"seconds": 5})
+    with anyio.fail_after(10):
+        await store.written.wait()
+    assert (await store.get(job.id)).status is JobStatus.RUNNING
+    async with anyio.create_task_group() as group:
+        group.start_soon(engine.shutdown)
+        await anyio.sleep(0.1)  # the shutdown has stopped what it holds
+        assert not engine.admitting
+        store.release.set()
+    back = await store.get(job.id)
+    assert (back.status, back.error, back.started_at) == (JobStatus.QUEUED, None, None)

@@ -76,9 +76,12 @@ class Roster:
         returns; threads that ignore their cancel token are left behind, not waited for.
         """
         for control in [c for c in self._controls.values() if not c.running]:
+            if requeue:
+                # Its `running` write may be on the way: record_started undoes it.
+                control.stop_for_requeue()
+                continue
             control.cancel()
-            if not requeue:
-                await recorder.finished(control.job_id, _CANCELLED_QUEUED)
+            await recorder.finished(control.job_id, _CANCELLED_QUEUED)
         if self._controls:
             self._empty = anyio.Event()
             with anyio.move_on_after(grace):

@@ -34,7 +34,7 @@ log = logging.getLogger("riskreport.engine")
 
 
 class JobControl:
-    __slots__ = ("_scope", "holds_slot", "job_id", "running", "token")
+    __slots__ = ("_scope", "holds_slot", "job_id", "returned", "running", "token")
 
     def __init__(self, job_id: str) -> None:
         self.job_id = job_id
@@ -42,6 +42,9 @@ class JobControl:
         self.token = threading.Event()
         self.running = False  # True once the store says running (the job holds a slot)
         self.holds_slot = False  # True from taking a slot until giving it back
+        # True when shutdown stopped the job to keep it for the next start (requeue), not to
+        # end it: a start written meanwhile is undone (see record_started).
+        self.returned = False
         self._scope: anyio.CancelScope | None = None
 
     @property
@@ -52,6 +55,11 @@ class JobControl:
         self.token.set()
         if self._scope is not None:
             self._scope.cancel()
+
+    def stop_for_requeue(self) -> None:
+        """Stop the job to run it at the next start: it stays (or goes back to) ``queued``."""
+        self.returned = True
+        self.cancel()
 
     @contextmanager
     def cancellable(self) -> Iterator[anyio.CancelScope]:
@@ -104,8 +112,16 @@ async def record_abandoned(recorder: JobRecorder, job_id: str) -> None:
 
 
 async def record_started(recorder: JobRecorder, job_id: str, control: JobControl) -> bool:
-    """Record the job ``running``; False if it was cancelled first or the store refused."""
+    """Record the job ``running``; False if it was cancelled first or the store refused.
+
+    Also False when shutdown stopped the job for the next start while its ``running`` write was
+    on the way: the write is undone (back to ``queued``) instead of the job being run and
+    reported cancelled, which would lose it.
+    """
     if control.cancel_requested or await recorder.started(job_id) is None:
+        return False
+    if control.returned:
+        await recorder.requeue(job_id)
         return False
     control.running = True
     return True
