@@ -3,6 +3,7 @@ and a wait served by one process sees a job that another process runs finish."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -215,12 +216,17 @@ def pushing_engine(store: SqlJobStore) -> Engine:
 
 
 @asynccontextmanager
-async def pushing_engines() -> AsyncIterator[tuple[Engine, Engine]]:
-    """Two started engines, each on its own connection to one set of PostgreSQL tables."""
+async def pushing_engines(
+    listener: list[PostgresChangeBus] | None = None,
+) -> AsyncIterator[tuple[Engine, Engine]]:
+    """Two started engines, each on its own connection to one set of PostgreSQL tables (and
+    into ``listener``, a bus on their channel, for a test to listen with)."""
     prefix = f"p{uuid.uuid4().hex[:12]}_"
     first = await open_postgres(prefix, runner="first")
     second = await open_postgres(prefix, runner="second")
     engines = [pushing_engine(first), pushing_engine(second)]
+    if listener is not None:
+        listener.append(PostgresChangeBus(conninfo(first.url), channel=first.tables.jobs.name))
     try:
         for engine in engines:
             await engine.start()
@@ -267,3 +273,34 @@ async def test_a_cancel_through_another_process_frees_the_slot_at_once() -> None
         # The cancel was heard: the process running the job did not wait for its 30 s poll.
         assert time.monotonic() - started < 3
         assert (await runs.wait(long.id, timeout=1)).status is JobStatus.CANCELLED
+
+
+@pytest.mark.postgres
+async def test_a_job_costs_the_other_processes_two_notices_its_start_and_its_end() -> None:
+    # Admission sends none: nobody can wait for a job before its admission returned its id.
+    buses: list[PostgresChangeBus] = []
+    async with pushing_engines(buses) as (runs, _):
+        (listener,) = buses
+        heard: list[tuple[str, bool]] = []
+        subscribed = asyncio.Event()
+        listening = asyncio.create_task(
+            listener.listen(
+                lambda job_id, final: heard.append((job_id, final)), subscribed=subscribed
+            )
+        )
+        try:
+            async with asyncio.timeout(10):
+                await subscribed.wait()
+            job = await runs.submit("nap", {"seconds": 0.05})
+            assert (await runs.wait(job.id, timeout=10)).status is JobStatus.SUCCEEDED
+
+            async def both_heard() -> bool:
+                return len(heard) >= 2
+
+            await until(both_heard, within=5)
+            await asyncio.sleep(0.2)  # a third notice, were there one, arrives meanwhile
+            assert heard == [(job.id, False), (job.id, True)]
+        finally:
+            listening.cancel()
+            await asyncio.gather(listening, return_exceptions=True)
+            await listener.aclose()

@@ -345,7 +345,7 @@ class Engine:
         except BaseException:
             self._unqueue(job.id)
             raise
-        self._recorder.announce(job)
+        self._recorder.admitted(job)
         await self._backend.submit(job, spec, job_timeout=self._job_timeout)
         return job
 

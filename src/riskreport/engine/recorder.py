@@ -66,9 +66,19 @@ class StoreRecorder:
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
+    def admitted(self, job: Job) -> None:
+        """Tell listeners (metrics) of a job just written ``queued``. Waiters are not told, here
+        or in other processes: none can wait for a job before its admission has returned its
+        id (a wait or an event stream on an unknown id is refused), so a notice would wake
+        nobody and cost a message per job on a shared store's change bus."""
+        self._tell_listeners(job)
+
     def announce(self, job: Job) -> None:
         """Tell waiters and listeners about a change already written to the store."""
         self.notifier.publish(job.id, job if job.status.is_final else None)
+        self._tell_listeners(job)
+
+    def _tell_listeners(self, job: Job) -> None:
         for listener in self._listeners:
             try:
                 listener(job)
