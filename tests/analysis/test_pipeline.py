@@ -125,6 +125,28 @@ def test_gangwon_house_dominated_by_heat_and_cold_not_fire() -> None:
     assert fire["inputs"]["forest_factor"]["value"] > 1.0
 
 
+def test_the_distance_to_forest_is_a_fact_only_where_the_user_gave_it() -> None:
+    """Nothing packaged estimates it: a report without it shows no distance it did not use, and
+    says instead that wildfire took the landscape's burn probability (a note, both languages)."""
+    given = report("GANGWON")
+    assert given["site"]["distance_to_forest_m"]["provenance"] == "user_input"
+    assert "unknown.distance_to_forest_m" not in {n["key"] for n in given["assumptions"]}
+
+    seoul = report("SEOUL")
+    assert "distance_to_forest_m" not in seoul["site"]
+    notes = {n["key"]: n for n in seoul["assumptions"]}
+    note = notes["unknown.distance_to_forest_m"]
+    assert "landscape" in note["text_en"]
+    assert "경관" in note["text_ko"]
+    fire = next(h for h in seoul["hazards"] if h["hazard"] == "wildfire")
+    assert fire["inputs"]["forest_factor"]["value"] == 1.0
+    assert fire["inputs"]["forest_factor"]["provenance"] == "assumption"
+
+    # Without wildfire among the hazards, nothing is said of the forest.
+    alone = analyze(**SEOUL_OFFICE, analysis_params={"hazards": ["heat_wave"]}, language="en")
+    assert "unknown.distance_to_forest_m" not in {n["key"] for n in alone["assumptions"]}
+
+
 def test_dominant_hazards_differ() -> None:
     tops = {
         tuple(report(n)["summary"]["dominant_hazards"][:2]) for n in ("SEOUL", "BUSAN", "GANGWON")

@@ -52,4 +52,3 @@ def in_group(muni_code: IntArray, group: tuple[int, ...]) -> Array:
 # Urban classes from the gazetteer: 0 Seoul district, 1 other district (구), 2 city (시),
 # 3 county (군).
 IMPERVIOUS = np.array([0.9, 0.75, 0.5, 0.25])  # impervious share by class; assumption
-FOREST_DISTANCE_M = np.array([800.0, 400.0, 200.0, 60.0])  # default distance to forest; assumption

@@ -25,7 +25,7 @@ from riskreport.domain.report_parts import hazard_report, recommendations
 from riskreport.domain.report_summary import build_summary
 from riskreport.domain.report_tree import Case, Parameters, Report, source_keys
 from riskreport.domain.site import SiteBatch
-from riskreport.domain.sources import ASSUMPTIONS_KEY, SOURCES
+from riskreport.domain.sources import ASSUMPTIONS_KEY, SOURCES, USER_KEY
 
 SCHEMA_VERSION = "2"  # "1": every figure a quantity object; "2": lean (lean_json)
 MODEL_VERSION = "riskreport-physical-1.1"
@@ -110,12 +110,15 @@ def _asset(a: Asset) -> dict[str, Quantity]:
 
 
 def _site(site: SiteBatch, inputs: ReportInputs) -> dict[str, Quantity]:
+    """The site facts the model used. The distance to forest is one only where the user gave
+    it: nothing estimates it (report_notes says what wildfire does without it)."""
+
     def fact(name: str, value: float, unit: str, prov: Provenance, src: str) -> Quantity:
         p, s = inputs.input_provenance.get(f"site.{name}", (prov, src))
         return Quantity(float(value), unit, p, s)
 
     a = Provenance.ASSUMPTION
-    return {
+    facts = {
         "distance_to_coast_m": fact(
             "distance_to_coast_m",
             max(float(site.coast_km[0]), 0.0) * 1000.0,
@@ -127,10 +130,12 @@ def _site(site: SiteBatch, inputs: ReportInputs) -> dict[str, Quantity]:
         "distance_to_river_m": fact(  # to the WDBII major rivers (domain/geodata/rivers.py)
             "distance_to_river_m", site.river_m[0], "m", Provenance.DATA, "gshhg-2.3.6"
         ),
-        "distance_to_forest_m": fact(
-            "distance_to_forest_m", site.forest_m[0], "m", a, ASSUMPTIONS_KEY
-        ),
         "impervious_share": Quantity(
             float(IMPERVIOUS[int(site.urban_class[0])]), "fraction", a, ASSUMPTIONS_KEY
         ),
     }
+    if site.forest_given[0] > 0:
+        facts["distance_to_forest_m"] = fact(
+            "distance_to_forest_m", site.forest_m[0], "m", Provenance.USER_INPUT, USER_KEY
+        )
+    return facts

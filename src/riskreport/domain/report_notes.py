@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from riskreport.domain.building import BUILDING_FIELDS, REVENUE_SHARE
-from riskreport.domain.hazards.registry import FLOOD_FAMILY
+from riskreport.domain.hazards.registry import FLOOD_FAMILY, REGISTRY
 from riskreport.domain.quantity import Provenance
 from riskreport.domain.report_inputs import ReportInputs
 from riskreport.domain.report_tree import Note, Text
@@ -117,7 +117,7 @@ def assumptions_list(inputs: ReportInputs) -> tuple[Note, ...]:
                     f"{name} 값이 없어 {shown}(으)로 가정했습니다.",
                 )
             )
-    for name in ("ground_elevation_m", "distance_to_river_m", "distance_to_forest_m"):
+    for name in ("ground_elevation_m", "distance_to_river_m"):
         if f"site.{name}" not in inputs.input_provenance:
             notes.append(
                 Note(
@@ -126,6 +126,13 @@ def assumptions_list(inputs: ReportInputs) -> tuple[Note, ...]:
                     f"{name} 값이 없어 위치로부터 추정했습니다.",
                 )
             )
+    for hazard in REGISTRY:
+        if hazard.key in inputs.hazards:
+            notes += [
+                Note(f"unknown.{n.fact}", n.en, n.ko)
+                for n in hazard.site_notes
+                if f"site.{n.fact}" not in inputs.input_provenance
+            ]
     floods = not set(FLOOD_FAMILY).isdisjoint(inputs.hazards)
     for key, (en, ko) in _NOTES.items():
         if key == "flood-depths" and not floods:

@@ -195,7 +195,9 @@ def site_batch(
         ground_m=ground,
         ground_given=_given(ground_m, n),
         river_m=_fill(river_m, distance_to_river_m(lat, lon)),
-        forest_m=_fill(forest_m, r.FOREST_DISTANCE_M[urban]),
+        # No default: no land-cover data is packaged, so an unknown distance stays NaN and
+        # wildfire takes the landscape's burn probability (hazards/wildfire/inputs.py).
+        forest_m=np.full(n, np.nan) if forest_m is None else forest_m,
         forest_given=_given(forest_m, n),
         station=station,
     )

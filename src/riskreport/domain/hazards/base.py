@@ -118,6 +118,16 @@ class Measure:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class SiteNote:
+    """What the report says when the user did not give ``site.<fact>`` and the hazard reads it
+    only when given (nothing packaged estimates it)."""
+
+    fact: str
+    en: str
+    ko: str
+
+
 # "<hazard>.<input>" or "site.<fact>" -> (provenance, source), where not the default.
 Given = Mapping[str, tuple[Any, str]]
 ReportBlock = Callable[["SiteBatch", In, Given], dict[str, Any]]
@@ -145,6 +155,8 @@ class Hazard(Generic[In]):
     # One storm brings wind and flood: the losses of storm hazards are combined per return period
     # (the larger counts), never added (see domain/totals.py).
     storm: bool = False
+    # Notes for the site facts it reads only when the user gives them.
+    site_notes: tuple[SiteNote, ...] = ()
 
     def inputs(
         self,

@@ -23,4 +23,5 @@ HAZARD: Hazard[inputs.FireInputs] = Hazard(
         "frequency_multiplier": ("frequency multiplier", "발생 빈도 배수"),
     },
     overrides=inputs.OVERRIDES,
+    site_notes=(inputs.NO_FOREST_DISTANCE,),
 )

@@ -22,7 +22,7 @@ import numpy as np
 
 from riskreport.domain.array import Array
 from riskreport.domain.geodata.wildfire import annual_burn_probability
-from riskreport.domain.hazards.base import Given, Override
+from riskreport.domain.hazards.base import Given, Override, SiteNote
 from riskreport.domain.hazards.block import InputBlock
 from riskreport.domain.quantity import Provenance
 from riskreport.domain.site import SiteBatch
@@ -44,6 +44,19 @@ OVERRIDES = (
         "Annual probability that a fire reaches the building today",
         high=1.0,
     ),
+)
+# Nothing estimates the distance to forest, so the report shows none it did not use, and says
+# what wildfire did instead.
+NO_FOREST_DISTANCE = SiteNote(
+    "distance_to_forest_m",
+    "The distance to forest was not given, and no land-cover data is packaged to estimate it: "
+    "wildfire takes the burn probability of the surrounding landscape (forest factor 1). Give "
+    "distance_to_forest_m to refine it: a building at the forest edge burns more often than its "
+    "landscape, one several hundred metres from any forest far less (docs/model.md).",
+    "산림까지 거리가 입력되지 않았고 이를 추정할 토지피복 자료도 없어, 산불은 주변 경관의 연소 "
+    "확률을 그대로 사용했습니다(산림 계수 1). distance_to_forest_m을 입력하면 보정됩니다. 산림 "
+    "가장자리의 건물은 경관 평균보다 자주, 산림에서 수백 m 떨어진 건물은 훨씬 드물게 불에 "
+    "노출됩니다(docs/model.md).",
 )
 
 
