@@ -147,6 +147,25 @@ def test_the_distance_to_forest_is_a_fact_only_where_the_user_gave_it() -> None:
     assert "unknown.distance_to_forest_m" not in {n["key"] for n in alone["assumptions"]}
 
 
+def test_drought_and_wildfire_give_their_own_reasons() -> None:
+    """A drier climate is a reason for both, in their own words: drought's never speaks of fire
+    weather, and a fire-prone landscape is said as observed, not as one region's winds."""
+    seoul = report("SEOUL")
+    drought = next(h for h in seoul["hazards"] if h["hazard"] == "drought")
+    texts = {d["key"]: d["text_en"] for d in drought["results"][-1]["drivers"]}
+    assert "more_droughts" in texts
+    assert "fire" not in " ".join(texts.values()).lower()
+    fire = next(h for h in seoul["hazards"] if h["hazard"] == "wildfire")
+    assert "drier_climate" in {d["key"] for d in fire["results"][-1]["drivers"]}
+
+    # Uljin's hills, where the 2022 fire started: fire-prone by the satellite record.
+    uljin = analyze(target_location={"lat": 37.08, "lon": 129.35}, language="en")
+    fire = next(h for h in uljin["hazards"] if h["hazard"] == "wildfire")
+    prone = next(d for d in fire["results"][0]["drivers"] if d["key"] == "fire_prone_region")
+    assert "satellite" in prone["text_en"]
+    assert "foehn" not in prone["text_en"]
+
+
 def test_dominant_hazards_differ() -> None:
     tops = {
         tuple(report(n)["summary"]["dominant_hazards"][:2]) for n in ("SEOUL", "BUSAN", "GANGWON")

@@ -13,9 +13,9 @@ DRIVER_TEXTS: dict[str, tuple[str, str]] = {
         "The local water supply is drought-prone.",
         "지역 상수원이 가뭄에 취약합니다.",
     ),
-    "drier_climate": (
-        "Droughts and fire weather become more frequent.",
-        "가뭄과 산불 기상이 잦아집니다.",
+    "more_droughts": (
+        "Droughts become more frequent and severe with warming.",
+        "온난화로 가뭄이 잦아지고 심해집니다.",
     ),
 }
 
@@ -24,7 +24,7 @@ def drivers(h: HazardArrays, s: SiteBatch, inputs: DroughtInputs, c: int) -> lis
     out: list[str] = []
     out += ["water_dependent_use"] if DROUGHT_SENSITIVITY[int(s.use[0])] >= 0.3 else []
     out += ["drought_prone_region"] if inputs.drought_factor[0] >= 1.2 else []
-    out += ["drier_climate"] if h.intensity["spei12_mean"].values[0, c] < -0.2 else []
+    out += ["more_droughts"] if h.intensity["spei12_mean"].values[0, c] < -0.2 else []
     return out
 
 
