@@ -109,3 +109,12 @@ def test_override_round_trips_and_changes_the_result(
     assert quantity["value"] == pytest.approx(expected)
     assert quantity["provenance"] == "user_input"
     assert quantity["source"] == "user-input"
+
+
+def test_a_levee_of_50_years_or_less_is_named_as_a_driver_in_its_own_words() -> None:
+    # The packaged national-river levees hold 100-200 years; a user's weaker one is a reason.
+    params = _params("river_flood", {"river_flood": {"protection_rp": 30.0}})
+    report = analyze(SITE, BUILDING, analysis_params=params, language="en")
+    entry = next(h for h in report["hazards"] if h["hazard"] == "river_flood")
+    drivers = {d["key"]: d["text_en"] for d in entry["results"][-1]["drivers"]}
+    assert drivers["local_levee"] == "The levees here are designed for floods of 50 years or less."

@@ -14,9 +14,11 @@ NEAR_RIVER_M = 1000.0
 DRIVER_TEXTS: dict[str, tuple[str, str]] = {
     **ff.DRIVER_TEXTS,
     "near_river": ("The building is close to a river.", "건물이 하천과 가깝습니다."),
+    # Said only where the levee standard is 50 years or less: the packaged standards of the
+    # mapped national rivers are 100-200 years, so it takes a user's protection_rp.
     "local_levee": (
-        "Local-river levees are designed for 50-year floods.",
-        "지방하천 제방은 50년 빈도 홍수로 설계됩니다.",
+        "The levees here are designed for floods of 50 years or less.",
+        "이곳의 제방은 50년 빈도 이하의 홍수에 맞춰 설계되었습니다.",
     ),
 }
 
