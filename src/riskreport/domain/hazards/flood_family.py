@@ -34,6 +34,18 @@ JRC = "jrc-huizinga-2017"
 RP100 = int(np.flatnonzero(RETURN_PERIODS == 100)[0])
 # The members' keys, for measures that reduce all three.
 MEMBERS = ("urban_flood", "river_flood", "coastal_flood")
+# The intensities every member reports, in the same words (English, Korean).
+INTENSITY_LABELS: dict[str, tuple[str, str]] = {
+    "depth_100yr_m": (
+        "100-year flood depth without defences",
+        "100년 빈도 침수 깊이(방재시설 없을 때)",
+    ),
+    # The defence holds what it was built for: today's climate's level of that period.
+    "protection_rp": (
+        "flood defence standard (today's climate)",
+        "방재시설 설계 빈도(현재 기후 기준)",
+    ),
+}
 
 
 def damage(site: SiteBatch, depth: Array) -> Array:

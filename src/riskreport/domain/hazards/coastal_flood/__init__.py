@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from riskreport.domain.hazards.base import Hazard, Names
 from riskreport.domain.hazards.coastal_flood import advice, inputs, model
-from riskreport.domain.hazards.flood_family import FAMILY
+from riskreport.domain.hazards.flood_family import FAMILY, INTENSITY_LABELS
 
 HAZARD: Hazard[inputs.CoastalInputs] = Hazard(
     key=inputs.KEY,
@@ -23,15 +23,7 @@ HAZARD: Hazard[inputs.CoastalInputs] = Hazard(
     measures=advice.MEASURES,
     intensity_labels={
         "sea_level_rise_m": ("sea-level rise", "해수면 상승"),
-        "depth_100yr_m": (
-            "100-year flood depth without defences",
-            "100년 빈도 침수 깊이(방재시설 없을 때)",
-        ),
-        # The defence holds what it was built for: today's climate's level of that period.
-        "protection_rp": (
-            "flood defence standard (today's climate)",
-            "방재시설 설계 빈도(현재 기후 기준)",
-        ),
+        **INTENSITY_LABELS,
     },
     overrides=inputs.OVERRIDES,
     family=FAMILY,

@@ -6,7 +6,7 @@ Inputs in ``inputs.py``, losses by case in ``model.py``, drivers and measures in
 from __future__ import annotations
 
 from riskreport.domain.hazards.base import Hazard, Names
-from riskreport.domain.hazards.flood_family import FAMILY
+from riskreport.domain.hazards.flood_family import FAMILY, INTENSITY_LABELS
 from riskreport.domain.hazards.river_flood import advice, inputs, model
 
 HAZARD: Hazard[inputs.RiverInputs] = Hazard(
@@ -20,15 +20,7 @@ HAZARD: Hazard[inputs.RiverInputs] = Hazard(
     driver_texts=advice.DRIVER_TEXTS,
     measures=advice.MEASURES,
     intensity_labels={
-        "depth_100yr_m": (
-            "100-year flood depth without defences",
-            "100년 빈도 침수 깊이(방재시설 없을 때)",
-        ),
-        # The defence holds what it was built for: today's climate's level of that period.
-        "protection_rp": (
-            "flood defence standard (today's climate)",
-            "방재시설 설계 빈도(현재 기후 기준)",
-        ),
+        **INTENSITY_LABELS,
         "frequency_multiplier": ("frequency multiplier", "발생 빈도 배수"),
     },
     overrides=inputs.OVERRIDES,
