@@ -19,9 +19,10 @@ import asyncio
 import json
 import math
 import multiprocessing
+import os
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -170,6 +171,14 @@ class HealthProbe:
         samples: list[tuple[float, float]] = await asyncio.to_thread(self.samples.recv)
         await asyncio.to_thread(self.process.join)
         return [latency for sent_at, latency in samples if start <= sent_at <= end]
+
+
+def run_showing_load(main: Coroutine[Any, Any, object]) -> None:
+    """``asyncio.run(main)`` between two prints of the load averages (1, 5 and 15 minutes): on a
+    shared machine they say how far to trust the figures."""
+    print(f"load average before: {os.getloadavg()}", flush=True)
+    asyncio.run(main)
+    print(f"load average after: {os.getloadavg()}", flush=True)
 
 
 def percentile(data: Sequence[float], p: float) -> float:

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from bench.load import run_showing_load
 from bench.store_throughput import POSTGRES_URL, SPEC, drop, trivial_rate
 from riskreport.engine.backends.local import LocalBackend
 from riskreport.engine.engine import Engine
@@ -133,9 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--throughput-jobs", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
-    print(f"load average before: {os.getloadavg()}", flush=True)
-    asyncio.run(main_async(args))
-    print(f"load average after: {os.getloadavg()}", flush=True)
+    run_showing_load(main_async(args))
 
 
 if __name__ == "__main__":

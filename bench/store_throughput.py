@@ -19,6 +19,7 @@ import time
 import uuid
 from pathlib import Path
 
+from bench.load import run_showing_load
 from riskreport.engine.backends.local import LocalBackend
 from riskreport.engine.engine import Engine
 from riskreport.engine.jobs import JobStatus
@@ -132,9 +133,7 @@ def main(argv: list[str] | None = None) -> None:
         "--stores", nargs="+", choices=("memory", "sqlite", "postgresql"), default=["postgresql"]
     )
     args = parser.parse_args(argv)
-    print(f"load average before: {os.getloadavg()}", flush=True)
-    asyncio.run(main_async(args))
-    print(f"load average after: {os.getloadavg()}", flush=True)
+    run_showing_load(main_async(args))
 
 
 if __name__ == "__main__":
