@@ -89,7 +89,7 @@ def upgrade(url: str, *, table_prefix: str = "", revision: str = "head") -> str:
             now = _current(conn, table_prefix)
             if now is None:
                 raise RuntimeError("the migrations left no revision behind")
-        if engine.dialect.name == "sqlite":
+        if is_sqlite(engine.url):
             # Here, and not at each store's first connection: a file is switched to WAL before
             # the processes that will share it open it (docs on ``use_wal``).
             with engine.connect() as conn:

@@ -54,9 +54,10 @@ def sqlite_engines(
 def _writer_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL: readers never wait for the writer; synchronous=NORMAL: in WAL mode a commit survives
     # a crash of the process (not of the machine's power) without an fsync per commit, which
-    # would cost milliseconds per job.
-    use_wal(dbapi_connection)
+    # would cost milliseconds per job. The busy timeout first: a switch to WAL that finds the
+    # file busy waits for it (use_wal).
     _pragmas(dbapi_connection, "synchronous=NORMAL")
+    use_wal(dbapi_connection)
     # The driver's own transaction handling would issue a deferred BEGIN before the first
     # write; SQLAlchemy's begin event issues BEGIN IMMEDIATE instead (see _begin_immediate).
     dbapi_connection.isolation_level = None
