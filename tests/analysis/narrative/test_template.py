@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pytest
@@ -86,6 +87,35 @@ def test_the_summary_and_scenarios_total_damage_and_chronic_costs_apart(language
     assert scenarios.count({"en": "| Scenario |", "ko": "| 시나리오 |"}[language]) == 2
     assert ("Annual cost of the chronic hazards together" in scenarios) == (language == "en")
     assert ("만성 재해를 모두 합친 연간 비용" in scenarios) == (language == "ko")
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_acute_total_says_beside_it_why_it_is_less_than_the_sum(language: str) -> None:
+    # The total takes one storm once (flood family, then the larger of it and the typhoon), so
+    # it is less than the hazards' losses added up; before, the document said so only for the
+    # flood family, in the discussion (which an LLM may rewrite), and never for the typhoon.
+    report = report_of("busan_warehouse", language)
+    summary = report["summary"]
+    flood, storm = summary["flood_family_note"][language], summary["storm_note"][language]
+    sections = TemplateWriter().write(report, Unlimited()).sections
+    scenarios = sections["scenarios"]
+    acute_table = scenarios.index("| SSP")
+    chronic_title = scenarios.index(
+        {"en": "Annual cost of the chronic", "ko": "만성 재해를 모두 합친"}[language]
+    )
+    assert acute_table < scenarios.index(flood) < scenarios.index(storm) < chronic_title
+    assert flood not in sections["discussion"]
+
+    def notes_with(hazards: set[str]) -> tuple[bool, bool]:
+        edited = copy.deepcopy(report)
+        edited["hazards"] = [h for h in edited["hazards"] if h["hazard"] in hazards]
+        text = TemplateWriter().write(edited, Unlimited()).sections["scenarios"]
+        return flood in text, storm in text
+
+    assert notes_with({"river_flood", "urban_flood"}) == (True, False)
+    assert notes_with({"urban_flood", "typhoon"}) == (False, True)
+    assert notes_with({"urban_flood", "wildfire", "heat_wave"}) == (False, False)
+    assert notes_with({"typhoon", "wildfire"}) == (False, False)
 
 
 def test_with_acute_hazards_alone_the_summary_names_their_loss_only() -> None:

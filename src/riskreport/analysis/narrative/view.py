@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from riskreport.domain.hazards.registry import FLOOD_FAMILY, REGISTRY
 from riskreport.domain.lean_json import expand
 
 JSON = Mapping[str, Any]
@@ -167,6 +168,27 @@ class ReportView:
             return None
         cell = _member(_member(self.summary, "total_annual_cost"), scenario).get(str(horizon))
         return cell if isinstance(cell, Mapping) else None
+
+    @property
+    def total_notes(self) -> tuple[str, ...]:
+        """How the acute total was added up, in the report's language, where it matters: the
+        flood note with two flood hazards or more (their losses are not added), the storm note
+        with a typhoon and a flood hazard (nor are theirs). Without them a reader adding the
+        hazards' losses finds more than the total, and cannot tell why."""
+        keys = {h.key for h in self.hazards}
+        floods = keys & set(FLOOD_FAMILY)
+        wind = keys & set(REGISTRY.storm) - floods
+        wanted = []
+        if len(floods) > 1:
+            wanted.append("flood_family_note")
+        if floods and wind:
+            wanted.append("storm_note")
+        notes = []
+        for name in wanted:
+            note = self.summary.get(name)
+            if isinstance(note, Mapping) and note.get(self.language):
+                notes.append(str(note[self.language]))
+        return tuple(notes)
 
     @property
     def ranked(self) -> tuple[HazardView, ...]:
