@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 import riskreport
+from riskreport.analysis.narrative import TemplateWriter, Unlimited
 from riskreport.analysis.pipeline import analyze as lean_analyze
 from riskreport.analysis.pipeline import compute as lean_compute
 from riskreport.analysis.request import ReportRequest
@@ -145,6 +146,36 @@ def test_the_distance_to_forest_is_a_fact_only_where_the_user_gave_it() -> None:
     # Without wildfire among the hazards, nothing is said of the forest.
     alone = analyze(**SEOUL_OFFICE, analysis_params={"hazards": ["heat_wave"]}, language="en")
     assert "unknown.distance_to_forest_m" not in {n["key"] for n in alone["assumptions"]}
+
+
+def test_a_river_the_network_lacks_is_said_to_be_missing_not_safe() -> None:
+    """Naju stands on the Yeongsan, a national river WDBII does not draw: its river flood reads 0
+    for want of data, and the report says the network's gap beside that 0 (both languages)."""
+    naju = analyze(target_location={"lat": 35.03, "lon": 126.71}, language="en")
+    assert naju["site"]["distance_to_river_m"]["value"] > 50_000  # the Han/Geum/Nakdong lines
+    river = next(h for h in naju["hazards"] if h["hazard"] == "river_flood")
+    assert river["baseline"]["eal"]["value"] == 0
+    note = {n["key"]: n for n in naju["assumptions"]}["limit.distance_to_river_m"]
+    assert "Yeongsan" in note["text_en"]
+    assert "not evidence of safety" in note["text_en"]
+    assert "영산강" in note["text_ko"]
+    assert "WDBII" in TemplateWriter().write(naju, Unlimited()).sections["assumptions"]
+
+    # A distance the user gave is the user's, and no gap is claimed for it.
+    given = analyze(
+        target_location={"lat": 35.03, "lon": 126.71},
+        analysis_params={"hazards": ["river_flood"]},
+        building_info={"distance_to_river_m": 150},
+        language="en",
+    )
+    assert "limit.distance_to_river_m" not in {n["key"] for n in given["assumptions"]}
+    river = next(h for h in given["hazards"] if h["hazard"] == "river_flood")
+    assert river["baseline"]["eal"]["value"] > 0
+    # Without river flood among the hazards, nothing is said of the network.
+    alone = analyze(
+        target_location={"lat": 35.03, "lon": 126.71}, analysis_params={"hazards": ["heat_wave"]}
+    )
+    assert "limit.distance_to_river_m" not in {n["key"] for n in alone["assumptions"]}
 
 
 def test_drought_and_wildfire_give_their_own_reasons() -> None:

@@ -129,7 +129,7 @@ def assumptions_list(inputs: ReportInputs) -> tuple[Note, ...]:
     for hazard in REGISTRY:
         if hazard.key in inputs.hazards:
             notes += [
-                Note(f"unknown.{n.fact}", n.en, n.ko)
+                Note(f"{n.prefix}.{n.fact}", n.en, n.ko)
                 for n in hazard.site_notes
                 if f"site.{n.fact}" not in inputs.input_provenance
             ]

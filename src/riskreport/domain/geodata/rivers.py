@@ -1,7 +1,8 @@
-"""Distance to the major (national) rivers, from the packaged ``rivers.npz``.
+"""Distance to the mapped major rivers, from the packaged ``rivers.npz``.
 
-WDBII rivers as shipped with GSHHG 2.3.6 [gshhg-2.3.6]: the major rivers only; small urban
-streams are missing (docs/data/rivers.md).
+WDBII rivers as shipped with GSHHG 2.3.6 [gshhg-2.3.6]: in South Korea the Han, Imjin, Nakdong
+and Geum with their main branches. The Yeongsan, the Seomjin, smaller rivers and urban streams
+are missing (docs/data/rivers.md).
 
 >>> import numpy as np
 >>> [round(float(d), -2) for d in distance_to_river_m(np.array([37.5665]), np.array([126.978]))]

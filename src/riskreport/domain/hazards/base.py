@@ -120,12 +120,15 @@ class Measure:
 
 @dataclass(frozen=True, slots=True)
 class SiteNote:
-    """What the report says when the user did not give ``site.<fact>`` and the hazard reads it
-    only when given (nothing packaged estimates it)."""
+    """What the report says when the user did not give ``site.<fact>``, under the key
+    ``<prefix>.<fact>``: ``unknown`` when the hazard reads the fact only when given (nothing
+    packaged estimates it), ``limit`` when the packaged estimate misses something that can
+    change the hazard's result (the reader must know a low result may be the data's gap)."""
 
     fact: str
     en: str
     ko: str
+    prefix: Literal["unknown", "limit"] = "unknown"
 
 
 # "<hazard>.<input>" or "site.<fact>" -> (provenance, source), where not the default.

@@ -27,4 +27,5 @@ HAZARD: Hazard[inputs.RiverInputs] = Hazard(
     family=FAMILY,
     map_prefix="inunriver",
     storm=True,
+    site_notes=(inputs.NETWORK_GAPS,),
 )

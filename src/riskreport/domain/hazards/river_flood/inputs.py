@@ -1,12 +1,14 @@
 """River-flood inputs at a site: the unprotected depth curve and the levee standard.
 
 The distance is to the nearest mapped major river (WDBII centre lines [gshhg-2.3.6];
-``riskreport.domain.geodata.rivers``, docs/data/rivers.md). These are Korea's national rivers,
-whose levees are designed for 100-200-year floods [molit-2016]: 200 years in metropolitan
-districts, 100 years elsewhere. Unprotected depth: 0 at the 2-year (bankfull) event and 2.5 m
-for the 100-year event within ``BANK_OFFSET_M`` of the centre line (the banks of the wide national
-rivers), decaying exponentially over ``RIVER_DECAY_M`` beyond, linear in ln(return period)
-(assumption). Small urban streams are not mapped: their flooding is carried by urban flood.
+``riskreport.domain.geodata.rivers``, docs/data/rivers.md): the Han, Imjin, Nakdong and Geum
+(the Yeongsan, the Seomjin and smaller rivers are not mapped; ``NETWORK_GAPS`` says so in the
+report). These are national rivers, whose levees are designed for 100-200-year floods
+[molit-2016]: 200 years in metropolitan districts, 100 years elsewhere. Unprotected depth: 0 at
+the 2-year (bankfull) event and 2.5 m for the 100-year event within ``BANK_OFFSET_M`` of the
+centre line (the banks of the wide national rivers), decaying exponentially over
+``RIVER_DECAY_M`` beyond, linear in ln(return period) (assumption). Small urban streams are not
+mapped: their flooding is carried by urban flood.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from riskreport.domain.array import Array
-from riskreport.domain.hazards.base import Given, Override
+from riskreport.domain.hazards.base import Given, Override, SiteNote
 from riskreport.domain.hazards.block import InputBlock
 from riskreport.domain.hazards.flood_maps import MapCurves
 from riskreport.domain.losses import log_rp_curve
@@ -39,6 +41,26 @@ OVERRIDES = (
     Override(
         "protection_rp", "protection_rp", "Levee design return period", low=1.0, high=100_000.0
     ),
+)
+
+# The packaged network lacks two of the five great national rivers and every smaller one
+# (docs/data/rivers.md), so a site far from its lines may still stand by a river: the report says
+# so wherever the distance was not given, since river flood then reads 0 for want of data.
+NETWORK_GAPS = SiteNote(
+    "distance_to_river_m",
+    "distance_to_river_m was not given, so it was measured to the packaged river network "
+    "(WDBII major rivers). That network holds the Han, Imjin, Nakdong and Geum with their main "
+    "branches, but not the Yeongsan, the Seomjin or any smaller river or stream. River flood "
+    "rises only near its lines: a low river-flood result is not evidence of safety beside a "
+    "river the network lacks. For such a site give distance_to_river_m, a flood depth curve "
+    "(analysis_params.overrides) or flood maps (docs/hazard-maps.md).",
+    "distance_to_river_m이 입력되지 않아 내장 하천망(WDBII 주요 하천)까지의 거리로 계산했습니다. "
+    "이 하천망에는 한강·임진강·낙동강·금강과 주요 지류만 있고, 영산강·섬진강과 그보다 작은 "
+    "하천·소하천은 없습니다. 하천 침수는 이 하천선 가까이에서만 나타나므로, 하천 침수 결과가 "
+    "낮다고 해서 하천망에 없는 하천 옆이 안전하다는 뜻은 아닙니다. 그런 곳이라면 "
+    "distance_to_river_m, 침수심 곡선(analysis_params.overrides) 또는 침수 지도"
+    "(docs/hazard-maps.md)를 입력하십시오.",
+    prefix="limit",
 )
 
 
