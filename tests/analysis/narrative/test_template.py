@@ -118,6 +118,41 @@ def test_the_acute_total_says_beside_it_why_it_is_less_than_the_sum(language: st
     assert notes_with({"typhoon", "wildfire"}) == (False, False)
 
 
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_a_loss_that_no_reported_return_period_shows_is_said_to_come_from_rarer_events(
+    language: str,
+) -> None:
+    # A wildfire reaching the building with 0.06 %/yr shows 0 at 10-250 years beside an
+    # expected loss of millions: without a word, that reads as a contradiction.
+    report = report_of("busan_warehouse", language)
+    rarer = {"en": "comes from events rarer than the 250-year one", "ko": "250년 빈도보다 드문"}
+    hazards = TemplateWriter().write(report, Unlimited()).sections["hazards"]
+    # One block per hazard, under its "### " heading.
+    blocks = {b.split("\n", 1)[0].lower(): b for b in hazards.split("### ")[1:]}
+    names = labels(language)["hazards"]
+
+    def block(hazard: str) -> str:
+        return next(text for title, text in blocks.items() if title.startswith(names[hazard]))
+
+    # The wildfire's reported return periods are all 0 and its expected loss is not; the
+    # typhoon's are not all 0.
+    assert rarer[language] in block("wildfire")
+    assert rarer[language] not in block("typhoon")
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_summary_speaks_of_other_measures_only_when_there_are_some(language: str) -> None:
+    report = report_of("busan_warehouse", language)
+    others = {"en": "The other measures", "ko": "나머지 대책"}[language]
+    assert len(report["recommendations"]) > 1
+    assert others in TemplateWriter().write(report, Unlimited()).sections["summary"]
+    report["recommendations"] = report["recommendations"][:1]
+    summary = TemplateWriter().write(report, Unlimited()).sections["summary"]
+    assert others not in summary
+    title = report["recommendations"][0][f"title_{language}"]
+    assert title in summary
+
+
 def test_with_acute_hazards_alone_the_summary_names_their_loss_only() -> None:
     report = report_of("busan_warehouse", "en")
     report["hazards"] = [h for h in report["hazards"] if h["kind"] == "acute"]
