@@ -364,3 +364,42 @@ def test_notes_say_where_intensities_come_from() -> None:
         assert {"hazard-data", "flood-depths"} <= _notes(*site)
     # No flood hazard asked for: no flood note.
     assert "flood-depths" not in _notes(*seogwipo, hazards=["heat_wave"])
+
+
+def test_every_score_follows_from_the_thresholds_the_report_states() -> None:
+    """``summary.score_bands`` is what the scores were made with: each case's score of each
+    hazard is 1 plus the thresholds its measure exceeds (an acute hazard's, the higher of its
+    1-in-100-year loss and its expected annual loss, as % of the value at risk)."""
+    r = report("BUSAN")
+    bands = {k: [q["value"] for q in v] for k, v in r["summary"]["score_bands"].items()}
+    assert bands == {
+        "acute_rp100_loss_pct_of_value": [0.1, 1, 3, 10],
+        "acute_eal_pct_of_value": [0.01, 0.1, 0.3, 1],
+        "chronic_cost_pct_of_revenue": [0.1, 0.5, 2, 5],
+    }
+    sources = {q["source"] for v in r["summary"]["score_bands"].values() for q in v}
+    assert sources == {"physrisk-docs", "riskreport-assumptions"}
+
+    def exceeded(value: float, key: str) -> int:
+        return 1 + sum(1 for b in bands[key] if value > b)
+
+    value = r["asset"]["value_at_risk_krw"]["value"]
+    scores = set()
+    for hazard in r["hazards"]:
+        for row in [hazard["baseline"], *hazard["results"]]:
+            if hazard["kind"] == "acute":
+                rp100 = row["return_period_losses"]["100"]["value"] / value * 100
+                expected = max(
+                    exceeded(rp100, "acute_rp100_loss_pct_of_value"),
+                    exceeded(row["eal_pct"]["value"], "acute_eal_pct_of_value"),
+                )
+            else:
+                share = row["revenue_share_pct"]["value"]
+                expected = exceeded(share, "chronic_cost_pct_of_revenue")
+            assert row["score"]["value"] == expected, (hazard["hazard"], row["scenario"])
+            scores.add(expected)
+    assert len(scores) >= 3  # the check covers several bands, not one score everywhere
+    # The document states them where it gives the grade.
+    grade = TemplateWriter().write(r, Unlimited()).sections["grade"]
+    assert "1-in-100-year loss against 0.1%, 1%, 3% and 10% of the value at risk" in grade
+    assert "annual cost against 0.1%, 0.5%, 2% and 5% of revenue" in grade

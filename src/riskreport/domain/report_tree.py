@@ -243,6 +243,7 @@ class Summary:
     overall_score: Quantity
     dominant_hazards: tuple[str, ...]
     hazard_scores: Mapping[str, Quantity]  # worst over the requested cases
+    score_bands: Mapping[str, tuple[Quantity, ...]]  # thresholds of the scores, by measure
     total_eal: ByCase
     total_eal_retained: ByCase
     total_annual_cost: ByCase
@@ -262,6 +263,7 @@ class Summary:
             "overall_score": self.overall_score.as_dict(),
             "dominant_hazards": list(self.dominant_hazards),
             "hazard_scores": {k: q.as_dict() for k, q in self.hazard_scores.items()},
+            "score_bands": {k: [q.as_dict() for q in v] for k, v in self.score_bands.items()},
             "total_eal": _by_case(self.total_eal),
             "total_eal_retained": _by_case(self.total_eal_retained),
             "total_annual_cost": _by_case(self.total_annual_cost),
