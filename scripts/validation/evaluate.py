@@ -144,7 +144,12 @@ def placement_of(site: str, report: Mapping[str, Any]) -> Placement:
     report = riskreport.expand(report)
     matched = (report.get("location") or {}).get("matched") or {}
     name = " ".join(str(matched[k]) for k in ("province_en", "municipality_en") if matched.get(k))
-    given = report.get("site") or {}
+    given = dict(report.get("site") or {})
+    # Without the user's ground elevation the site block shows none: the one the coastal
+    # flood compared with the sea is in that hazard's inputs.
+    hazards: list[Mapping[str, Any]] = report.get("hazards", [])
+    coastal = next((h for h in hazards if h["hazard"] == "coastal_flood"), {})
+    given.setdefault("ground_elevation_m", (coastal.get("inputs") or {}).get("ground_elevation_m"))
     return Placement(site, name, {k: _number(given.get(k)) for k in SITE_KEYS})
 
 

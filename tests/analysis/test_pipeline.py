@@ -403,3 +403,32 @@ def test_every_score_follows_from_the_thresholds_the_report_states() -> None:
     grade = TemplateWriter().write(r, Unlimited()).sections["grade"]
     assert "1-in-100-year loss against 0.1%, 1%, 3% and 10% of the value at risk" in grade
     assert "annual cost against 0.1%, 0.5%, 2% and 5% of revenue" in grade
+
+
+def test_the_ground_elevation_is_a_site_fact_only_where_the_user_gave_it() -> None:
+    """Without it heat and cold read the ETOPO5 low ground and coastal flood a waterfront
+    default (150 m, its cap, 29 km inland at Gangnam): no one of them is shown as the site's, each
+    hazard shows its own, and the document says why."""
+    gangnam = analyze(target_location={"address": "서울특별시 강남구 역삼동"}, language="en")
+    assert "ground_elevation_m" not in gangnam["site"]
+    inputs = {h["hazard"]: h["inputs"] for h in gangnam["hazards"]}
+    heat, coast = (
+        inputs["heat_wave"]["ground_elevation_m"],
+        inputs["coastal_flood"]["ground_elevation_m"],
+    )
+    assert heat["source"] == "etopo5"
+    assert coast["value"] == 150.0
+    assert heat["value"] < 100.0
+    assert {heat["provenance"], coast["provenance"]} == {"assumption"}
+    notes = TemplateWriter().write(gangnam, Unlimited()).sections["assumptions"]
+    assert "ground_elevation_m was not given" in notes
+    assert "| Ground elevation |" not in TemplateWriter().write(gangnam, Unlimited()).markdown
+
+    busan = report("BUSAN")  # the user gave 2.5 m: every hazard uses it, and the site shows it
+    assert busan["site"]["ground_elevation_m"]["value"] == 2.5
+    assert busan["site"]["ground_elevation_m"]["provenance"] == "user_input"
+    for hazard in ("heat_wave", "cold_wave", "coastal_flood"):
+        used = next(h for h in busan["hazards"] if h["hazard"] == hazard)["inputs"]
+        assert used["ground_elevation_m"]["value"] == 2.5
+        assert used["ground_elevation_m"]["provenance"] == "user_input"
+    assert "estimate.ground_elevation_m" not in {n["key"] for n in busan["assumptions"]}

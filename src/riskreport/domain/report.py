@@ -110,8 +110,8 @@ def _asset(a: Asset) -> dict[str, Quantity]:
 
 
 def _site(site: SiteBatch, inputs: ReportInputs) -> dict[str, Quantity]:
-    """The site facts the model used. The distance to forest is one only where the user gave
-    it: nothing estimates it (report_notes says what wildfire does without it)."""
+    """The site facts the model used. The ground elevation and the distance to forest are
+    facts only where the user gave them (report_notes says what the hazards did without)."""
 
     def fact(name: str, value: float, unit: str, prov: Provenance, src: str) -> Quantity:
         p, s = inputs.input_provenance.get(f"site.{name}", (prov, src))
@@ -126,7 +126,6 @@ def _site(site: SiteBatch, inputs: ReportInputs) -> dict[str, Quantity]:
             Provenance.DATA,
             "gshhg-2.3.6",  # the GSHHG shoreline (domain/geodata/coast.py)
         ),
-        "ground_elevation_m": fact("ground_elevation_m", site.ground_m[0], "m", a, ASSUMPTIONS_KEY),
         "distance_to_river_m": fact(  # to the WDBII major rivers (domain/geodata/rivers.py)
             "distance_to_river_m", site.river_m[0], "m", Provenance.DATA, "gshhg-2.3.6"
         ),
@@ -134,6 +133,12 @@ def _site(site: SiteBatch, inputs: ReportInputs) -> dict[str, Quantity]:
             float(IMPERVIOUS[int(site.urban_class[0])]), "fraction", a, ASSUMPTIONS_KEY
         ),
     }
+    # Without the user's ground elevation no single one was used: heat and cold read the ETOPO5
+    # low ground, coastal flood a waterfront default; each hazard's inputs show its own.
+    if site.ground_given[0] > 0:
+        facts["ground_elevation_m"] = fact(
+            "ground_elevation_m", site.ground_m[0], "m", Provenance.USER_INPUT, USER_KEY
+        )
     if site.forest_given[0] > 0:
         facts["distance_to_forest_m"] = fact(
             "distance_to_forest_m", site.forest_m[0], "m", Provenance.USER_INPUT, USER_KEY

@@ -25,6 +25,20 @@ STORM_NOTE = Text(
     "total_eal은 재현기간마다 태풍 손실과 침수 전체 손실 중 큰 쪽을 택한 뒤 산불 같은 다른 급성 "
     "재해의 손실을 더한 값입니다.",
 )
+# Without the user's ground elevation two defaults serve, each where it is least wrong, and the
+# report shows each beside its hazard rather than one number as the site's.
+GROUND_UNKNOWN = Text(
+    "ground_elevation_m was not given, so no ground elevation is shown as the site's. Heat and "
+    "cold days are read at the lowest ETOPO5 ground nearby; coastal flood compares the sea "
+    "with a waterfront default, the nearest tide station's annual highest tide plus 1 m, "
+    "rising 10 m per km inland up to 150 m. Each hazard's inputs in the JSON report give the "
+    "height it used. Give ground_elevation_m for all of them to use the site's own.",
+    "ground_elevation_m이 입력되지 않아 부지의 지반고로 보인 값은 없습니다. 폭염·한파 일수는 "
+    "주변 ETOPO5 격자 중 가장 낮은 지반고에서 읽었고, 해안 침수는 가장 가까운 조위 관측소의 "
+    "연 최고 조위에 1 m를 더하고 내륙으로 1 km마다 10 m씩 높인(최대 150 m) 해안 기본값과 "
+    "해수위를 비교했습니다. 재해별로 쓴 지반고는 JSON 보고서의 각 재해 inputs에 있습니다. "
+    "ground_elevation_m을 입력하면 모든 재해가 그 값을 씁니다.",
+)
 CONTENTS_IN = Text(
     "Damage applies to the replacement value and the contents value you gave.",
     "피해율은 재조달 가액과 입력한 내부 자산 가액에 적용했습니다.",
@@ -117,15 +131,16 @@ def assumptions_list(inputs: ReportInputs) -> tuple[Note, ...]:
                     f"{name} 값이 없어 {shown}(으)로 가정했습니다.",
                 )
             )
-    for name in ("ground_elevation_m", "distance_to_river_m"):
-        if f"site.{name}" not in inputs.input_provenance:
-            notes.append(
-                Note(
-                    f"estimate.{name}",
-                    f"{name} was not given; estimated from the location.",
-                    f"{name} 값이 없어 위치로부터 추정했습니다.",
-                )
+    if "site.ground_elevation_m" not in inputs.input_provenance:
+        notes.append(Note("estimate.ground_elevation_m", GROUND_UNKNOWN.en, GROUND_UNKNOWN.ko))
+    if "site.distance_to_river_m" not in inputs.input_provenance:
+        notes.append(
+            Note(
+                "estimate.distance_to_river_m",
+                "distance_to_river_m was not given; estimated from the location.",
+                "distance_to_river_m 값이 없어 위치로부터 추정했습니다.",
             )
+        )
     for hazard in REGISTRY:
         if hazard.key in inputs.hazards:
             notes += [

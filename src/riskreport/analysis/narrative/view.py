@@ -242,13 +242,16 @@ class ReportView:
         """The model's general assumption notes in the report's language.
 
         Notes on single facts that were defaulted or estimated from the location (keys
-        ``default.*``, ``estimate.*``) are left out: the facts table shows each with its
-        provenance.
+        ``default.*``, ``estimate.*``) are left out where the facts table shows the fact with
+        its provenance; a fact the table does not show (the ground elevation nobody gave) keeps
+        its note.
         """
+        shown = {*self.building, *self.asset, *self.site}
         notes: list[str] = []
         for note in self.report.get("assumptions", ()):
             if isinstance(note, Mapping):
-                if str(note.get("key", "")).startswith(("default.", "estimate.")):
+                kind, _, fact = str(note.get("key", "")).partition(".")
+                if kind in ("default", "estimate") and fact in shown:
                     continue
                 text = note.get(f"text_{self.language}") or note.get(self.language)
                 notes.append(str(text if text is not None else note))
