@@ -12,6 +12,7 @@ from riskreport.analysis.narrative.environment import labels
 from riskreport.analysis.narrative.figures import ResultFigures, read_figures
 from riskreport.analysis.narrative.korean import josa
 from riskreport.analysis.narrative.view import ReportView
+from riskreport.domain.scores import GRADES, LEVELS_EN, LEVELS_KO
 from tests.analysis.narrative.reports import BUILDINGS, report_of
 
 CASES = [(name, language) for name in BUILDINGS for language in ("ko", "en")]
@@ -218,3 +219,12 @@ def test_an_unknown_language_is_refused() -> None:
 
 def test_warm_compiles_every_template() -> None:
     TemplateWriter().warm()
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_a_grade_is_worded_as_the_score_it_stands_for(language: str) -> None:
+    # The documents said "grade C (moderate)" where the report JSON words a score of 3 "medium".
+    words = {"en": LEVELS_EN, "ko": LEVELS_KO}[language]
+    grades = labels(language)["grades"]
+    for score, word in words.items():
+        assert grades[GRADES[score]] == word
