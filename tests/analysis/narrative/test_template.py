@@ -228,3 +228,19 @@ def test_a_grade_is_worded_as_the_score_it_stands_for(language: str) -> None:
     grades = labels(language)["grades"]
     for score, word in words.items():
         assert grades[GRADES[score]] == word
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_a_low_risk_without_any_loss_says_so_instead_of_naming_a_case(language: str) -> None:
+    # "River flood: score 1; expected annual loss under SSP2-4.5 2030 KRW 0" named a case for a
+    # hazard that costs nothing in any.
+    report = report_of("busan_warehouse", language)
+    river = next(h for h in report["hazards"] if h["hazard"] == "river_flood")
+    assert all(r["eal"]["value"] == 0 for r in [river["baseline"], *river["results"]])
+    hazards = TemplateWriter().write(report, Unlimited()).sections["hazards"]
+    name = labels(language)["hazards"]["river_flood"]
+    line = next(x for x in hazards.splitlines() if x.lower().startswith(f"- {name.lower()}:"))
+    assert line.endswith({"en": "no loss in any scenario or horizon", "ko": "손실 없음"}[language])
+    # A low risk that costs something still names its worst case and its figure.
+    lows = [x for x in hazards.splitlines() if x.startswith("- ") and "SSP" in x]
+    assert lows
