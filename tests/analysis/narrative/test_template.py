@@ -244,3 +244,20 @@ def test_a_low_risk_without_any_loss_says_so_instead_of_naming_a_case(language: 
     # A low risk that costs something still names its worst case and its figure.
     lows = [x for x in hazards.splitlines() if x.startswith("- ") and "SSP" in x]
     assert lows
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_reader_is_asked_only_for_facts_a_request_can_give(language: str) -> None:
+    # The impervious share goes by the district's urban class and no request field sets it, yet
+    # it was listed among the facts "not given" whose real values would help.
+    report = report_of("busan_warehouse", language)
+    assert report["site"]["impervious_share"]["provenance"] == "assumption"
+    text = TemplateWriter().write(report, Unlimited()).sections["assumptions"]
+    name = labels(language)["fields"]["impervious_share"]
+    asked = {"en": "Not given, so", "ko": "입력하지 않아"}[language]
+    fixed = {"en": "not an input", "ko": "입력 항목이 아니라"}[language]
+    asking = next(p for p in text.split("\n\n") if p.startswith(asked))
+    telling = next(p for p in text.split("\n\n") if fixed in p)
+    assert name not in asking
+    assert name in telling
+    assert labels(language)["fields"]["insured_fraction"] in asking  # still asked: a request field

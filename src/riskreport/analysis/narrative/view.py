@@ -13,10 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from riskreport.analysis.request import AssetInfo, BuildingInfo
 from riskreport.domain.hazards.registry import FLOOD_FAMILY, REGISTRY
 from riskreport.domain.lean_json import expand
 
 JSON = Mapping[str, Any]
+# The building, asset and site facts a request may give (building_info, asset_info).
+REQUEST_FACTS = frozenset((*BuildingInfo.model_fields, *AssetInfo.model_fields))
 
 
 def _horizon_key(horizon: object) -> str:
@@ -211,13 +214,22 @@ class ReportView:
 
     @property
     def assumed(self) -> tuple[tuple[str, JSON], ...]:
-        """Building and asset facts that were not given and carry a default (``assumption``)."""
+        """Facts a request can give that were not given and carry a default (``assumption``)."""
+        return tuple((n, q) for n, q in self._assumptions() if n in REQUEST_FACTS)
+
+    @property
+    def fixed(self) -> tuple[tuple[str, JSON], ...]:
+        """Assumed facts no request can change (the district's impervious share): the
+        documents must not invite the reader to give them."""
+        return tuple((n, q) for n, q in self._assumptions() if n not in REQUEST_FACTS)
+
+    def _assumptions(self) -> list[tuple[str, JSON]]:
         found: list[tuple[str, JSON]] = []
         for group in (self.building, self.asset, self.site):
             for name, item in group.items():
                 if isinstance(item, Mapping) and item.get("provenance") == "assumption":
                     found.append((name, item))
-        return tuple(found)
+        return found
 
     @property
     def recommendations(self) -> Sequence[JSON]:
