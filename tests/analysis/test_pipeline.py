@@ -432,3 +432,20 @@ def test_the_ground_elevation_is_a_site_fact_only_where_the_user_gave_it() -> No
         assert used["ground_elevation_m"]["value"] == 2.5
         assert used["ground_elevation_m"]["provenance"] == "user_input"
     assert "estimate.ground_elevation_m" not in {n["key"] for n in busan["assumptions"]}
+
+
+def test_a_low_ground_is_stated_as_the_sites_only_when_the_user_gave_it() -> None:
+    """Seogwipo's old town stands on a cliff; without a given height the waterfront default
+    puts it low, and the driver says that this was the default, not the site's height."""
+    seogwipo = analyze(target_location={"lat": 33.2476, "lon": 126.56}, language="en")
+    coast = next(h for h in seogwipo["hazards"] if h["hazard"] == "coastal_flood")
+    keys = {d["key"]: d for d in coast["results"][0]["drivers"]}
+    assert "low_ground" not in keys
+    assert "ground_elevation_m" in keys["low_ground_assumed"]["text_en"]
+    assert "ground_elevation_m" in keys["low_ground_assumed"]["text_ko"]
+
+    busan = report("BUSAN")  # 2.5 m given: the low ground is the site's
+    coast = next(h for h in busan["hazards"] if h["hazard"] == "coastal_flood")
+    keys = {d["key"] for d in coast["results"][0]["drivers"]}
+    assert "low_ground" in keys
+    assert "low_ground_assumed" not in keys

@@ -11,6 +11,15 @@ DRIVER_TEXTS: dict[str, tuple[str, str]] = {
     "basement": ff.DRIVER_TEXTS["basement"],
     "near_coast": ("The building is close to the sea.", "건물이 바다와 가깝습니다."),
     "low_ground": ("The ground is low above sea level.", "지반고가 해수면에 비해 낮습니다."),
+    # Said instead of low_ground when the height is the waterfront default, not the user's: the
+    # report must not state as the site's a height it assumed (Seogwipo's old town stands on a
+    # cliff the default knows nothing of).
+    "low_ground_assumed": (
+        "No ground elevation was given, and the default for a site this close to the sea is low; "
+        "give ground_elevation_m if the building stands higher.",
+        "지반고가 입력되지 않아 바다에 이만큼 가까운 부지의 낮은 기본값을 썼습니다. 건물이 더 "
+        "높은 곳에 있다면 ground_elevation_m을 입력하십시오.",
+    ),
     "sea_level_rise": (
         "Sea-level rise lifts every storm tide.",
         "해수면 상승으로 폭풍해일 수위가 높아집니다.",
@@ -22,7 +31,8 @@ def drivers(h: HazardArrays, s: SiteBatch, inputs: CoastalInputs, c: int) -> lis
     out: list[str] = []
     if s.coast_km[0] < 5:
         out += ["near_coast"] if s.coast_km[0] < 1 else []
-        out += ["low_ground"] if s.ground_m[0] < 5 else []
+        if s.ground_m[0] < 5:
+            out += ["low_ground"] if s.ground_given[0] > 0 else ["low_ground_assumed"]
         out += ["sea_level_rise"] if h.intensity["sea_level_rise_m"].values[0, c] > 0.1 else []
         out += ff.basement_driver(h, s, c)
     return out
