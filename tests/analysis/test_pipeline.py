@@ -446,6 +446,6 @@ def test_a_low_ground_is_stated_as_the_sites_only_when_the_user_gave_it() -> Non
 
     busan = report("BUSAN")  # 2.5 m given: the low ground is the site's
     coast = next(h for h in busan["hazards"] if h["hazard"] == "coastal_flood")
-    keys = {d["key"] for d in coast["results"][0]["drivers"]}
-    assert "low_ground" in keys
-    assert "low_ground_assumed" not in keys
+    given = {d["key"] for d in coast["results"][0]["drivers"]}
+    assert "low_ground" in given
+    assert "low_ground_assumed" not in given
