@@ -7,7 +7,9 @@ Steps (``docs/data/wildfire.md``):
    same fires). Less the static heat sources that FIRMS left in type 0: a 0.01-degree cell seen
    on ``PERSISTENT_DAYS`` days or more, in more than one year (steelworks, cement kilns, a
    landfill; two thirds of the type-0 detections). No cell of the largest fire on record,
-   Uljin-Samcheok 2022, burned on more than 5 days.
+   Uljin-Samcheok 2022, burned on more than 5 days. Less, then, the detections that are not
+   part of a spreading fire (fewer than ``SPREAD_MIN`` the same day within about 2 km): mostly
+   field burns, which the forest statistics of step 3 do not count.
 2. Gaussian kernel density, sigma ``BANDWIDTH_KM``, on a 0.05-degree grid, in detections per km2
    per year. Detections are first binned on a 0.01-degree grid (about 1 km, far below sigma).
    Sigma 10 km (about 25 km effective radius): a large forest fire complex spans 10-20 km
@@ -15,7 +17,7 @@ Steps (``docs/data/wildfire.md``):
    Leave-one-year-out likelihood prefers narrower kernels (3 km best) because most type-0
    detections recur on the same fields year after year; see docs/data/wildfire.md.
 3. Burnt area per detection: the Korea Forest Service's burnt area 2020-2023 [kfs-wildfire-stats]
-   over the type-0 detections south of the Military Demarcation Line in those years, so the
+   over the detections kept south of the Military Demarcation Line in those years, so the
    national mean burn fraction matches the statistics. The annual chance that a point burns is
    ``1 - exp(-density * area per detection)`` (detections assumed to fall where fires burn;
    assumption).
@@ -44,6 +46,15 @@ VEGETATION = 0  # FIRMS type 0: presumed vegetation fire
 # year only, one reached 11 days), while the steelworks of Dangjin and Pohang and the cement
 # kilns of Donghae and Danyang are seen on 300 to 800 days. Threshold chosen in that gap.
 PERSISTENT_DAYS = 10
+# A detection counts only as part of a spreading fire: at least this many detections on the same
+# day (UTC date) within SPREAD_CELLS fine cells (about 2 km) either way. The two satellites look
+# at a place at most four times a day (each by day and by night), so one burning 375 m pixel
+# gives four detections at most: a fifth means the fire covered more than one pixel. Isolated
+# detections are mostly field burns (Honam's plain, where 60 % are alone and the peak is June,
+# the barley-straw month), which the forest statistics the calibration uses do not count; the
+# forest fires of the east coast are 92-99 % in such groups (docs/data/wildfire.md).
+SPREAD_MIN = 5
+SPREAD_CELLS = 2
 BANDWIDTH_KM = 10.0  # Gaussian sigma, tens of km of effective reach; assumption (see docstring)
 LAT0, LAT1, LON0, LON1, STEP = 33.0, 38.7, 124.5, 131.0, 0.05
 FINE = 0.01  # binning step, degrees
@@ -128,6 +139,37 @@ def static_sources(
     return result
 
 
+def spreading_fires(lat: Floats, lon: Floats, day: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """True for the detections with at least ``SPREAD_MIN`` detections (themselves included) on
+    the same day within ``SPREAD_CELLS`` fine cells either way: parts of a fire larger than one
+    pixel, not a field burn seen alone.
+
+    >>> one = np.zeros(5)
+    >>> lon = 129.4 + 0.01 * np.array([0, 1, 2, 1, 0])  # five looks, three pixels, one day
+    >>> spreading_fires(one + 37.0, lon, np.zeros(5, np.int64)).all()
+    np.True_
+    >>> spreading_fires(one + 37.0, one + 129.4, np.arange(5, dtype=np.int64)).any()  # 5 days
+    np.False_
+    """
+    rows, cols = fine_rows_cols(lat, lon)
+    keys, where, counts = np.unique(
+        np.stack([rows, cols, day]), axis=1, return_inverse=True, return_counts=True
+    )
+    count_at = {
+        (int(r), int(c), int(d)): int(n) for (r, c, d), n in zip(keys.T, counts, strict=True)
+    }
+    span = range(-SPREAD_CELLS, SPREAD_CELLS + 1)
+    near = np.array(
+        [
+            sum(count_at.get((int(r) + i, int(c) + j, int(d)), 0) for i in span for j in span)
+            for r, c, d in keys.T
+        ],
+        dtype=np.int64,
+    )
+    result: npt.NDArray[np.bool_] = (near >= SPREAD_MIN)[where.ravel()]
+    return result
+
+
 def south_of_mdl(lat: Floats, lon: Floats) -> npt.NDArray[np.bool_]:
     """True south of the (approximate) Military Demarcation Line."""
     result: npt.NDArray[np.bool_] = lat < np.interp(lon, MDL[:, 0], MDL[:, 1])
@@ -169,7 +211,9 @@ def km2_per_detection(lat: Floats, lon: Floats, year: npt.NDArray[np.int64]) -> 
 def derive(shared: Path, out: Path) -> list[Path]:
     all_lat, all_lon, all_year, all_day = read_detections(shared)
     static = static_sources(all_lat, all_lon, all_year, all_day)
-    lat, lon, year = all_lat[~static], all_lon[~static], all_year[~static]
+    fires = ~static
+    fires[fires] = spreading_fires(all_lat[fires], all_lon[fires], all_day[fires])
+    lat, lon, year = all_lat[fires], all_lon[fires], all_year[fires]
     lats, lons = grid_axes(LAT0, LAT1, LON0, LON1, STEP)
     # The kernel sums run through BLAS, whose kernels differ by CPU in the last bits: the
     # probability is computed from the density as stored (float32), and with expm1, which
@@ -185,8 +229,9 @@ def derive(shared: Path, out: Path) -> list[Path]:
         "licence": "NASA FIRMS open data without restriction; KFS statistics (public)",
         "method": f"Gaussian kernel density (sigma {BANDWIDTH_KM:g} km) of type-0 detections of "
         "both VIIRS satellites, less static heat sources (0.01-degree cells seen on "
-        f"{PERSISTENT_DAYS} days or more in more than one year), on a 0.05-degree grid, per "
-        "year; burn probability "
+        f"{PERSISTENT_DAYS} days or more in more than one year) and detections not part of a "
+        f"spreading fire (fewer than {SPREAD_MIN} on the same day within {SPREAD_CELLS} "
+        "0.01-degree cells), on a 0.05-degree grid, per year; burn probability "
         "1 - exp(-density x km2 per detection), the area per detection being the KFS burnt area "
         "2020-2023 over the detections south of the MDL. See docs/data/wildfire.md.",
         "derived_by": "scripts/data/wildfire.py",
@@ -198,6 +243,9 @@ def derive(shared: Path, out: Path) -> list[Path]:
         "static_source_detections_left_out": int(static.sum()),
         "static_source_cells": int(np.unique(fine_cells(all_lat[static], all_lon[static])).size),
         "persistent_days": PERSISTENT_DAYS,
+        "isolated_detections_left_out": int((~static).sum() - lat.size),
+        "spread_min_detections": SPREAD_MIN,
+        "spread_cells": SPREAD_CELLS,
     }
     path = write_grid(
         out / "fire_density.npz",
