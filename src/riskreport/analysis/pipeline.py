@@ -3,7 +3,7 @@
 >>> out = analyze({"address": "부산광역시 해운대구"}, {"use": "logistics", "floors_below": 1},
 ...               language="en")
 >>> out["schema_version"], out["location"]["matched"]["municipality_en"]
-('1', 'Haeundae-gu')
+('2', 'Haeundae-gu')
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@
 >>> import numpy as np
 >>> from riskreport.domain.site import site_batch
 >>> i = derive(site_batch(lat=np.array([33.2533]), lon=np.array([126.5597])))
->>> float(i.v_half_ms[0]), i.wind_10min_ms.shape
-(135.6, (1, 9))
+>>> from riskreport.domain.losses import RETURN_PERIODS
+>>> float(i.v_half_ms[0]), i.wind_10min_ms.shape == (1, RETURN_PERIODS.size)
+(135.6, True)
 """
 
 from __future__ import annotations
