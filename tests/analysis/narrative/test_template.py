@@ -261,3 +261,26 @@ def test_the_reader_is_asked_only_for_facts_a_request_can_give(language: str) ->
     assert name not in asking
     assert name in telling
     assert labels(language)["fields"]["insured_fraction"] in asking  # still asked: a request field
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_summary_says_where_the_first_dominant_risk_peaks(language: str) -> None:
+    # A hazard leads the dominant risks by its worst score, yet the summary gave only its
+    # headline loss: an Ulsan plant read "coastal flood ... KRW 2.91 million (0.0097 %)" as its
+    # first risk, with no word of the score 5 it reaches in 2100.
+    peaks = {"en": " it reaches ", "ko": "까지 오릅니다"}[language]
+    busan = report_of("busan_warehouse", language)
+    top = ReportView.of(busan).dominant[0]
+    assert top.worst is not None
+    assert top.headline is not None
+    assert top.worst["score"]["value"] > top.headline["score"]["value"]
+    summary = TemplateWriter().write(busan, Unlimited()).sections["summary"]
+    sentence = next(x for x in summary.split(". ") if peaks in x)
+    assert top.worst["scenario"] in sentence
+    assert str(top.worst["horizon"]) in sentence
+    seoul = report_of("seoul_office", language)  # its urban flood peaks at its headline score
+    top = ReportView.of(seoul).dominant[0]
+    assert top.worst is not None
+    assert top.headline is not None
+    assert top.worst["score"]["value"] == top.headline["score"]["value"]
+    assert peaks not in TemplateWriter().write(seoul, Unlimited()).sections["summary"]
