@@ -28,6 +28,16 @@ def text_width(text: str, size: float) -> float:
     return sum(size if ord(c) >= 0x2E80 else 0.6 * size for c in text)
 
 
+def _fit(label: str) -> str:
+    """``label`` broken at the space nearest its middle when one line is wider than a cell
+    ("today's climate" ran into the next column's label); labels with a break stay as given."""
+    if "\n" in label or " " not in label or text_width(label, _LABEL_SIZE) <= _CELL_W:
+        return label
+    spaces = [i for i, c in enumerate(label) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return f"{label[:cut]}\n{label[cut + 1 :]}"
+
+
 def score_matrix_svg(
     rows: Sequence[str],
     columns: Sequence[str],
@@ -36,7 +46,8 @@ def score_matrix_svg(
     fonts: Sequence[str],
 ) -> bytes:
     """The matrix of ``scores[row][column]`` (1 to 5, None where there is none) as SVG bytes;
-    a column label may hold one line break."""
+    a column label may hold one line break, and one wider than a cell is given one."""
+    columns = [_fit(c) for c in columns]
     family = quoteattr(", ".join([*fonts, "sans-serif"]))
     left = 8.0 + max((text_width(r, _LABEL_SIZE) for r in rows), default=0.0)
     lines = max((c.count("\n") + 1 for c in columns), default=1)
