@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from riskreport.analysis.request import ReportRequest
+from riskreport.analysis.pipeline import analyze
+from riskreport.analysis.request import BuildingInfo, ReportRequest
+from riskreport.domain.lean_json import expand
 from riskreport.domain.quantity import Provenance
 
 POINT = {"lat": 37.5665, "lon": 126.978}
@@ -144,3 +146,20 @@ def test_a_site_is_placed_once_for_validation_and_domain() -> None:
     assert after_domain.misses == after_validation.misses
     assert after_domain.hits == after_validation.hits + 1
     assert location.muni_code != 0
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon"),
+    [(33.118, 126.267), (34.81, 126.39), (37.5665, 126.978)],  # Marado, Mokpo, Seoul
+)
+def test_the_site_facts_a_report_shows_can_be_sent_back_as_given(lat: float, lon: float) -> None:
+    # Marado reads 297 km from a mapped river; the request refused more than 100 km, so a user
+    # who copied the report's own figure into building_info got a 422.
+    location = {"lat": lat, "lon": lon}
+    report = expand(analyze(target_location=location, language="en"))
+    facts = {k: q["value"] for k, q in report["site"].items() if k in BuildingInfo.model_fields}
+    assert "distance_to_river_m" in facts
+    again = expand(analyze(target_location=location, building_info=facts, language="en"))
+    for name, value in facts.items():
+        assert again["site"][name]["value"] == pytest.approx(value)
+        assert again["site"][name]["provenance"] == Provenance.USER_INPUT.value

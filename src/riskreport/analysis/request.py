@@ -185,7 +185,7 @@ class BuildingInfo(_Strict):
     flood_barrier_height_m: float | None = Field(
         default=None, ge=0, le=5, description="Height of flood barriers at the entrances, m"
     )
-    distance_to_river_m: float | None = Field(default=None, ge=0, le=100_000)
+    distance_to_river_m: float | None = Field(default=None, ge=0, le=500_000)
     distance_to_coast_m: float | None = Field(default=None, ge=0, le=500_000)
     distance_to_forest_m: float | None = Field(default=None, ge=0, le=100_000)
 
