@@ -60,8 +60,9 @@ _NOTES = {
         "records (Seoul's daily series; the heavy-rain normals of Seogwipo, Changwon and Daegu "
         "in the National Atlas of Korea), typhoon wind from JTWC best tracks, extreme sea "
         "levels from KHOA tide tables and published surge analyses with IPCC AR6 sea-level "
-        "rise adjusted by Korean tide gauges, wildfire from VIIRS fire detections calibrated "
-        "on Korea Forest Service burnt area. Water stress and drought are provincial values "
+        "rise adjusted by Korean tide gauges, wildfire from VIIRS detections of spreading "
+        "fires (industrial heat sources and lone field burns left out) calibrated on Korea "
+        "Forest Service burnt area. Water stress and drought are provincial values "
         "set by the riskreport developers, and flood defence standards (levees, seawalls, "
         "sewers) follow the district's urban class. This is not a site survey; docs/model.md "
         "and docs/data/ give each source, method and limit.",
@@ -70,7 +71,8 @@ _NOTES = {
         "관측값(서울의 일별 자료, 국가지도집에 실린 서귀포·창원·대구의 호우 일수 평년값)으로 "
         "관측소 수준에 맞춘 값, 태풍 풍속은 JTWC 최적 경로, 극한 해수위는 국립해양조사원 "
         "조석표와 발표된 해일 분석에 국내 조위 관측소로 보정한 IPCC AR6 해수면 상승을 더한 값, "
-        "산불은 산림청 피해 면적으로 보정한 VIIRS 화재 탐지에서 나왔습니다. 물 스트레스와 "
+        "산불은 산림청 피해 면적으로 보정한 VIIRS 화재 탐지(산업 열원과 홀로 탐지된 논밭 "
+        "소각은 제외하고 번지는 불만)에서 나왔습니다. 물 스트레스와 "
         "가뭄은 riskreport가 정한 시·도별 값이고, 제방·방조제·하수도의 방어 기준은 지역의 도시 "
         "유형을 따릅니다. 현장 조사값은 아니며, 각 자료의 출처·방법·한계는 docs/model.md와 "
         "docs/data/에 있습니다.",

@@ -135,7 +135,7 @@ _ALL = (
         "NASA FIRMS (Fire Information for Resource Management System): VIIRS S-NPP, VIIRS NOAA-20 "
         "and MODIS active fire detections over Korea, 2020-2023 (open data); compiled in the "
         "repository notyouradhee/TheEmberAlert. Fire density derived by riskreport (make data; "
-        "static heat sources such as steelworks left out).",
+        "static heat sources such as steelworks and lone field burns left out).",
         "https://firms.modaps.eosdis.nasa.gov/",
     ),
     Source(
