@@ -34,6 +34,12 @@ class InputBlock:
         p, s = self._tag(name, prov, src)
         return Quantity(float(value), unit, p, s).as_dict()
 
+    def from_site(self, fact: str, value: float, unit: str, src: str) -> dict[str, object]:
+        """A quantity that follows the site fact ``fact`` (the fact, or a factor made of it):
+        the user's where the request gave ``site.<fact>``, else an assumption from ``src``."""
+        p, s = self.given.get(f"site.{fact}", (_A, src))
+        return Quantity(float(value), unit, p, s).as_dict()
+
     def curve(self, name: str, values: Iterable[float], unit: str, src: str) -> dict[str, Any]:
         p, s = self._tag(name, _A, src)
         return {

@@ -16,11 +16,7 @@ import numpy as np
 
 from riskreport.domain.array import Array
 from riskreport.domain.geodata.elevation import low_ground_m
-from riskreport.domain.hazards.base import Given
-from riskreport.domain.hazards.block import InputBlock
-from riskreport.domain.quantity import Provenance
 from riskreport.domain.site import SiteBatch
-from riskreport.domain.sources import USER_KEY
 
 POWER_KRW_KWH = 150.0  # assumption (KEPCO general-service average)
 
@@ -53,10 +49,3 @@ def site_elevation_m(site: SiteBatch) -> Array:
     given = given_ground_m(site)
     result: Array = np.where(np.isnan(given), low_ground_m(site.lat, site.lon), given)
     return result
-
-
-def elevation_quantity(b: InputBlock, elevation_m: float, given: Given) -> dict[str, object]:
-    """The ground elevation used: the user's, or the ETOPO5 low ground (an assumption)."""
-    if "site.ground_elevation_m" in given:
-        return b.one("elevation_m", elevation_m, "m", USER_KEY, Provenance.USER_INPUT)
-    return b.one("elevation_m", elevation_m, "m", "etopo5", Provenance.ASSUMPTION)

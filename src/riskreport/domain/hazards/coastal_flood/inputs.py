@@ -27,7 +27,7 @@ from riskreport.domain.losses import RETURN_PERIODS
 from riskreport.domain.quantity import Provenance, Quantity
 from riskreport.domain.scenarios import SCENARIOS
 from riskreport.domain.site import SiteBatch
-from riskreport.domain.sources import ASSUMPTIONS_KEY, USER_KEY
+from riskreport.domain.sources import ASSUMPTIONS_KEY
 
 KEY = "coastal_flood"
 COAST_RP = np.array([50.0, 50.0, 20.0, 20.0])  # seawall standard by urban class; assumption
@@ -91,11 +91,9 @@ def report_block(site: SiteBatch, inputs: CoastalInputs, given: Given) -> dict[s
         # The ground the water levels are compared with: the user's, or the waterfront default
         # (the tide station's annual highest tide plus 1 m, 10 m more per km inland, 150 m at
         # most; geodata/coast.py), which is this hazard's alone (heat and cold read ETOPO5).
-        "ground_elevation_m": (
-            Quantity(float(site.ground_m[0]), "m", Provenance.USER_INPUT, USER_KEY)
-            if "site.ground_elevation_m" in given
-            else Quantity(float(site.ground_m[0]), "m", Provenance.ASSUMPTION, ASSUMPTIONS_KEY)
-        ).as_dict(),
+        "ground_elevation_m": b.from_site(
+            "ground_elevation_m", site.ground_m[0], "m", ASSUMPTIONS_KEY
+        ),
         "regional_slr_2100_m": {
             s: Quantity(
                 float(inputs.slr_2100_m[0, i]), "m", Provenance.DERIVED, SLR_SOURCE

@@ -15,7 +15,7 @@ from riskreport.domain.array import Array
 from riskreport.domain.geodata.climate import SOURCE, cold_days
 from riskreport.domain.hazards.base import Given, Override
 from riskreport.domain.hazards.block import InputBlock
-from riskreport.domain.hazards.seasonal_days import elevation_quantity, site_elevation_m
+from riskreport.domain.hazards.seasonal_days import site_elevation_m
 from riskreport.domain.quantity import Provenance
 from riskreport.domain.site import SiteBatch
 
@@ -40,5 +40,8 @@ def report_block(site: SiteBatch, inputs: ColdInputs, given: Given) -> dict[str,
         "cold_days_today": b.one(
             "cold_days", inputs.cold_days[0], "days", SOURCE, Provenance.DERIVED
         ),
-        "ground_elevation_m": elevation_quantity(b, inputs.elevation_m[0], given),
+        # The user's ground elevation, or the ETOPO5 low ground (an assumption).
+        "ground_elevation_m": b.from_site(
+            "ground_elevation_m", inputs.elevation_m[0], "m", "etopo5"
+        ),
     }

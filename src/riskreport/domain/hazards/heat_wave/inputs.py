@@ -16,7 +16,7 @@ from riskreport.domain.array import Array
 from riskreport.domain.geodata.climate import SOURCE, heat_days
 from riskreport.domain.hazards.base import Given, Override
 from riskreport.domain.hazards.block import InputBlock
-from riskreport.domain.hazards.seasonal_days import elevation_quantity, site_elevation_m
+from riskreport.domain.hazards.seasonal_days import site_elevation_m
 from riskreport.domain.quantity import Provenance
 from riskreport.domain.site import SiteBatch
 
@@ -41,5 +41,8 @@ def report_block(site: SiteBatch, inputs: HeatInputs, given: Given) -> dict[str,
         "heat_days_today": b.one(
             "heat_days", inputs.heat_days[0], "days", SOURCE, Provenance.DERIVED
         ),
-        "ground_elevation_m": elevation_quantity(b, inputs.elevation_m[0], given),
+        # The user's ground elevation, or the ETOPO5 low ground (an assumption).
+        "ground_elevation_m": b.from_site(
+            "ground_elevation_m", inputs.elevation_m[0], "m", "etopo5"
+        ),
     }

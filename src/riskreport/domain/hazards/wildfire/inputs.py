@@ -26,7 +26,7 @@ from riskreport.domain.hazards.base import Given, Override, SiteNote
 from riskreport.domain.hazards.block import InputBlock
 from riskreport.domain.quantity import Provenance
 from riskreport.domain.site import SiteBatch
-from riskreport.domain.sources import ASSUMPTIONS_KEY, USER_KEY
+from riskreport.domain.sources import ASSUMPTIONS_KEY
 
 KEY = "wildfire"
 FIRE_DAMAGE_RATIO = 0.7  # damage given a fire, share of value [physrisk-docs]
@@ -87,7 +87,6 @@ def derive(site: SiteBatch) -> FireInputs:
 def report_block(site: SiteBatch, inputs: FireInputs, given: Given) -> dict[str, Any]:
     b = InputBlock(KEY, given)
     d, a = Provenance.DERIVED, Provenance.ASSUMPTION
-    forest_given = "site.distance_to_forest_m" in given
     return {
         "fire_probability_today": b.one(
             "fire_probability", inputs.fire_probability[0], "1/yr", "nasa-firms", d
@@ -99,12 +98,9 @@ def report_block(site: SiteBatch, inputs: FireInputs, given: Given) -> dict[str,
             "kfs-wildfire-stats",
             d,
         ),
-        "forest_factor": b.one(
-            "forest_factor",
-            inputs.forest_factor[0],
-            "x",
-            USER_KEY if forest_given else ASSUMPTIONS_KEY,
-            Provenance.USER_INPUT if forest_given else a,
+        # 1 without the user's distance to forest (the landscape's value), else made of it.
+        "forest_factor": b.from_site(
+            "distance_to_forest_m", inputs.forest_factor[0], "x", ASSUMPTIONS_KEY
         ),
         "structure_factor": b.one(
             "structure_factor", inputs.structure_factor[0], "x", ASSUMPTIONS_KEY, a
