@@ -21,7 +21,13 @@ from riskreport.domain.quantity import Provenance, Quantity
 from riskreport.domain.report_notes import CONTENTS_APART, CONTENTS_IN, FLOOD_NOTE, STORM_NOTE
 from riskreport.domain.report_parts import dominant_hazards
 from riskreport.domain.report_tree import ByCase, Case, FamilyCase, Headline, Summary, WorstCase
-from riskreport.domain.scores import CHRONIC_BANDS, EAL_BANDS, GRADES, RP100_BANDS
+from riskreport.domain.scores import (
+    CHRONIC_BANDS,
+    EAL_BANDS,
+    GRADES,
+    PHYSRISK_RP100_BANDS,
+    RP100_BANDS,
+)
 from riskreport.domain.site import SiteBatch
 from riskreport.domain.sources import ASSUMPTIONS_KEY
 from riskreport.domain.totals import total_losses
@@ -43,28 +49,24 @@ def _by_case(cases: CaseGrid, values: Array, source: str, prov: Provenance = _D)
     return out
 
 
-# The 1-in-100-year loss bands physrisk gives (high above 3 %, very high above 10 % of value);
-# every other band was set by the riskreport developers (domain/scores.py).
-_PHYSRISK_BANDS = frozenset((3.0, 10.0))
+def _bands(
+    values: tuple[float, ...], published: frozenset[float] = frozenset()
+) -> tuple[Quantity, ...]:
+    return tuple(
+        _q(b, "%", _TOTALS, Provenance.PUBLISHED)
+        if b in published
+        else _q(b, "%", ASSUMPTIONS_KEY, Provenance.ASSUMPTION)
+        for b in values
+    )
 
 
-def score_bands() -> dict[str, tuple[Quantity, ...]]:
-    """The thresholds of the scores, each with its source: a score is 1 plus the number of
-    bands its measure exceeds (an acute hazard's, the higher of its two measures')."""
-
-    def bands(values: tuple[float, ...], published: frozenset[float]) -> tuple[Quantity, ...]:
-        return tuple(
-            _q(b, "%", _TOTALS, Provenance.PUBLISHED)
-            if b in published
-            else _q(b, "%", ASSUMPTIONS_KEY, Provenance.ASSUMPTION)
-            for b in values
-        )
-
-    return {
-        "acute_rp100_loss_pct_of_value": bands(RP100_BANDS, _PHYSRISK_BANDS),
-        "acute_eal_pct_of_value": bands(EAL_BANDS, frozenset()),
-        "chronic_cost_pct_of_revenue": bands(CHRONIC_BANDS, frozenset()),
-    }
+# The thresholds of the scores, each with its source, the same in every report: a score is 1 plus
+# the number of bands its measure exceeds (an acute hazard's, the higher of its two measures').
+SCORE_BANDS: dict[str, tuple[Quantity, ...]] = {
+    "acute_rp100_loss_pct_of_value": _bands(RP100_BANDS, PHYSRISK_RP100_BANDS),
+    "acute_eal_pct_of_value": _bands(EAL_BANDS),
+    "chronic_cost_pct_of_revenue": _bands(CHRONIC_BANDS),
+}
 
 
 def _score(value: float) -> Quantity:
@@ -105,7 +107,7 @@ def build_summary(
         overall_score=_score(top_score),
         dominant_hazards=tuple(dominant_hazards(worst)),
         hazard_scores={k: _score(v[0]) for k, v in worst.items()},
-        score_bands=score_bands(),
+        score_bands=SCORE_BANDS,
         total_eal=_by_case(cases, acute, _TOTALS),
         total_eal_retained=_by_case(cases, acute * (1.0 - insured), _TOTALS),
         total_annual_cost=_by_case(cases, chronic, _TOTALS),

@@ -20,6 +20,9 @@ import numpy.typing as npt
 from riskreport.domain.array import Array
 
 RP100_BANDS = (0.1, 1.0, 3.0, 10.0)  # % of value: > each band adds one point
+# The bands above published by physrisk (high above 3 %, very high above 10 %); every other band
+# of this module is an assumption.
+PHYSRISK_RP100_BANDS = frozenset((3.0, 10.0))
 EAL_BANDS = (0.01, 0.1, 0.3, 1.0)  # % of value a year
 CHRONIC_BANDS = (0.1, 0.5, 2.0, 5.0)  # % of revenue a year
 GRADES = {1: "A", 2: "B", 3: "C", 4: "D", 5: "E"}
