@@ -180,18 +180,12 @@ class ReportView:
         hazards' losses finds more than the total, and cannot tell why."""
         keys = {h.key for h in self.hazards}
         floods = keys & set(FLOOD_FAMILY)
-        wind = keys & set(REGISTRY.storm) - floods
-        wanted = []
-        if len(floods) > 1:
-            wanted.append("flood_family_note")
-        if floods and wind:
-            wanted.append("storm_note")
-        notes = []
-        for name in wanted:
-            note = self.summary.get(name)
-            if isinstance(note, Mapping) and note.get(self.language):
-                notes.append(str(note[self.language]))
-        return tuple(notes)
+        wind = (keys & set(REGISTRY.storm)) - floods  # the storm's hazards that are no flood
+        applies = {"flood_family_note": len(floods) > 1, "storm_note": bool(floods and wind)}
+        notes = (self.summary.get(name) for name, wanted in applies.items() if wanted)
+        return tuple(
+            str(n[self.language]) for n in notes if isinstance(n, Mapping) and n.get(self.language)
+        )
 
     @property
     def ranked(self) -> tuple[HazardView, ...]:
