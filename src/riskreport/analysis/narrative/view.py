@@ -64,6 +64,33 @@ class HazardView:
         source = self.headline or self.worst or self.baseline or {}
         return tuple(source.get("drivers", ()))
 
+    @property
+    def without_loss(self) -> bool:
+        """No loss in any requested case, nor in today's climate."""
+        rows = (self.baseline, *self.results)
+        return bool(self.results) and all(_loss_value(row) == 0 for row in rows if row)
+
+    @property
+    def peak(self) -> JSON | None:
+        """The case of highest loss where it scores above the headline case (the hazard is
+        among the dominant ones for it); None where the headline case scores as high."""
+        top, now = self.worst, self.headline
+        if top is None or now is None or _score_value(top) <= _score_value(now):
+            return None
+        return top
+
+    @property
+    def rarer_than_reported(self) -> str | None:
+        """The longest reported return period when the headline case has an expected loss but
+        every reported return-period loss is 0: all of that loss comes from rarer events."""
+        row = self.headline or {}
+        losses = row.get("return_period_losses") or {}
+        if not losses or _loss_value(row) <= 0 or "eal" not in row:
+            return None
+        if any(float(q["value"]) for q in losses.values()):
+            return None
+        return str(list(losses)[-1])
+
 
 def loss_of(row: JSON | None) -> JSON | None:
     """The loss quantity of a result row: expected annual loss (acute) or annual cost (chronic)."""
@@ -90,6 +117,10 @@ def loss_share_of(row: JSON | None) -> JSON | None:
 def _loss_value(row: JSON) -> float:
     loss = loss_of(row)
     return float(loss["value"]) if loss else 0.0
+
+
+def _score_value(row: JSON) -> float:
+    return float(row["score"]["value"])
 
 
 @dataclass(frozen=True, slots=True)
